@@ -1,0 +1,63 @@
+"""The ``innonet`` command. Each package contributes its own subcommands through ``register``.
+
+Exit codes: 0 success, 1 the data or the question was bad (invalid rows, unknown id),
+2 a usage error (bad option, unreadable bundle, unreachable store).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+from graphsvc.stores import DEFAULT_STORE
+
+Handler = Callable[[argparse.Namespace], int]
+
+COMMAND_MODULES = ("loaders.cli", "queries.cli", "viz.cli", "graphsvc.serve")
+"""The modules whose ``register(subparsers)`` adds subcommands, in the order ``--help`` lists them."""
+
+
+def add_store_option(parser: argparse.ArgumentParser) -> None:
+    """The ``--store`` option every command that touches the graph takes."""
+    parser.add_argument(
+        "--store",
+        metavar="STORE",
+        default=None,
+        help=f"a file path (embedded store) or a bolt:// or neo4j:// URI; "
+        f"default $INNONET_STORE or {DEFAULT_STORE}",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="innonet",
+        description="Explore innovation networks: load CSV bundles, ask for paths, brokers "
+        "and hubs, draw maps, serve GraphQL.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

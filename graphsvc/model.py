@@ -1,0 +1,370 @@
+"""The graph model of innonet, declared once as data.
+
+Everything that knows about node types, relation types or their properties reads it from here:
+the loaders validate CSV rows with it, the stores derive their schema and statements from it, the
+GraphQL service derives its enums from it, and the maps derive their legends from it. Adding a
+property or a type is an edit to this file alone.
+
+The vocabulary follows ../shared/DATA_CONTRACT.md.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from typing import Final
+
+ID_PATTERN: Final = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+"""Node ids (and explicit relation ids): 1-128 characters of ``A-Z a-z 0-9 . _ : -``."""
+
+DEFAULT_COUNTRY: Final = "CN"
+
+
+class PropertyType(enum.Enum):
+    """How a CSV cell is read and what value it is stored as."""
+
+    TEXT = "text"  # free Unicode text
+    INTEGER = "integer"  # whole number
+    DECIMAL = "decimal"  # a decimal number, stored as float
+    BOOLEAN = "boolean"  # true/false
+    DATE = "date"  # ISO 8601 date or date-time, stored as its ISO text
+    COUNTRY = "country"  # ISO 3166-1 alpha-2 code
+    TAGS = "tags"  # ';'-separated list, stored as a list of strings
+    CHOICE = "choice"  # one of a fixed vocabulary
+
+
+@dataclass(frozen=True, slots=True)
+class Property:
+    """One column of a node or relation file.
+
+    ``minimum``/``maximum`` bound numbers (inclusive); ``positive`` excludes zero;
+    ``choices`` is the vocabulary of a CHOICE property; ``default`` applies when the cell is
+    empty or the column is absent.
+    """
+
+    name: str
+    type: PropertyType
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    positive: bool = False
+    default: object = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NodeType:
+    """A node type: the CSV file it comes from, its columns, its map colour."""
+
+    name: str  # the type's name, also its Neo4j label: "Institution"
+    enum: str  # its GraphQL enum value: "INSTITUTION"
+    file: str  # the bundle file: "institutions.csv"
+    name_column: str  # the column that gives Node.name: "name" or "title"
+    properties: tuple[Property, ...]
+    colour: str  # map colour (legend)
+    shape: str  # map shape (vis-network shape name)
+    description: str
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The ``kind`` vocabulary, empty when the type has no kind."""
+        prop = self.column("kind")
+        return prop.choices if prop else ()
+
+    def column(self, name: str) -> Property | None:
+        for prop in self.properties:
+            if prop.name == name:
+                return prop
+        return None
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return ("id", *(p.name for p in self.properties if p.required))
+
+    @property
+    def has_country(self) -> bool:
+        return self.column("country") is not None
+
+
+@dataclass(frozen=True, slots=True)
+class RelationType:
+    """A relation type: which node types it joins and what it means."""
+
+    name: str  # "DEVELOPED"; also the Neo4j relationship type and the GraphQL enum value
+    sources: tuple[str, ...]  # node type names allowed at the source
+    targets: tuple[str, ...]  # node type names allowed at the target
+    description: str
+    colour: str
+    symmetric: bool = False  # no direction in meaning: D holds both directions
+    properties: tuple[Property, ...] = field(default=())
+
+    def column(self, name: str) -> Property | None:
+        for prop in self.properties:
+            if prop.name == name:
+                return prop
+        return None
+
+    def fits(self, source_type: str, target_type: str) -> bool:
+        return source_type in self.sources and target_type in self.targets
+
+
+def _text(name: str, required: bool = False, description: str = "") -> Property:
+    return Property(name, PropertyType.TEXT, required=required, description=description)
+
+
+def _choice(name: str, choices: tuple[str, ...], required: bool = False) -> Property:
+    return Property(name, PropertyType.CHOICE, required=required, choices=choices)
+
+
+def _amount(name: str) -> Property:
+    return Property(name, PropertyType.DECIMAL, minimum=0, description="CNY, non-negative")
+
+
+_YEAR_MIN, _YEAR_MAX = 1800, 2100
+_TAGS = Property("tags", PropertyType.TAGS, description="';'-separated labels")
+_REGION = _text("region", description="district or province")
+_COUNTRY = Property("country", PropertyType.COUNTRY, default=DEFAULT_COUNTRY)
+
+NODE_TYPES: Final[tuple[NodeType, ...]] = (
+    NodeType(
+        name="Institution",
+        enum="INSTITUTION",
+        file="institutions.csv",
+        name_column="name",
+        colour="#1f77b4",
+        shape="dot",
+        description="A university, institute, enterprise, hospital, platform or park",
+        properties=(
+            _text("name", required=True),
+            _choice(
+                "kind",
+                (
+                    "university",
+                    "research_institute",
+                    "enterprise",
+                    "hospital",
+                    "new_rd_institution",
+                    "platform",
+                    "incubator",
+                    "science_park",
+                    "government",
+                ),
+                required=True,
+            ),
+            _text("name_en"),
+            _REGION,
+            _COUNTRY,
+            _text("city"),
+            Property("lat", PropertyType.DECIMAL, minimum=-90, maximum=90),
+            Property("lon", PropertyType.DECIMAL, minimum=-180, maximum=180),
+            Property("founded", PropertyType.INTEGER, minimum=_YEAR_MIN, maximum=_YEAR_MAX),
+            _TAGS,
+        ),
+    ),
+    NodeType(
+        name="Achievement",
+        enum="ACHIEVEMENT",
+        file="achievements.csv",
+        name_column="title",
+        colour="#2ca02c",
+        shape="square",
+        description="A technology achievement: a patent, a result, a know-how package",
+        properties=(
+            _text("title", required=True),
+            _text("field", required=True),
+            Property("year", PropertyType.INTEGER, minimum=_YEAR_MIN, maximum=_YEAR_MAX),
+            Property("trl", PropertyType.INTEGER, minimum=1, maximum=9,
+                     description="technology readiness level"),
+            _choice(
+                "status",
+                (
+                    "available",
+                    "listed",
+                    "under_negotiation",
+                    "transferred",
+                    "licensed",
+                    "equity",
+                    "spun_off",
+                ),
+            ),
+            _text("ipc", description="IPC classification"),
+            _amount("value_cny"),
+            _TAGS,
+        ),
+    ),
+    NodeType(
+        name="Broker",
+        enum="BROKER",
+        file="brokers.csv",
+        name_column="name",
+        colour="#ff7f0e",
+        shape="diamond",
+        description="A transfer office, agency, exchange, platform or technology manager",
+        properties=(
+            _text("name", required=True),
+            _choice(
+                "kind",
+                (
+                    "transfer_office",
+                    "agency",
+                    "exchange",
+                    "platform",
+                    "technology_manager",
+                    "association",
+                    "poc_center",
+                ),
+                required=True,
+            ),
+            _REGION,
+            _COUNTRY,
+            Property("certified", PropertyType.BOOLEAN),
+            Property("founded", PropertyType.INTEGER, minimum=_YEAR_MIN, maximum=_YEAR_MAX),
+            _TAGS,
+        ),
+    ),
+    NodeType(
+        name="Investor",
+        enum="INVESTOR",
+        file="investors.csv",
+        name_column="name",
+        colour="#d62728",
+        shape="triangle",
+        description="A fund, bank, insurer or angel that invests, lends or funds",
+        properties=(
+            _text("name", required=True),
+            _choice(
+                "kind",
+                (
+                    "vc",
+                    "angel",
+                    "guidance_fund",
+                    "bank",
+                    "insurer",
+                    "corporate_vc",
+                    "government_fund",
+                ),
+                required=True,
+            ),
+            _REGION,
+            _COUNTRY,
+            _amount("aum_cny"),
+            _TAGS,
+        ),
+    ),
+    NodeType(
+        name="OverseasChannel",
+        enum="OVERSEAS_CHANNEL",
+        file="channels.csv",
+        name_column="name",
+        colour="#9467bd",
+        shape="star",
+        description="An overseas branch or international partner that carries transfer abroad",
+        properties=(
+            _text("name", required=True),
+            Property("country", PropertyType.COUNTRY, required=True),
+            _text("partner"),
+            _text("city"),
+            Property("established", PropertyType.INTEGER, minimum=_YEAR_MIN, maximum=_YEAR_MAX),
+            _TAGS,
+        ),
+    ),
+    NodeType(
+        name="Demand",
+        enum="DEMAND",
+        file="demands.csv",
+        name_column="title",
+        colour="#8c564b",
+        shape="triangleDown",
+        description="A technology demand posted by an enterprise",
+        properties=(
+            _text("title", required=True),
+            _text("field", required=True),
+            _amount("budget_cny"),
+            _choice("status", ("open", "matched", "solved", "withdrawn")),
+            Property("posted", PropertyType.DATE),
+            _TAGS,
+        ),
+    ),
+)
+
+RELATION_FILE: Final = "relations.csv"
+
+RELATION_PROPERTIES: Final[tuple[Property, ...]] = (
+    Property("date", PropertyType.DATE),
+    _amount("amount_cny"),
+    Property("weight", PropertyType.DECIMAL, positive=True, default=1.0),
+    _text("mode"),
+    _text("note"),
+)
+"""The optional columns every relation may carry (besides ``source``, ``target``, ``type``, ``id``)."""
+
+_TRANSFER_MODE = _choice("mode", ("transfer", "license", "equity", "joint_rd", "service"))
+
+
+def _with(props: tuple[Property, ...], override: Property) -> tuple[Property, ...]:
+    return tuple(override if p.name == override.name else p for p in props)
+
+
+RELATION_TYPES: Final[tuple[RelationType, ...]] = (
+    RelationType("DEVELOPED", ("Institution",), ("Achievement",),
+                 "produced or holds the achievement", "#2ca02c", properties=RELATION_PROPERTIES),
+    RelationType("TRANSFERRED_TO", ("Achievement",), ("Institution",),
+                 "the achievement was transferred to the institution", "#17becf",
+                 properties=_with(RELATION_PROPERTIES, _TRANSFER_MODE)),
+    RelationType("BROKERED", ("Broker",), ("Achievement",),
+                 "the broker served a deal on this achievement", "#ff7f0e",
+                 properties=RELATION_PROPERTIES),
+    RelationType("SERVES", ("Broker",), ("Institution",),
+                 "the institution is the broker's client", "#ffbb78", properties=RELATION_PROPERTIES),
+    RelationType("INVESTED_IN", ("Investor",), ("Institution", "Achievement"),
+                 "invested, lent or funded", "#d62728", properties=RELATION_PROPERTIES),
+    RelationType("PARTNERS_WITH", ("Institution", "Broker"), ("OverseasChannel",),
+                 "works through that overseas channel", "#9467bd", properties=RELATION_PROPERTIES),
+    RelationType("COLLABORATES_WITH", ("Institution",), ("Institution",),
+                 "joint lab, joint R&D, alliance", "#7f7f7f", symmetric=True,
+                 properties=RELATION_PROPERTIES),
+    RelationType("RAISED", ("Institution",), ("Demand",),
+                 "the enterprise posted the demand", "#8c564b", properties=RELATION_PROPERTIES),
+    RelationType("SOLVES", ("Achievement",), ("Demand",),
+                 "the achievement answers the demand", "#bcbd22", properties=RELATION_PROPERTIES),
+)
+
+NODE_TYPE_BY_NAME: Final = {t.name: t for t in NODE_TYPES}
+NODE_TYPE_BY_ENUM: Final = {t.enum: t for t in NODE_TYPES}
+NODE_TYPE_BY_FILE: Final = {t.file: t for t in NODE_TYPES}
+RELATION_TYPE_BY_NAME: Final = {t.name: t for t in RELATION_TYPES}
+
+NODE_TYPE_NAMES: Final = tuple(t.name for t in NODE_TYPES)
+RELATION_TYPE_NAMES: Final = tuple(t.name for t in RELATION_TYPES)
+
+
+def node_type(name: str) -> NodeType:
+    """The node type called ``name`` (its model name such as ``"Broker"`` or its enum ``"BROKER"``).
+
+    Raises ``KeyError`` naming the known types when there is none.
+    """
+    found = NODE_TYPE_BY_NAME.get(name) or NODE_TYPE_BY_ENUM.get(name)
+    if found is None:
+        raise KeyError(f"unknown node type {name!r}; known: {', '.join(NODE_TYPE_NAMES)}")
+    return found
+
+
+def relation_type(name: str) -> RelationType:
+    """The relation type called ``name``; ``KeyError`` naming the known types when there is none."""
+    found = RELATION_TYPE_BY_NAME.get(name)
+    if found is None:
+        raise KeyError(f"unknown relation type {name!r}; known: {', '.join(RELATION_TYPE_NAMES)}")
+    return found
+
+
+def relation_id(source: str, type_: str, target: str) -> str:
+    """The stable id of a relation given without an ``id``.
+
+    ``>`` is not an id character, so a derived id never clashes with an explicit one.
+
+    >>> relation_id("sjtu", "DEVELOPED", "ach-1")
+    'sjtu>DEVELOPED>ach-1'
+    """
+    return f"{source}>{type_}>{target}"

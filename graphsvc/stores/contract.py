@@ -1,0 +1,269 @@
+"""What every store implements, and the values it speaks in.
+
+A store holds one graph. It is refreshed one *source* at a time (see ../shared/DATA_CONTRACT.md):
+``refresh`` replaces everything that source held with the rows it is given, atomically, and
+prunes what the source no longer holds. Readers never see a half-done refresh.
+
+The rows handed to ``refresh`` are already valid (the loaders check them against the model);
+a store still refuses rows that would break the graph (an endpoint that exists nowhere, an id
+held by a node of another type) with :class:`RefreshConflict`, writing nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, Protocol, runtime_checkable
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A node as stored. ``type`` is the model's node type name (``"Broker"``).
+
+    ``name`` is the ``name`` column (``title`` for achievements and demands). ``properties`` holds
+    every other column of the row (``kind``, ``country`` and ``region`` included) with its declared
+    type; empty cells are absent.
+    """
+
+    id: str
+    type: str
+    name: str
+    properties: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str | None:
+        value = self.properties.get("kind")
+        return value if isinstance(value, str) else None
+
+    @property
+    def country(self) -> str | None:
+        value = self.properties.get("country")
+        return value if isinstance(value, str) else None
+
+    @property
+    def region(self) -> str | None:
+        value = self.properties.get("region")
+        return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Relationship:
+    """A relationship as stored. ``id`` is the row's ``id`` or :func:`graphsvc.model.relation_id`.
+
+    ``properties`` holds every column besides ``id``, ``source``, ``target`` and ``type``;
+    ``weight`` is always present (default 1.0).
+    """
+
+    id: str
+    type: str
+    source: str
+    target: str
+    properties: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def weight(self) -> float:
+        return float(self.properties.get("weight", 1.0))
+
+
+class Edge(NamedTuple):
+    """The light form of a relationship that projections are built from."""
+
+    id: str
+    type: str
+    source: str
+    target: str
+    weight: float
+
+
+class NodeRef(NamedTuple):
+    """What validation needs to know of a node already in the graph."""
+
+    type: str
+    sources: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class TypeChanges:
+    """How one node or relation type changed in a refresh."""
+
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshReport:
+    """The outcome of a refresh: changes per node type and per relation type, and timing."""
+
+    source: str
+    nodes: dict[str, TypeChanges]
+    relationships: dict[str, TypeChanges]
+    seconds: float
+    data_version: str
+
+    @property
+    def changed(self) -> bool:
+        return any(
+            c.created or c.updated or c.removed
+            for c in (*self.nodes.values(), *self.relationships.values())
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """One loaded source: its name, when it was last loaded (ISO 8601, UTC) and what it holds."""
+
+    name: str
+    loaded_at: str
+    nodes: int
+    relationships: int
+
+
+@dataclass(frozen=True, slots=True)
+class GraphCounts:
+    """Counts of the whole graph, per node type, per relation type and per source."""
+
+    nodes: int
+    relationships: int
+    by_type: dict[str, int]
+    by_relation_type: dict[str, int]
+    sources: list[SourceInfo]
+    data_version: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The ``innonet stats --json`` object of DATA_CONTRACT.md."""
+        return {
+            "nodes": self.nodes,
+            "relationships": self.relationships,
+            "by_type": self.by_type,
+            "by_relation_type": self.by_relation_type,
+            "sources": [
+                {
+                    "name": s.name,
+                    "loaded_at": s.loaded_at,
+                    "nodes": s.nodes,
+                    "relationships": s.relationships,
+                }
+                for s in self.sources
+            ],
+            "data_version": self.data_version,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """One page of search results in a stable order (name, then id).
+
+    ``end_cursor`` is an opaque cursor to pass as ``after`` for the next page, None when the page
+    is empty; ``total`` counts every match.
+    """
+
+    nodes: list[Node]
+    total: int
+    has_next: bool
+    end_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilter:
+    """What ``search`` matches. ``text`` is a case-insensitive substring of the name (or id);
+    the other fields are exact matches, a sequence meaning "any of these"."""
+
+    text: str | None = None
+    types: Sequence[str] | None = None
+    kinds: Sequence[str] | None = None
+    country: str | None = None
+    region: str | None = None
+
+
+Progress = Callable[[str, int], None]
+"""Called as ``progress(stage, rows_done)`` while a refresh writes, for progress bars."""
+
+
+class StoreError(Exception):
+    """A store could not do what was asked (unreachable, locked, corrupt); the message says why."""
+
+
+class StoreBusy(StoreError):
+    """Another refresh holds the store and did not finish within the wait allowed."""
+
+
+class RefreshConflict(StoreError):
+    """The rows would break the graph; nothing was written. ``problems`` lists each one."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} conflict(s) with the graph: " + "; ".join(problems[:5]))
+
+
+@runtime_checkable
+class Store(Protocol):
+    """The contract of a graph store. Every method is safe to call from several threads."""
+
+    uri: str
+
+    def close(self) -> None:
+        """Release connections and files."""
+
+    # --- writing -------------------------------------------------------------------------
+    def refresh(
+        self,
+        source: str,
+        nodes: Iterable[Node],
+        relationships: Iterable[Relationship],
+        *,
+        progress: Progress | None = None,
+    ) -> RefreshReport:
+        """Make ``source`` hold exactly these nodes and relationships, atomically.
+
+        Nodes and relationships the source held before and not now are released; a node that no
+        other source holds is removed with every relationship touching it. Where a node is held
+        by several sources, the properties of this refresh win. The data version changes.
+        Raises :class:`RefreshConflict` (nothing written) for a relationship whose endpoint will
+        not exist or whose endpoint types do not fit, or a node id held by another type;
+        :class:`StoreBusy` when another refresh holds the store.
+        """
+        ...
+
+    # --- reading -------------------------------------------------------------------------
+    def data_version(self) -> str:
+        """An opaque token that changes on every successful refresh."""
+        ...
+
+    def node(self, id: str) -> Node | None: ...
+
+    def nodes(self, ids: Sequence[str]) -> dict[str, Node]:
+        """The nodes among ``ids`` that exist, by id (one round trip; for DataLoaders)."""
+        ...
+
+    def node_refs(self, ids: Iterable[str]) -> dict[str, NodeRef]:
+        """Type and holding sources of the nodes among ``ids`` that exist (for validation)."""
+        ...
+
+    def relationships(self, ids: Sequence[str]) -> dict[str, Relationship]:
+        """The relationships among ``ids`` that exist, by id."""
+        ...
+
+    def relationships_of(
+        self,
+        node_ids: Sequence[str],
+        *,
+        rel_types: Sequence[str] | None = None,
+    ) -> list[Relationship]:
+        """Every relationship touching any of ``node_ids`` (either direction), ordered by id."""
+        ...
+
+    def search(self, where: SearchFilter, *, first: int = 20, after: str | None = None) -> SearchPage:
+        """Nodes matching ``where``, ordered by name then id, ``first`` at a time."""
+        ...
+
+    def counts(self) -> GraphCounts: ...
+
+    def iter_nodes(self) -> Iterator[Node]:
+        """Every node, ordered by id (streamed)."""
+        ...
+
+    def iter_edges(self) -> Iterator[Edge]:
+        """Every relationship in its light form, ordered by id (streamed; for projections)."""
+        ...
