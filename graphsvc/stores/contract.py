@@ -267,3 +267,40 @@ class Store(Protocol):
     def iter_edges(self) -> Iterator[Edge]:
         """Every relationship in its light form, ordered by id (streamed; for projections)."""
         ...
+
+
+@runtime_checkable
+class PathPushdown(Protocol):
+    """Optional: a store that finds shortest paths itself (Neo4j's ``shortestPath``).
+
+    ``queries`` uses it for unweighted shortest paths when the store offers it; the answer must
+    equal the networkx projection's (same length; any one shortest path).
+    """
+
+    def shortest_path_relationships(
+        self,
+        source: str,
+        target: str,
+        *,
+        max_hops: int,
+        via: Sequence[str] | None,
+        rel_types: Sequence[str] | None,
+    ) -> list[Relationship] | None:
+        """The relationships along one shortest path from ``source`` to ``target`` on U (either
+        direction), in path order; ``[]`` when source == target; None when no path of at most
+        ``max_hops`` exists. ``via`` restricts intermediate node types, ``rel_types`` relations."""
+        ...
+
+
+@runtime_checkable
+class CentralityPushdown(Protocol):
+    """Optional: a store that scores centrality itself (Neo4j with Graph Data Science).
+
+    Returns None when it cannot (no plugin, metric not offered); ``queries`` then computes on the
+    projection. Scores must follow the meanings of API_CONTRACT.md.
+    """
+
+    def centrality_scores(self, metric: str) -> tuple[dict[str, float], bool] | None:
+        """``({node id: score}, approximate)`` for every node, or None. ``metric`` is one of
+        DEGREE, PAGERANK, BETWEENNESS, CLOSENESS, HARMONIC."""
+        ...
