@@ -16,7 +16,7 @@ from graphsvc.stores import DEFAULT_STORE
 Handler = Callable[[argparse.Namespace], int]
 
 COMMAND_MODULES = ("loaders.cli", "queries.cli", "viz.cli", "graphsvc.serve")
-"""The modules whose ``register(subparsers)`` adds subcommands, in the order ``--help`` lists them."""
+"""Modules whose ``register(subparsers)`` adds subcommands, in ``--help`` order."""
 
 
 def add_store_option(parser: argparse.ArgumentParser) -> None:

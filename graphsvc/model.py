@@ -175,8 +175,13 @@ NODE_TYPES: Final[tuple[NodeType, ...]] = (
             _text("title", required=True),
             _text("field", required=True),
             Property("year", PropertyType.INTEGER, minimum=_YEAR_MIN, maximum=_YEAR_MAX),
-            Property("trl", PropertyType.INTEGER, minimum=1, maximum=9,
-                     description="technology readiness level"),
+            Property(
+                "trl",
+                PropertyType.INTEGER,
+                minimum=1,
+                maximum=9,
+                description="technology readiness level",
+            ),
             _choice(
                 "status",
                 (
@@ -298,7 +303,7 @@ RELATION_PROPERTIES: Final[tuple[Property, ...]] = (
     _text("mode"),
     _text("note"),
 )
-"""The optional columns every relation may carry (besides ``source``, ``target``, ``type``, ``id``)."""
+"""Optional columns of every relation (besides ``source``, ``target``, ``type``, ``id``)."""
 
 _TRANSFER_MODE = _choice("mode", ("transfer", "license", "equity", "joint_rd", "service"))
 
@@ -308,27 +313,79 @@ def _with(props: tuple[Property, ...], override: Property) -> tuple[Property, ..
 
 
 RELATION_TYPES: Final[tuple[RelationType, ...]] = (
-    RelationType("DEVELOPED", ("Institution",), ("Achievement",),
-                 "produced or holds the achievement", "#2ca02c", properties=RELATION_PROPERTIES),
-    RelationType("TRANSFERRED_TO", ("Achievement",), ("Institution",),
-                 "the achievement was transferred to the institution", "#17becf",
-                 properties=_with(RELATION_PROPERTIES, _TRANSFER_MODE)),
-    RelationType("BROKERED", ("Broker",), ("Achievement",),
-                 "the broker served a deal on this achievement", "#ff7f0e",
-                 properties=RELATION_PROPERTIES),
-    RelationType("SERVES", ("Broker",), ("Institution",),
-                 "the institution is the broker's client", "#ffbb78", properties=RELATION_PROPERTIES),
-    RelationType("INVESTED_IN", ("Investor",), ("Institution", "Achievement"),
-                 "invested, lent or funded", "#d62728", properties=RELATION_PROPERTIES),
-    RelationType("PARTNERS_WITH", ("Institution", "Broker"), ("OverseasChannel",),
-                 "works through that overseas channel", "#9467bd", properties=RELATION_PROPERTIES),
-    RelationType("COLLABORATES_WITH", ("Institution",), ("Institution",),
-                 "joint lab, joint R&D, alliance", "#7f7f7f", symmetric=True,
-                 properties=RELATION_PROPERTIES),
-    RelationType("RAISED", ("Institution",), ("Demand",),
-                 "the enterprise posted the demand", "#8c564b", properties=RELATION_PROPERTIES),
-    RelationType("SOLVES", ("Achievement",), ("Demand",),
-                 "the achievement answers the demand", "#bcbd22", properties=RELATION_PROPERTIES),
+    RelationType(
+        "DEVELOPED",
+        ("Institution",),
+        ("Achievement",),
+        "produced or holds the achievement",
+        "#2ca02c",
+        properties=RELATION_PROPERTIES,
+    ),
+    RelationType(
+        "TRANSFERRED_TO",
+        ("Achievement",),
+        ("Institution",),
+        "the achievement was transferred to the institution",
+        "#17becf",
+        properties=_with(RELATION_PROPERTIES, _TRANSFER_MODE),
+    ),
+    RelationType(
+        "BROKERED",
+        ("Broker",),
+        ("Achievement",),
+        "the broker served a deal on this achievement",
+        "#ff7f0e",
+        properties=RELATION_PROPERTIES,
+    ),
+    RelationType(
+        "SERVES",
+        ("Broker",),
+        ("Institution",),
+        "the institution is the broker's client",
+        "#ffbb78",
+        properties=RELATION_PROPERTIES,
+    ),
+    RelationType(
+        "INVESTED_IN",
+        ("Investor",),
+        ("Institution", "Achievement"),
+        "invested, lent or funded",
+        "#d62728",
+        properties=RELATION_PROPERTIES,
+    ),
+    RelationType(
+        "PARTNERS_WITH",
+        ("Institution", "Broker"),
+        ("OverseasChannel",),
+        "works through that overseas channel",
+        "#9467bd",
+        properties=RELATION_PROPERTIES,
+    ),
+    RelationType(
+        "COLLABORATES_WITH",
+        ("Institution",),
+        ("Institution",),
+        "joint lab, joint R&D, alliance",
+        "#7f7f7f",
+        symmetric=True,
+        properties=RELATION_PROPERTIES,
+    ),
+    RelationType(
+        "RAISED",
+        ("Institution",),
+        ("Demand",),
+        "the enterprise posted the demand",
+        "#8c564b",
+        properties=RELATION_PROPERTIES,
+    ),
+    RelationType(
+        "SOLVES",
+        ("Achievement",),
+        ("Demand",),
+        "the achievement answers the demand",
+        "#bcbd22",
+        properties=RELATION_PROPERTIES,
+    ),
 )
 
 NODE_TYPE_BY_NAME: Final = {t.name: t for t in NODE_TYPES}

@@ -254,7 +254,9 @@ class Store(Protocol):
         """Every relationship touching any of ``node_ids`` (either direction), ordered by id."""
         ...
 
-    def search(self, where: SearchFilter, *, first: int = 20, after: str | None = None) -> SearchPage:
+    def search(
+        self, where: SearchFilter, *, first: int = 20, after: str | None = None
+    ) -> SearchPage:
         """Nodes matching ``where``, ordered by name then id, ``first`` at a time."""
         ...
 

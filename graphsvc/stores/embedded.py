@@ -1,0 +1,772 @@
+"""The embedded store: the whole graph in one SQLite file, no server.
+
+SQLite runs in WAL mode: a refresh is one write transaction, and readers keep answering from
+the last committed graph while it runs. A killed refresh leaves nothing behind (SQLite rolls the
+unfinished transaction back the next time the file is opened). Only one refresh writes at a time;
+a second waits up to ``lock_timeout`` seconds and then fails with :class:`StoreBusy`.
+
+Tables (their ``CHECK`` vocabularies are generated from :mod:`graphsvc.model`):
+
+- ``nodes``: one row a node; ``kind``, ``country`` and ``region`` are copied out of the JSON
+  ``properties`` so that search can filter on indexes.
+- ``relationships``: one row a relationship, keyed by its id.
+- ``node_holders`` / ``relationship_holders``: which source holds what (refresh by source).
+- ``sources``: when each source was last loaded; ``meta``: the data version.
+
+A refresh stages the rows in temporary tables, checks them against the graph, and then merges
+with a handful of set-based statements, so its cost is a few passes over indexed tables rather
+than a round trip per row.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+from typing import Any, Final
+
+from graphsvc.model import NODE_TYPE_NAMES, RELATION_TYPE_NAMES, RELATION_TYPES
+from graphsvc.stores.contract import (
+    Edge,
+    GraphCounts,
+    Node,
+    NodeRef,
+    Progress,
+    RefreshConflict,
+    RefreshReport,
+    Relationship,
+    SearchFilter,
+    SearchPage,
+    SourceInfo,
+    StoreBusy,
+    StoreError,
+    TypeChanges,
+)
+
+BATCH: Final = 5_000
+"""Rows per ``executemany`` while staging, and between progress reports."""
+
+IN_CHUNK: Final = 900
+"""Ids per ``IN (...)`` list (well under SQLite's limit on bound parameters)."""
+
+MAX_CONFLICTS: Final = 100
+"""Conflicts listed in a :class:`RefreshConflict` at the most."""
+
+SCHEMA_VERSION: Final = "1"
+
+
+def _vocabulary(names: Sequence[str]) -> str:
+    """An SQL list literal of model names. Model names are fixed identifiers, never user input."""
+    assert all(name.replace("_", "").isalnum() for name in names)
+    return ", ".join(f"'{name}'" for name in names)
+
+
+SCHEMA: Final = f"""
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS nodes (
+    id         TEXT PRIMARY KEY,
+    type       TEXT NOT NULL CHECK (type IN ({_vocabulary(NODE_TYPE_NAMES)})),
+    name       TEXT NOT NULL,
+    kind       TEXT,
+    country    TEXT,
+    region     TEXT,
+    properties TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS nodes_by_name ON nodes (name, id);
+CREATE INDEX IF NOT EXISTS nodes_by_type ON nodes (type, name, id);
+CREATE INDEX IF NOT EXISTS nodes_by_kind ON nodes (kind);
+CREATE INDEX IF NOT EXISTS nodes_by_country ON nodes (country);
+CREATE INDEX IF NOT EXISTS nodes_by_region ON nodes (region);
+CREATE TABLE IF NOT EXISTS relationships (
+    id         TEXT PRIMARY KEY,
+    type       TEXT NOT NULL CHECK (type IN ({_vocabulary(RELATION_TYPE_NAMES)})),
+    source_id  TEXT NOT NULL,
+    target_id  TEXT NOT NULL,
+    weight     REAL NOT NULL,
+    properties TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS relationships_by_source ON relationships (source_id);
+CREATE INDEX IF NOT EXISTS relationships_by_target ON relationships (target_id);
+CREATE TABLE IF NOT EXISTS node_holders (
+    source  TEXT NOT NULL,
+    node_id TEXT NOT NULL,
+    PRIMARY KEY (source, node_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS node_holders_by_node ON node_holders (node_id);
+CREATE TABLE IF NOT EXISTS relationship_holders (
+    source          TEXT NOT NULL,
+    relationship_id TEXT NOT NULL,
+    PRIMARY KEY (source, relationship_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS relationship_holders_by_relationship
+    ON relationship_holders (relationship_id);
+CREATE TABLE IF NOT EXISTS sources (
+    name      TEXT PRIMARY KEY,
+    loaded_at TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+STAGING: Final = """
+CREATE TEMP TABLE stage_nodes (
+    id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL,
+    kind TEXT, country TEXT, region TEXT, properties TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TEMP TABLE stage_relationships (
+    id TEXT PRIMARY KEY, type TEXT NOT NULL, source_id TEXT NOT NULL, target_id TEXT NOT NULL,
+    weight REAL NOT NULL, properties TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TEMP TABLE relation_fits (
+    type TEXT NOT NULL, source_type TEXT NOT NULL, target_type TEXT NOT NULL,
+    PRIMARY KEY (type, source_type, target_type)
+) WITHOUT ROWID;
+CREATE TEMP TABLE released_nodes (id TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TEMP TABLE removed_nodes (id TEXT PRIMARY KEY, type TEXT NOT NULL) WITHOUT ROWID;
+CREATE TEMP TABLE released_relationships (id TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TEMP TABLE removed_relationships (id TEXT PRIMARY KEY, type TEXT NOT NULL) WITHOUT ROWID;
+"""
+
+_NODE_COLUMNS: Final = "id, type, name, kind, country, region, properties"
+_RELATIONSHIP_COLUMNS: Final = "id, type, source_id, target_id, weight, properties"
+
+
+def encode_properties(properties: dict[str, Any]) -> str:
+    """Properties as canonical JSON, so that equal properties give equal text."""
+    return json.dumps(properties, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _node_row(node: Node) -> tuple[str, str, str, Any, Any, Any, str]:
+    props = node.properties
+    return (
+        node.id,
+        node.type,
+        node.name,
+        props.get("kind"),
+        props.get("country"),
+        props.get("region"),
+        encode_properties(props),
+    )
+
+
+def _relationship_row(rel: Relationship) -> tuple[str, str, str, str, float, str]:
+    props = dict(rel.properties)
+    props.setdefault("weight", 1.0)
+    return (
+        rel.id,
+        rel.type,
+        rel.source,
+        rel.target,
+        float(props["weight"]),
+        encode_properties(props),
+    )
+
+
+def _node(row: sqlite3.Row | tuple[Any, ...]) -> Node:
+    return Node(id=row[0], type=row[1], name=row[2], properties=json.loads(row[3]))
+
+
+def _relationship(row: sqlite3.Row | tuple[Any, ...]) -> Relationship:
+    return Relationship(
+        id=row[0], type=row[1], source=row[2], target=row[3], properties=json.loads(row[4])
+    )
+
+
+def _chunks(ids: Iterable[str], size: int = IN_CHUNK) -> Iterator[list[str]]:
+    iterator = iter(ids)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _placeholders(count: int) -> str:
+    return ", ".join("?" * count)
+
+
+def _encode_cursor(name: str, id: str) -> str:
+    raw = json.dumps([name, id], ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        name, id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError, binascii.Error) as exc:
+        raise ValueError(
+            f"invalid cursor {cursor!r}: pass an endCursor from an earlier page"
+        ) from exc
+    if not isinstance(name, str) or not isinstance(id, str):
+        raise ValueError(f"invalid cursor {cursor!r}: pass an endCursor from an earlier page")
+    return name, id
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class EmbeddedStore:
+    """The graph in one SQLite file at ``path`` (created on first use).
+
+    Parameters
+    ----------
+    path : str or Path
+        The database file. Its folder must exist.
+    lock_timeout : float
+        Seconds a refresh waits for another refresh to finish before :class:`StoreBusy`.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from graphsvc.stores.contract import Node
+    >>> store = EmbeddedStore(os.path.join(tempfile.mkdtemp(), "g.db"))
+    >>> report = store.refresh("demo", [Node("sjtu", "Institution", "上海交通大学",
+    ...                                      {"kind": "university", "country": "CN"})], [])
+    >>> report.nodes["Institution"].created
+    1
+    >>> store.node("sjtu").name
+    '上海交通大学'
+    >>> store.close()
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 120.0) -> None:
+        self.path = Path(path)
+        self.uri = str(self.path)
+        self.lock_timeout = lock_timeout
+        if not self.path.parent.is_dir():
+            raise StoreError(f"store {self.uri}: folder {self.path.parent} does not exist")
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        self._closed = False
+        self._create_schema()
+
+    # --- connections ---------------------------------------------------------------------
+    def _connect(self, *, timeout: float) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=OFF")
+            conn.execute("PRAGMA journal_size_limit=67108864")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"store {self.uri}: cannot open as an innonet store: {exc}") from exc
+        return conn
+
+    def _reader(self) -> sqlite3.Connection:
+        if self._closed:
+            raise StoreError(f"store {self.uri} is closed")
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect(timeout=5.0)
+            conn.execute("PRAGMA query_only=ON")
+            self._local.conn = conn
+            with self._connections_lock:
+                self._connections.append(conn)
+        return conn
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: every statement inside sees the same committed graph."""
+        conn = self._reader()
+        if conn.in_transaction:  # nested: already inside a snapshot
+            yield conn
+            return
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
+    def _create_schema(self) -> None:
+        conn = self._connect(timeout=self.lock_timeout)
+        try:
+            version = None
+            try:
+                row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+                version = row[0] if row else None
+            except sqlite3.OperationalError:
+                pass  # a new file: no meta table yet
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"store {self.uri}: not an innonet store: {exc}") from exc
+            if version == SCHEMA_VERSION:
+                return
+            if version is not None:
+                raise StoreError(
+                    f"store {self.uri}: schema version {version}, this innonet expects "
+                    f"{SCHEMA_VERSION}; load the bundles into a new store"
+                )
+            conn.executescript(f"BEGIN IMMEDIATE;{SCHEMA}COMMIT;")
+            conn.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES "
+                "('schema_version', ?), ('data_version', ?)",
+                (SCHEMA_VERSION, f"0-{uuid.uuid4().hex[:12]}"),
+            )
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc):
+                raise StoreBusy(f"store {self.uri} is locked by another process") from exc
+            raise StoreError(f"store {self.uri}: {exc}") from exc
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self._closed = True
+        with self._connections_lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+
+    def __enter__(self) -> EmbeddedStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- writing -------------------------------------------------------------------------
+    def refresh(
+        self,
+        source: str,
+        nodes: Iterable[Node],
+        relationships: Iterable[Relationship],
+        *,
+        progress: Progress | None = None,
+    ) -> RefreshReport:
+        """Make ``source`` hold exactly these nodes and relationships (see the Store contract)."""
+        started = time.perf_counter()
+        conn = self._connect(timeout=self.lock_timeout)
+        try:
+            conn.execute("PRAGMA cache_size=-131072")  # 128 MiB page cache for the merge
+            conn.execute("PRAGMA temp_store=FILE")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise StoreBusy(
+                        f"store {self.uri}: another load is writing; waited "
+                        f"{self.lock_timeout:g} s for it to finish"
+                    ) from exc
+                raise
+            try:
+                report = self._refresh(conn, source, nodes, relationships, progress, started)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise StoreError(f"store {self.uri}: refresh of {source!r} failed: {exc}") from exc
+        finally:
+            conn.close()
+        return report
+
+    def _refresh(
+        self,
+        conn: sqlite3.Connection,
+        source: str,
+        nodes: Iterable[Node],
+        relationships: Iterable[Relationship],
+        progress: Progress | None,
+        started: float,
+    ) -> RefreshReport:
+        for statement in STAGING.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        conn.executemany(
+            "INSERT INTO relation_fits VALUES (?, ?, ?)",
+            [(t.name, s, g) for t in RELATION_TYPES for s in t.sources for g in t.targets],
+        )
+        self._stage(conn, "stage_nodes", _NODE_COLUMNS, map(_node_row, nodes), "nodes", progress)
+        self._stage(
+            conn,
+            "stage_relationships",
+            _RELATIONSHIP_COLUMNS,
+            map(_relationship_row, relationships),
+            "relationships",
+            progress,
+        )
+        self._check_conflicts(conn, source)
+        if progress:
+            progress("merging", 0)
+
+        node_changes = self._changes(conn, "stage_nodes", "nodes", "s.name IS NOT t.name OR ")
+        rel_changes = self._changes(
+            conn,
+            "stage_relationships",
+            "relationships",
+            "s.source_id IS NOT t.source_id OR s.target_id IS NOT t.target_id OR ",
+        )
+
+        # What this source held and no longer holds is released; what nobody holds goes.
+        conn.execute(
+            "INSERT INTO released_nodes SELECT node_id FROM node_holders h WHERE h.source = ? "
+            "AND NOT EXISTS (SELECT 1 FROM stage_nodes s WHERE s.id = h.node_id)",
+            (source,),
+        )
+        conn.execute(
+            "DELETE FROM node_holders WHERE source = ? "
+            "AND node_id IN (SELECT id FROM released_nodes)",
+            (source,),
+        )
+        conn.execute(
+            "INSERT INTO removed_nodes SELECT n.id, n.type FROM released_nodes r "
+            "JOIN nodes n ON n.id = r.id "
+            "WHERE NOT EXISTS (SELECT 1 FROM node_holders h WHERE h.node_id = r.id)"
+        )
+        conn.execute(
+            "INSERT INTO released_relationships SELECT relationship_id FROM relationship_holders h "
+            "WHERE h.source = ? AND NOT EXISTS "
+            "(SELECT 1 FROM stage_relationships s WHERE s.id = h.relationship_id)",
+            (source,),
+        )
+        conn.execute(
+            "DELETE FROM relationship_holders WHERE source = ? "
+            "AND relationship_id IN (SELECT id FROM released_relationships)",
+            (source,),
+        )
+        for endpoint in ("source_id", "target_id"):
+            conn.execute(
+                "INSERT OR IGNORE INTO removed_relationships SELECT r.id, r.type "
+                f"FROM removed_nodes d JOIN relationships r ON r.{endpoint} = d.id"
+            )
+        conn.execute(
+            "INSERT OR IGNORE INTO removed_relationships SELECT r.id, r.type "
+            "FROM released_relationships x JOIN relationships r ON r.id = x.id WHERE NOT EXISTS "
+            "(SELECT 1 FROM relationship_holders h WHERE h.relationship_id = x.id)"
+        )
+
+        # Upsert what the source holds now; rows whose values did not change are not rewritten.
+        conn.execute(
+            f"INSERT INTO nodes ({_NODE_COLUMNS}) SELECT {_NODE_COLUMNS} FROM stage_nodes WHERE 1 "
+            "ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, "
+            "country = excluded.country, region = excluded.region, "
+            "properties = excluded.properties "
+            "WHERE nodes.name IS NOT excluded.name OR nodes.properties IS NOT excluded.properties"
+        )
+        conn.execute("INSERT OR IGNORE INTO node_holders SELECT ?, id FROM stage_nodes", (source,))
+        conn.execute(
+            f"INSERT INTO relationships ({_RELATIONSHIP_COLUMNS}) "
+            f"SELECT {_RELATIONSHIP_COLUMNS} FROM stage_relationships WHERE 1 "
+            "ON CONFLICT (id) DO UPDATE SET type = excluded.type, source_id = excluded.source_id, "
+            "target_id = excluded.target_id, weight = excluded.weight, "
+            "properties = excluded.properties "
+            "WHERE relationships.type IS NOT excluded.type "
+            "OR relationships.source_id IS NOT excluded.source_id "
+            "OR relationships.target_id IS NOT excluded.target_id "
+            "OR relationships.properties IS NOT excluded.properties"
+        )
+        conn.execute(
+            "INSERT OR IGNORE INTO relationship_holders SELECT ?, id FROM stage_relationships",
+            (source,),
+        )
+
+        # Remove what nobody holds, and every relationship touching a removed node.
+        conn.execute(
+            "DELETE FROM relationship_holders WHERE relationship_id IN "
+            "(SELECT id FROM removed_relationships)"
+        )
+        conn.execute("DELETE FROM relationships WHERE id IN (SELECT id FROM removed_relationships)")
+        conn.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM removed_nodes)")
+
+        for type_, count in conn.execute("SELECT type, count(*) FROM removed_nodes GROUP BY type"):
+            node_changes[type_] = _with_removed(node_changes.get(type_), count)
+        for type_, count in conn.execute(
+            "SELECT type, count(*) FROM removed_relationships GROUP BY type"
+        ):
+            rel_changes[type_] = _with_removed(rel_changes.get(type_), count)
+
+        loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
+        conn.execute(
+            "INSERT INTO sources (name, loaded_at) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET loaded_at = excluded.loaded_at",
+            (source, loaded_at),
+        )
+        version = self._bump_data_version(conn)
+        return RefreshReport(
+            source=source,
+            nodes=dict(sorted(node_changes.items())),
+            relationships=dict(sorted(rel_changes.items())),
+            seconds=time.perf_counter() - started,
+            data_version=version,
+        )
+
+    @staticmethod
+    def _stage(
+        conn: sqlite3.Connection,
+        table: str,
+        columns: str,
+        rows: Iterator[tuple[Any, ...]],
+        stage: str,
+        progress: Progress | None,
+    ) -> None:
+        statement = (
+            f"INSERT INTO {table} ({columns}) VALUES ({_placeholders(columns.count(',') + 1)})"
+        )
+        done = 0
+        while batch := list(islice(rows, BATCH)):
+            try:
+                conn.executemany(statement, batch)
+            except sqlite3.IntegrityError as exc:
+                duplicates = _duplicates_in(batch) or ["(an id given twice across batches)"]
+                raise RefreshConflict(
+                    [f"{stage}: id {dup!r} given twice" for dup in duplicates[:MAX_CONFLICTS]]
+                ) from exc
+            done += len(batch)
+            if progress:
+                progress(stage, done)
+
+    @staticmethod
+    def _check_conflicts(conn: sqlite3.Connection, source: str) -> None:
+        problems = [
+            f"node {id!r} is of type {given} in this load but {held} in the graph"
+            for id, given, held in conn.execute(
+                "SELECT s.id, s.type, n.type FROM stage_nodes s JOIN nodes n ON n.id = s.id "
+                f"WHERE s.type != n.type ORDER BY s.id LIMIT {MAX_CONFLICTS}"
+            )
+        ]
+        # An endpoint must be in this load, or held by another source (what only this source
+        # held and the load drops is about to go).
+        held_elsewhere = (
+            "EXISTS (SELECT 1 FROM node_holders h WHERE h.node_id = n.id AND h.source != ?)"
+        )
+        endpoint_types = (
+            "SELECT r.id AS id, r.type AS type, r.source_id AS src, r.target_id AS tgt, "
+            "coalesce((SELECT type FROM stage_nodes WHERE id = r.source_id), "
+            f"  (SELECT n.type FROM nodes n WHERE n.id = r.source_id AND {held_elsewhere})) "
+            "AS src_type, "
+            "coalesce((SELECT type FROM stage_nodes WHERE id = r.target_id), "
+            f"  (SELECT n.type FROM nodes n WHERE n.id = r.target_id AND {held_elsewhere})) "
+            "AS tgt_type "
+            "FROM stage_relationships r"
+        )
+        rows = conn.execute(
+            f"SELECT * FROM ({endpoint_types}) AS e "
+            "WHERE src_type IS NULL OR tgt_type IS NULL "
+            "OR NOT EXISTS (SELECT 1 FROM relation_fits f "
+            "WHERE f.type = e.type AND f.source_type = e.src_type AND f.target_type = e.tgt_type) "
+            f"ORDER BY id LIMIT {MAX_CONFLICTS}",
+            (source, source),
+        )
+        for id, type_, src, tgt, src_type, tgt_type in rows:
+            if src_type is None:
+                problems.append(f"relationship {id!r}: source {src!r} exists nowhere")
+            elif tgt_type is None:
+                problems.append(f"relationship {id!r}: target {tgt!r} exists nowhere")
+            else:
+                problems.append(
+                    f"relationship {id!r}: {type_} cannot join "
+                    f"{src_type} {src!r} to {tgt_type} {tgt!r}"
+                )
+        if problems:
+            raise RefreshConflict(problems[:MAX_CONFLICTS])
+
+    @staticmethod
+    def _changes(
+        conn: sqlite3.Connection, stage: str, table: str, differs: str
+    ) -> dict[str, TypeChanges]:
+        """Created/updated/unchanged per type, comparing the staged rows with the graph."""
+        changes = {}
+        for type_, created, updated, unchanged in conn.execute(
+            f"SELECT s.type, sum(t.id IS NULL), "
+            f"sum(t.id IS NOT NULL AND ({differs}s.properties IS NOT t.properties)), "
+            f"sum(t.id IS NOT NULL AND NOT ({differs}s.properties IS NOT t.properties)) "
+            f"FROM {stage} s LEFT JOIN {table} t ON t.id = s.id GROUP BY s.type"
+        ):
+            changes[type_] = TypeChanges(created=created, updated=updated, unchanged=unchanged)
+        return changes
+
+    @staticmethod
+    def _bump_data_version(conn: sqlite3.Connection) -> str:
+        (current,) = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+        counter = int(current.split("-", 1)[0]) + 1
+        version = f"{counter}-{uuid.uuid4().hex[:12]}"
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'data_version'", (version,))
+        return version
+
+    # --- reading -------------------------------------------------------------------------
+    def data_version(self) -> str:
+        row = self._reader().execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+        return str(row[0])
+
+    def node(self, id: str) -> Node | None:
+        return self.nodes([id]).get(id)
+
+    def nodes(self, ids: Sequence[str]) -> dict[str, Node]:
+        found: dict[str, Node] = {}
+        with self._snapshot() as conn:
+            for chunk in _chunks(dict.fromkeys(ids)):
+                for row in conn.execute(
+                    f"SELECT id, type, name, properties FROM nodes "
+                    f"WHERE id IN ({_placeholders(len(chunk))})",
+                    chunk,
+                ):
+                    found[row[0]] = _node(row)
+        return found
+
+    def node_refs(self, ids: Iterable[str]) -> dict[str, NodeRef]:
+        refs: dict[str, NodeRef] = {}
+        with self._snapshot() as conn:
+            for chunk in _chunks(ids):
+                for id, type_, holders in conn.execute(
+                    "SELECT n.id, n.type, group_concat(h.source, char(31)) FROM nodes n "
+                    "LEFT JOIN node_holders h ON h.node_id = n.id "
+                    f"WHERE n.id IN ({_placeholders(len(chunk))}) GROUP BY n.id",
+                    chunk,
+                ):
+                    refs[id] = NodeRef(type_, frozenset(holders.split("\x1f") if holders else ()))
+        return refs
+
+    def relationships(self, ids: Sequence[str]) -> dict[str, Relationship]:
+        found: dict[str, Relationship] = {}
+        with self._snapshot() as conn:
+            for chunk in _chunks(dict.fromkeys(ids)):
+                for row in conn.execute(
+                    "SELECT id, type, source_id, target_id, properties FROM relationships "
+                    f"WHERE id IN ({_placeholders(len(chunk))})",
+                    chunk,
+                ):
+                    found[row[0]] = _relationship(row)
+        return found
+
+    def relationships_of(
+        self, node_ids: Sequence[str], *, rel_types: Sequence[str] | None = None
+    ) -> list[Relationship]:
+        found: dict[str, Relationship] = {}
+        type_filter = ""
+        type_params: list[str] = []
+        if rel_types is not None:
+            type_filter = f" AND type IN ({_placeholders(len(rel_types))})"
+            type_params = list(rel_types)
+        with self._snapshot() as conn:
+            for chunk in _chunks(dict.fromkeys(node_ids)):
+                marks = _placeholders(len(chunk))
+                for row in conn.execute(
+                    "SELECT id, type, source_id, target_id, properties FROM relationships "
+                    f"WHERE source_id IN ({marks}){type_filter} "
+                    "UNION "
+                    "SELECT id, type, source_id, target_id, properties FROM relationships "
+                    f"WHERE target_id IN ({marks}){type_filter}",
+                    [*chunk, *type_params, *chunk, *type_params],
+                ):
+                    found[row[0]] = _relationship(row)
+        return [found[id] for id in sorted(found)]
+
+    def search(
+        self, where: SearchFilter, *, first: int = 20, after: str | None = None
+    ) -> SearchPage:
+        if first < 0:
+            raise ValueError(f"first must be 0 or more, got {first}")
+        conditions: list[str] = []
+        params: list[Any] = []
+        if where.text:
+            conditions.append("(name LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\')")
+            params += [_like(where.text), _like(where.text)]
+        for column, values in (("type", where.types), ("kind", where.kinds)):
+            if values is not None:
+                conditions.append(f"{column} IN ({_placeholders(len(values))})")
+                params += list(values)
+        for column, value in (("country", where.country), ("region", where.region)):
+            if value is not None:
+                conditions.append(f"{column} = ?")
+                params.append(value)
+        matches = " AND ".join(conditions) or "1"
+        page_conditions, page_params = matches, list(params)
+        if after is not None:
+            name, id = _decode_cursor(after)
+            page_conditions += " AND (name > ? OR (name = ? AND id > ?))"
+            page_params += [name, name, id]
+        with self._snapshot() as conn:
+            (total,) = conn.execute(
+                f"SELECT count(*) FROM nodes WHERE {matches}", params
+            ).fetchone()
+            rows = conn.execute(
+                f"SELECT id, type, name, properties FROM nodes WHERE {page_conditions} "
+                "ORDER BY name, id LIMIT ?",
+                [*page_params, first + 1],
+            ).fetchall()
+        found = [_node(row) for row in rows[:first]]
+        end = _encode_cursor(found[-1].name, found[-1].id) if found else None
+        return SearchPage(nodes=found, total=total, has_next=len(rows) > first, end_cursor=end)
+
+    def counts(self) -> GraphCounts:
+        with self._snapshot() as conn:
+            by_type = dict(
+                conn.execute("SELECT type, count(*) FROM nodes GROUP BY type ORDER BY type")
+            )
+            by_rel = dict(
+                conn.execute("SELECT type, count(*) FROM relationships GROUP BY type ORDER BY type")
+            )
+            node_counts = dict(
+                conn.execute("SELECT source, count(*) FROM node_holders GROUP BY source")
+            )
+            rel_counts = dict(
+                conn.execute("SELECT source, count(*) FROM relationship_holders GROUP BY source")
+            )
+            sources = [
+                SourceInfo(
+                    name=name,
+                    loaded_at=loaded_at,
+                    nodes=node_counts.get(name, 0),
+                    relationships=rel_counts.get(name, 0),
+                )
+                for name, loaded_at in conn.execute(
+                    "SELECT name, loaded_at FROM sources ORDER BY name"
+                )
+            ]
+            (version,) = conn.execute(
+                "SELECT value FROM meta WHERE key = 'data_version'"
+            ).fetchone()
+        return GraphCounts(
+            nodes=sum(by_type.values()),
+            relationships=sum(by_rel.values()),
+            by_type=by_type,
+            by_relation_type=by_rel,
+            sources=sources,
+            data_version=version,
+        )
+
+    def iter_nodes(self) -> Iterator[Node]:
+        conn = self._connect(timeout=5.0)
+        try:
+            conn.execute("BEGIN")
+            for row in conn.execute("SELECT id, type, name, properties FROM nodes ORDER BY id"):
+                yield _node(row)
+        finally:
+            conn.close()
+
+    def iter_edges(self) -> Iterator[Edge]:
+        conn = self._connect(timeout=5.0)
+        try:
+            conn.execute("BEGIN")
+            for row in conn.execute(
+                "SELECT id, type, source_id, target_id, weight FROM relationships ORDER BY id"
+            ):
+                yield Edge(*row)
+        finally:
+            conn.close()
+
+
+def _with_removed(changes: TypeChanges | None, removed: int) -> TypeChanges:
+    changes = changes or TypeChanges()
+    return TypeChanges(changes.created, changes.updated, removed, changes.unchanged)
+
+
+def _duplicates_in(batch: list[tuple[Any, ...]]) -> list[str]:
+    seen: set[str] = set()
+    duplicates = []
+    for row in batch:
+        if row[0] in seen:
+            duplicates.append(row[0])
+        seen.add(row[0])
+    return duplicates
