@@ -1,0 +1,133 @@
+"""Reading one CSV cell as the value its model property declares.
+
+Every parser is derived from a :class:`graphsvc.model.Property`: its type, its bounds, its
+vocabulary. A parser takes a non-empty cell and returns the value to store, or raises
+:class:`CellError` with a message that says what is wrong and what is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any, Final
+
+from graphsvc.model import Property, PropertyType
+from loaders.countries import ISO_3166_ALPHA2
+
+CellParser = Callable[[str], Any]
+"""Turns a non-empty cell into its stored value; raises :class:`CellError`."""
+
+_INTEGER: Final = re.compile(r"[+-]?[0-9]+")
+_DECIMAL: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_BOOLEANS: Final = {"true": True, "false": False}
+TAG_SEPARATOR: Final = ";"
+
+
+class CellError(ValueError):
+    """A cell that does not hold a value of its column's type."""
+
+
+def _bound(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _check_bounds(prop: Property, value: float, shown: str) -> None:
+    low, high = prop.minimum, prop.maximum
+    if low is not None and high is not None and not low <= value <= high:
+        raise CellError(f"{shown} is out of range {_bound(low)} to {_bound(high)}")
+    if low is not None and value < low:
+        raise CellError(f"{shown} is below the minimum {_bound(low)}")
+    if high is not None and value > high:
+        raise CellError(f"{shown} is above the maximum {_bound(high)}")
+    if prop.positive and value <= 0:
+        raise CellError(f"{shown} is not positive")
+
+
+def cell_parser(prop: Property) -> CellParser:
+    """The parser of ``prop``'s cells.
+
+    >>> from graphsvc.model import node_type
+    >>> trl = cell_parser(node_type("Achievement").column("trl"))
+    >>> trl(" 7 ")
+    7
+    >>> trl("10")
+    Traceback (most recent call last):
+    ...
+    loaders.cells.CellError: 10 is out of range 1 to 9
+    """
+    kind = prop.type
+    if kind is PropertyType.TEXT:
+        return str
+    if kind is PropertyType.INTEGER:
+        return lambda cell: _integer(prop, cell)
+    if kind is PropertyType.DECIMAL:
+        return lambda cell: _decimal(prop, cell)
+    if kind is PropertyType.BOOLEAN:
+        return _boolean
+    if kind is PropertyType.DATE:
+        return _date
+    if kind is PropertyType.COUNTRY:
+        return _country
+    if kind is PropertyType.TAGS:
+        return _tags
+    if kind is PropertyType.CHOICE:
+        return lambda cell: _choice(prop, cell)
+    raise AssertionError(f"no parser for property type {kind}")
+
+
+def _integer(prop: Property, cell: str) -> int:
+    text = cell.strip()
+    if not _INTEGER.fullmatch(text):
+        raise CellError(f"not an integer: {cell!r}")
+    value = int(text)
+    _check_bounds(prop, value, text)
+    return value
+
+
+def _decimal(prop: Property, cell: str) -> float:
+    text = cell.strip()
+    if not _DECIMAL.fullmatch(text):
+        raise CellError(f"not a decimal number: {cell!r}")
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise CellError(f"not a finite number: {cell!r}")
+    _check_bounds(prop, value, text)
+    return value
+
+
+def _boolean(cell: str) -> bool:
+    value = _BOOLEANS.get(cell.strip().lower())
+    if value is None:
+        raise CellError(f"not a boolean (true or false): {cell!r}")
+    return value
+
+
+def _date(cell: str) -> str:
+    text = cell.strip()
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(text).isoformat()
+    except ValueError:
+        raise CellError(f"not an ISO 8601 date: {cell!r}") from None
+
+
+def _country(cell: str) -> str:
+    code = cell.strip().upper()
+    if code not in ISO_3166_ALPHA2:
+        raise CellError(f"not an ISO 3166-1 alpha-2 country code: {cell!r}")
+    return code
+
+
+def _tags(cell: str) -> list[str]:
+    return [tag for tag in (t.strip() for t in cell.split(TAG_SEPARATOR)) if tag]
+
+
+def _choice(prop: Property, cell: str) -> str:
+    value = cell.strip()
+    if value not in prop.choices:
+        raise CellError(f"unknown {prop.name} {cell!r}; allowed: {', '.join(prop.choices)}")
+    return value

@@ -1,0 +1,198 @@
+"""Refreshing one source of the graph from a bundle: validate everything, then write it at once.
+
+Pass 1 (:mod:`loaders.validate`) reads every file and checks every record, keeping in memory only
+what the checks need. If anything is wrong, nothing is written. Otherwise pass 2 reads the files
+again and streams the nodes and relationships into ``store.refresh``, which replaces what the
+source held in one transaction. Each file is hashed in both passes; if it changed in between,
+the refresh is abandoned (rolled back) with :class:`loaders.bundle.BundleChanged`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from graphsvc.model import ID_PATTERN, NODE_TYPE_BY_FILE, RELATION_FILE
+from graphsvc.stores.contract import (
+    Node,
+    Progress,
+    RefreshConflict,
+    RefreshReport,
+    Relationship,
+    Store,
+)
+from loaders.bundle import (
+    Bundle,
+    BundleChanged,
+    BundleError,
+    Record,
+    new_digest,
+    read_records,
+)
+from loaders.problems import Problem, ProblemLog
+from loaders.rows import NodeRows, RelationRows
+from loaders.validate import BundleContents, BundleValidator
+
+WRITING_STAGES = {"nodes": "writing nodes", "relationships": "writing relationships"}
+"""How the store's progress stages are shown."""
+
+
+@dataclass
+class LoadResult:
+    """The outcome of :func:`refresh_bundle`.
+
+    ``problems`` holds every problem of the bundle; ``conflicts`` what the store refused;
+    ``report`` what changed (None when nothing was written: a dry run or invalid data).
+    Close it (or use it in ``with``) to drop the spilled problem list.
+    """
+
+    source: str
+    bundle: Bundle
+    contents: BundleContents
+    problems: ProblemLog
+    conflicts: list[str]
+    report: RefreshReport | None
+    dry_run: bool
+    seconds: float
+
+    @property
+    def valid(self) -> bool:
+        """True when the bundle had no problem and the store accepted it."""
+        return not self.problems and not self.conflicts
+
+    @property
+    def records(self) -> int:
+        """How many data records the bundle's files hold."""
+        return sum(self.contents.records.values())
+
+    def close(self) -> None:
+        """Release the problem log's spill file."""
+        self.problems.close()
+
+    def __enter__(self) -> LoadResult:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def source_name(bundle_dir: Path, given: str | None) -> str:
+    """The source a bundle refreshes: ``given`` or the bundle directory's name, checked.
+
+    >>> source_name(Path("/data/exchange-2024"), None)
+    'exchange-2024'
+    >>> source_name(Path("/data/x"), "bad name")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    loaders.bundle.BundleError: source name 'bad name' is not valid: ...
+    """
+    name = given if given is not None else bundle_dir.resolve().name
+    if ID_PATTERN.fullmatch(name) is None:
+        raise BundleError(
+            f"source name {name!r} is not valid: a source name is 1 to 128 characters of "
+            "A-Z a-z 0-9 . _ : - (give one with --source)"
+        )
+    return name
+
+
+def refresh_bundle(
+    store: Store,
+    bundle_dir: Path,
+    source: str | None = None,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    problems_kept: int = 50,
+) -> LoadResult:
+    """Validate the bundle at ``bundle_dir`` and, unless ``dry_run``, make ``source`` hold it.
+
+    All or nothing: the store is written only when every record is valid. Raises
+    :class:`BundleError` when the bundle cannot be read at all (or changed while loading);
+    store errors (:class:`graphsvc.stores.contract.StoreBusy`, ``StoreError``) pass through.
+    ``problems_kept`` is how many problems the result keeps in memory (all are kept on disk).
+    """
+    started = time.perf_counter()
+    name = source_name(bundle_dir, source)
+    bundle = Bundle.open(bundle_dir)
+    problems = ProblemLog(kept=problems_kept)
+    try:
+        contents = BundleValidator(store, name, problems, progress).validate(bundle)
+        conflicts: list[str] = []
+        report = None
+        if not problems and not dry_run:
+            try:
+                report = store.refresh(
+                    name,
+                    _nodes(bundle, contents),
+                    _relationships(bundle, contents),
+                    progress=_writing(progress),
+                )
+            except RefreshConflict as exc:
+                conflicts = exc.problems
+    except BaseException:
+        problems.close()
+        raise
+    return LoadResult(
+        name, bundle, contents, problems, conflicts, report, dry_run, time.perf_counter() - started
+    )
+
+
+def _writing(progress: Progress | None) -> Progress | None:
+    if progress is None:
+        return None
+
+    def report(stage: str, done: int) -> None:
+        progress(WRITING_STAGES.get(stage, stage), done)
+
+    return report
+
+
+def _changed(path: Path) -> BundleChanged:
+    return BundleChanged(f"{path}: the file changed while loading; nothing was written, load again")
+
+
+def _records(bundle: Bundle, name: str, contents: BundleContents) -> Iterator[Record]:
+    """The records of file ``name`` again (header first), checking it is the file validated."""
+    path = bundle.path / name
+    digest = new_digest()
+    for item in read_records(path, digest):
+        if isinstance(item, Problem):
+            raise _changed(path)
+        yield item
+    if digest.digest() != contents.digests[name]:
+        raise _changed(path)
+
+
+def _nodes(bundle: Bundle, contents: BundleContents) -> Iterator[Node]:
+    """Every node of the bundle, read again from its files."""
+    for name in bundle.files:
+        if name == RELATION_FILE:
+            continue
+        records = _records(bundle, name, contents)
+        rows = NodeRows(NODE_TYPE_BY_FILE[name], next(records).fields)
+        for record in records:
+            node, problems = rows.transform(record)
+            if node is None or problems:
+                raise _changed(bundle.path / name)
+            yield node
+
+
+def _relationships(bundle: Bundle, contents: BundleContents) -> Iterator[Relationship]:
+    """Every relationship of the bundle, read again from ``relations.csv``."""
+    if RELATION_FILE not in bundle.files:
+        return
+    records = _records(bundle, RELATION_FILE, contents)
+    rows = RelationRows(RELATION_FILE, next(records).fields)
+    for record in records:
+        relationship, problems = rows.transform(record)
+        if relationship is None or problems:
+            raise _changed(bundle.path / RELATION_FILE)
+        yield relationship

@@ -1,0 +1,211 @@
+"""Turning CSV records into nodes and relationships, as the graph model declares them.
+
+A :class:`NodeRows` or :class:`RelationRows` is built from a file's header: it knows which column
+holds what and how to read it (all derived from :mod:`graphsvc.model`). ``transform`` checks one
+record on its own (ids, vocabularies, numbers, dates) and returns the node or relationship with
+the problems found; what needs other rows or the graph (duplicates, endpoints) is checked by
+:mod:`loaders.validate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from graphsvc.model import (
+    ID_PATTERN,
+    RELATION_PROPERTIES,
+    RELATION_TYPE_BY_NAME,
+    RELATION_TYPE_NAMES,
+    NodeType,
+    Property,
+    PropertyType,
+    relation_id,
+)
+from graphsvc.stores.contract import Node, Relationship
+from loaders.bundle import Record
+from loaders.cells import CellError, CellParser, cell_parser
+from loaders.problems import WHOLE_RECORD, Problem
+
+ID_COLUMN: Final = "id"
+RELATION_ENDPOINT_COLUMNS: Final = ("source", "target")
+RELATION_TYPE_COLUMN: Final = "type"
+RELATION_REQUIRED_COLUMNS: Final = (*RELATION_ENDPOINT_COLUMNS, RELATION_TYPE_COLUMN)
+_TEXT: Final = Property("extra", PropertyType.TEXT)
+
+
+def bad_id_message(value: str) -> str:
+    """What is wrong with an id that does not match :data:`graphsvc.model.ID_PATTERN`."""
+    if not value:
+        return "empty; an id is required"
+    return f"bad id {value!r}: an id is 1 to 128 characters of A-Z a-z 0-9 . _ : -"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A header column read as a property: its position, name, parser and model rules."""
+
+    index: int
+    name: str
+    parse: CellParser
+    required: bool
+    default: Any
+
+
+def _columns(header: Sequence[str], properties: Sequence[Property], skip: set[str]) -> list[Column]:
+    """The property columns of ``header``; columns the model does not know are kept as text."""
+    by_name = {p.name: p for p in properties}
+    columns = []
+    for index, name in enumerate(header):
+        if name in skip:
+            continue
+        prop = by_name.get(name, _TEXT)
+        columns.append(Column(index, name, cell_parser(prop), prop.required, prop.default))
+    return columns
+
+
+def _defaults(header: Sequence[str], properties: Sequence[Property]) -> dict[str, Any]:
+    """The defaults of properties whose column the header lacks."""
+    return {p.name: p.default for p in properties if p.default is not None and p.name not in header}
+
+
+def header_problems(file: str, header: Sequence[str], required: Sequence[str]) -> list[Problem]:
+    """Missing required columns and repeated column names, reported on line 1."""
+    problems = [
+        Problem(file, 1, name, f"required column missing (the header has: {', '.join(header)})")
+        for name in required
+        if name not in header
+    ]
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            problems.append(Problem(file, 1, name, "column given twice"))
+        seen.add(name)
+    return problems
+
+
+def _read_properties(
+    file: str,
+    record: Record,
+    columns: Sequence[Column],
+    properties: dict[str, Any],
+    problems: list[Problem],
+) -> None:
+    """Read ``columns`` of ``record`` into ``properties``, adding what is wrong to ``problems``."""
+    fields = record.fields
+    count = len(fields)
+    for column in columns:
+        cell = fields[column.index] if column.index < count else ""
+        if not cell or cell.isspace():
+            if column.required:
+                problems.append(
+                    Problem(file, record.line, column.name, "empty; a value is required")
+                )
+            elif column.default is not None:
+                properties[column.name] = column.default
+            continue
+        try:
+            properties[column.name] = column.parse(cell)
+        except CellError as exc:
+            problems.append(Problem(file, record.line, column.name, str(exc)))
+
+
+def _field_count_problems(file: str, record: Record, width: int) -> list[Problem]:
+    count = len(record.fields)
+    if count == width:
+        return []
+    return [Problem(file, record.line, WHOLE_RECORD, f"{count} fields, but the header has {width}")]
+
+
+def _id_cell(fields: list[str], index: int) -> str:
+    return fields[index] if index < len(fields) else ""
+
+
+class NodeRows:
+    """How the records of one node file become :class:`Node` objects."""
+
+    def __init__(self, node_type: NodeType, header: Sequence[str]) -> None:
+        self.node_type = node_type
+        self.file = node_type.file
+        self.width = len(header)
+        self.problems = header_problems(self.file, header, node_type.required_columns)
+        self.readable = ID_COLUMN in header
+        self._id_index = header.index(ID_COLUMN) if self.readable else -1
+        self._columns = _columns(header, node_type.properties, {ID_COLUMN})
+        self._defaults = _defaults(header, node_type.properties)
+
+    def transform(self, record: Record) -> tuple[Node | None, list[Problem]]:
+        """The node of ``record`` (None when its id is bad) and the problems of the record."""
+        problems = _field_count_problems(self.file, record, self.width)
+        node_id = _id_cell(record.fields, self._id_index)
+        valid_id = ID_PATTERN.fullmatch(node_id) is not None
+        if not valid_id:
+            problems.append(Problem(self.file, record.line, ID_COLUMN, bad_id_message(node_id)))
+        properties = dict(self._defaults)
+        _read_properties(self.file, record, self._columns, properties, problems)
+        if not valid_id:
+            return None, problems
+        name = properties.pop(self.node_type.name_column, "")
+        return Node(node_id, self.node_type.name, name, properties), problems
+
+
+class RelationRows:
+    """How the records of ``relations.csv`` become :class:`Relationship` objects."""
+
+    def __init__(self, file: str, header: Sequence[str]) -> None:
+        self.file = file
+        self.width = len(header)
+        self.problems = header_problems(file, header, RELATION_REQUIRED_COLUMNS)
+        self.readable = all(name in header for name in RELATION_REQUIRED_COLUMNS)
+        index = {name: i for i, name in enumerate(header)}
+        self._source = index.get("source", -1)
+        self._target = index.get("target", -1)
+        self._type = index.get(RELATION_TYPE_COLUMN, -1)
+        self._id = index.get(ID_COLUMN, -1)
+        skip = {ID_COLUMN, *RELATION_REQUIRED_COLUMNS}
+        self._columns_by_type = {
+            name: _columns(header, rel.properties, skip)
+            for name, rel in RELATION_TYPE_BY_NAME.items()
+        }
+        self._defaults_by_type = {
+            name: _defaults(header, rel.properties) for name, rel in RELATION_TYPE_BY_NAME.items()
+        }
+        self._any_type_columns = _columns(header, RELATION_PROPERTIES, skip)
+
+    def transform(self, record: Record) -> tuple[Relationship | None, list[Problem]]:
+        """The relationship of ``record`` (None when its ids or type are bad) and its problems."""
+        file, line, fields = self.file, record.line, record.fields
+        problems = _field_count_problems(file, record, self.width)
+        valid = True
+        source = _id_cell(fields, self._source)
+        target = _id_cell(fields, self._target)
+        for column, value in (("source", source), ("target", target)):
+            if ID_PATTERN.fullmatch(value) is None:
+                problems.append(Problem(file, line, column, bad_id_message(value)))
+                valid = False
+        given_id = _id_cell(fields, self._id) if self._id >= 0 else ""
+        if given_id and ID_PATTERN.fullmatch(given_id) is None:
+            problems.append(Problem(file, line, ID_COLUMN, bad_id_message(given_id)))
+            valid = False
+        type_name = _id_cell(fields, self._type).strip()
+        columns = self._columns_by_type.get(type_name)
+        properties: dict[str, Any] = {}
+        if columns is None:
+            problems.append(Problem(file, line, RELATION_TYPE_COLUMN, _type_message(type_name)))
+            columns = self._any_type_columns
+            valid = False
+        else:
+            properties.update(self._defaults_by_type[type_name])
+        _read_properties(file, record, columns, properties, problems)
+        if not valid:
+            return None, problems
+        rel_id = given_id or relation_id(source, type_name, target)
+        return Relationship(rel_id, type_name, source, target, properties), problems
+
+
+def _type_message(type_name: str) -> str:
+    allowed = ", ".join(RELATION_TYPE_NAMES)
+    if not type_name:
+        return f"empty; a relation type is required (one of {allowed})"
+    return f"unknown relation type {type_name!r}; allowed: {allowed}"

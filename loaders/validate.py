@@ -1,0 +1,240 @@
+"""The first pass over a bundle: check every record, keep only what later checks need.
+
+What stays in memory is one small entry per node id (its type and first line), one per relation
+key (its first line), and the graph's answer for endpoints the bundle does not hold. Checks that
+ask the graph (an id held by a node of another type, an endpoint from another source) are made
+in batches; problems are still reported in line order within each file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Final
+
+from graphsvc.model import NODE_TYPE_BY_FILE, NODE_TYPES, RELATION_FILE, RELATION_TYPE_BY_NAME
+from graphsvc.stores.contract import NodeRef, Progress, Relationship, Store
+from loaders.bundle import Bundle, Record, new_digest, read_records
+from loaders.problems import WHOLE_RECORD, Problem, ProblemLog
+from loaders.rows import ID_COLUMN, NodeRows, RelationRows
+
+LOOKUP_BATCH: Final = 5000
+"""Records checked against the graph in one round trip."""
+PROGRESS_EVERY: Final = 10_000
+_TYPE_BITS: Final = 3  # node type index packed under the line number: len(NODE_TYPES) <= 8
+_TYPE_MASK: Final = (1 << _TYPE_BITS) - 1
+_TYPE_INDEX: Final = {t.name: i for i, t in enumerate(NODE_TYPES)}
+
+
+@dataclass
+class BundleContents:
+    """What the first pass learnt: each file's digest and record count, and what it holds."""
+
+    digests: dict[str, bytes] = field(default_factory=dict)
+    records: dict[str, int] = field(default_factory=dict)
+    nodes: Counter[str] = field(default_factory=Counter)
+    relationships: Counter[str] = field(default_factory=Counter)
+
+
+def _described(types: tuple[str, ...]) -> str:
+    return " or ".join(types)
+
+
+class _Batch:
+    """Problems of records not yet checked against the graph, with those checks."""
+
+    def __init__(self) -> None:
+        self.records = 0
+        self.problems: list[Problem] = []
+        self.nodes: list[tuple[int, str, str]] = []  # line, id, type
+        self.relationships: list[tuple[int, Relationship]] = []
+
+
+class BundleValidator:
+    """Checks a bundle against the model, itself and the graph, for a refresh of ``source``."""
+
+    def __init__(
+        self, store: Store, source: str, problems: ProblemLog, progress: Progress | None = None
+    ) -> None:
+        self.store = store
+        self.source = source
+        self.problems = problems
+        self.progress = progress
+        self._node_index: dict[str, int] = {}  # id -> first line << _TYPE_BITS | type index
+        self._relation_lines: dict[str, int] = {}  # relationship id -> first line
+        self._graph: dict[str, NodeRef | None] = {}  # endpoints the bundle does not hold
+
+    def validate(self, bundle: Bundle) -> BundleContents:
+        """Check every file of ``bundle``; problems go to the log, the contents are returned."""
+        contents = BundleContents()
+        for name in bundle.files:
+            digest = new_digest()
+            records = self._validate_file(bundle, name, digest, contents)
+            contents.digests[name] = digest.digest()
+            contents.records[name] = records
+        self._relation_lines.clear()
+        return contents
+
+    def _validate_file(
+        self, bundle: Bundle, name: str, digest: hashlib.blake2b, contents: BundleContents
+    ) -> int:
+        rows: NodeRows | RelationRows | None = None
+        batch = _Batch()
+        count = 0
+        stage = f"validating {name}"
+        for item in read_records(bundle.path / name, digest):
+            if isinstance(item, Problem):
+                batch.problems.append(item)
+                continue
+            if rows is None:
+                rows = _rows_for(name, item.fields)
+                batch.problems.extend(rows.problems)
+                continue
+            count += 1
+            if not rows.readable:
+                continue
+            if isinstance(rows, NodeRows):
+                self._check_node(rows, item, batch, contents)
+            else:
+                self._check_relationship(rows, item, batch, contents)
+            batch.records += 1
+            if batch.records >= LOOKUP_BATCH:
+                self._flush(name, batch)
+                batch = _Batch()
+            if self.progress is not None and count % PROGRESS_EVERY == 0:
+                self.progress(stage, count)
+        if rows is None:
+            batch.problems.append(Problem(name, 1, WHOLE_RECORD, "empty file: no header row"))
+        self._flush(name, batch)
+        if self.progress is not None:
+            self.progress(stage, count)
+        return count
+
+    def _check_node(
+        self, rows: NodeRows, record: Record, batch: _Batch, contents: BundleContents
+    ) -> None:
+        node, problems = rows.transform(record)
+        batch.problems.extend(problems)
+        if node is None:
+            return
+        first = self._node_index.get(node.id)
+        if first is not None:
+            where = f"{NODE_TYPES[first & _TYPE_MASK].file}:{first >> _TYPE_BITS}"
+            batch.problems.append(
+                Problem(
+                    rows.file,
+                    record.line,
+                    ID_COLUMN,
+                    f"duplicate id {node.id!r}, first given at {where}",
+                )
+            )
+            return
+        self._node_index[node.id] = record.line << _TYPE_BITS | _TYPE_INDEX[node.type]
+        batch.nodes.append((record.line, node.id, node.type))
+        contents.nodes[node.type] += 1
+
+    def _check_relationship(
+        self, rows: RelationRows, record: Record, batch: _Batch, contents: BundleContents
+    ) -> None:
+        relationship, problems = rows.transform(record)
+        batch.problems.extend(problems)
+        if relationship is None:
+            return
+        first = self._relation_lines.get(relationship.id)
+        if first is not None:
+            batch.problems.append(
+                Problem(
+                    rows.file,
+                    record.line,
+                    WHOLE_RECORD,
+                    f"duplicate relation, first at line {first}",
+                )
+            )
+            return
+        self._relation_lines[relationship.id] = record.line
+        contents.relationships[relationship.type] += 1
+        if self._known(relationship.source) and self._known(relationship.target):
+            batch.problems.extend(self._endpoint_problems(rows.file, record.line, relationship))
+        else:
+            batch.relationships.append((record.line, relationship))
+
+    def _known(self, node_id: str) -> bool:
+        return node_id in self._node_index or node_id in self._graph
+
+    def _flush(self, file: str, batch: _Batch) -> None:
+        """Make the batch's graph checks, then log its problems in line order."""
+        problems = batch.problems
+        if batch.nodes:
+            refs = self.store.node_refs([node_id for _, node_id, _ in batch.nodes])
+            for line, node_id, type_name in batch.nodes:
+                ref = refs.get(node_id)
+                if ref is not None and ref.type != type_name:
+                    holders = ", ".join(sorted(ref.sources)) or "no source"
+                    problems.append(
+                        Problem(
+                            file,
+                            line,
+                            ID_COLUMN,
+                            f"id {node_id!r} is already a {ref.type} in the graph (held by "
+                            f"{holders}); an id names one node across the whole graph",
+                        )
+                    )
+        if batch.relationships:
+            unknown = {
+                node_id
+                for _, rel in batch.relationships
+                for node_id in (rel.source, rel.target)
+                if not self._known(node_id)
+            }
+            refs = self.store.node_refs(sorted(unknown))
+            for node_id in unknown:
+                self._graph[node_id] = refs.get(node_id)
+            for line, rel in batch.relationships:
+                problems.extend(self._endpoint_problems(file, line, rel))
+        problems.sort(key=lambda problem: problem.line)
+        for problem in problems:
+            self.problems.add(problem)
+
+    def _endpoint_problems(self, file: str, line: int, rel: Relationship) -> list[Problem]:
+        rel_type = RELATION_TYPE_BY_NAME[rel.type]
+        problems = []
+        for column, node_id, allowed in (
+            ("source", rel.source, rel_type.sources),
+            ("target", rel.target, rel_type.targets),
+        ):
+            found = self._endpoint_type(node_id)
+            if found.startswith("!"):
+                problems.append(Problem(file, line, column, found[1:]))
+            elif found not in allowed:
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        column,
+                        f"{rel.type} needs a {column} of type {_described(allowed)}; "
+                        f"{node_id!r} is a {found}",
+                    )
+                )
+        return problems
+
+    def _endpoint_type(self, node_id: str) -> str:
+        """The type ``node_id`` has after the load, or ``!`` and why it has none."""
+        packed = self._node_index.get(node_id)
+        if packed is not None:
+            return NODE_TYPES[packed & _TYPE_MASK].name
+        ref = self._graph.get(node_id)
+        if ref is None:
+            return f"!no node {node_id!r} in the bundle or in the graph"
+        if ref.sources <= {self.source}:
+            return (
+                f"!no node {node_id!r} in the bundle; in the graph only source "
+                f"{self.source!r} holds it, and this load removes it"
+            )
+        return ref.type
+
+
+def _rows_for(name: str, header: list[str]) -> NodeRows | RelationRows:
+    if name == RELATION_FILE:
+        return RelationRows(name, header)
+    return NodeRows(NODE_TYPE_BY_FILE[name], header)
