@@ -435,14 +435,15 @@ class EmbeddedStore:
             "AND relationship_id IN (SELECT id FROM released_relationships)",
             (source,),
         )
+        # CROSS JOIN keeps removed_nodes (usually small) as the outer loop.
         for endpoint in ("source_id", "target_id"):
             conn.execute(
                 "INSERT OR IGNORE INTO removed_relationships SELECT r.id, r.type "
-                f"FROM removed_nodes d JOIN relationships r ON r.{endpoint} = d.id"
+                f"FROM removed_nodes d CROSS JOIN relationships r ON r.{endpoint} = d.id"
             )
         conn.execute(
             "INSERT OR IGNORE INTO removed_relationships SELECT r.id, r.type "
-            "FROM released_relationships x JOIN relationships r ON r.id = x.id WHERE NOT EXISTS "
+            "FROM released_relationships x CROSS JOIN relationships r ON r.id = x.id WHERE NOT EXISTS "
             "(SELECT 1 FROM relationship_holders h WHERE h.relationship_id = x.id)"
         )
 
