@@ -1,0 +1,86 @@
+"""What only the embedded store promises: one file, clear errors, one writer at a time."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graphsvc.stores import open_store
+from graphsvc.stores.contract import Node, StoreBusy, StoreError
+from graphsvc.stores.embedded import EmbeddedStore
+
+
+def institution(id: str) -> Node:
+    return Node(id, "Institution", id, {"kind": "university", "country": "CN"})
+
+
+def test_open_store_picks_the_embedded_store_for_a_path(store_path: Path) -> None:
+    store = open_store(str(store_path))
+    try:
+        assert isinstance(store, EmbeddedStore)
+        assert store_path.exists()
+    finally:
+        store.close()
+
+
+def test_open_store_refuses_an_unknown_scheme() -> None:
+    with pytest.raises(StoreError, match="unknown scheme"):
+        open_store("postgres://localhost/graph")
+
+
+def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        EmbeddedStore(tmp_path / "nowhere" / "g.db")
+
+
+def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database\n" * 100)
+    with pytest.raises(StoreError, match="cannot open as an innonet store: file is not a database"):
+        EmbeddedStore(path)
+    assert path.read_text().startswith("these are my notes")
+
+
+def test_a_second_refresh_waits_then_fails_clearly(store_path: Path) -> None:
+    first = EmbeddedStore(store_path)
+    second = EmbeddedStore(store_path, lock_timeout=0.2)
+    holding = threading.Event()
+    release = threading.Event()
+
+    def slow_nodes() -> Iterator[Node]:
+        yield institution("sjtu")
+        holding.set()
+        assert release.wait(10)
+
+    thread = threading.Thread(target=lambda: first.refresh("a", slow_nodes(), []))
+    thread.start()
+    try:
+        assert holding.wait(10)
+        with pytest.raises(StoreBusy, match="another load is writing"):
+            second.refresh("b", [institution("fudan")], [])
+    finally:
+        release.set()
+        thread.join(10)
+    assert second.refresh("b", [institution("fudan")], []).changed
+    assert [s.name for s in second.counts().sources] == ["a", "b"]
+    first.close()
+    second.close()
+
+
+def test_a_failed_refresh_leaves_the_graph_as_it_was(store_path: Path) -> None:
+    store = EmbeddedStore(store_path)
+    store.refresh("a", [institution("sjtu")], [])
+    version = store.data_version()
+
+    def broken_export() -> Iterator[Node]:
+        yield institution("fudan")
+        raise OSError("disk went away")
+
+    with pytest.raises(OSError, match="disk went away"):
+        store.refresh("a", broken_export(), [])
+    assert [n.id for n in store.iter_nodes()] == ["sjtu"]
+    assert store.data_version() == version
+    store.close()
