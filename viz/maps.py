@@ -1,0 +1,579 @@
+"""The four maps, each built with pyvis from the answer of a query.
+
+Each builder takes what the query layer answered (a ranking, a neighbourhood, paths and
+intermediaries) or reads the store directly (the global channel map, which no query answers),
+fetches the nodes it draws in one call, and returns a :class:`~viz.page.MapPage`. None draws more
+than :data:`NODE_CAP` nodes; when an answer holds more, the page says how many it shows and how
+they were chosen.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+from pyvis.network import Network
+
+from graphsvc.stores.contract import Node, Relationship, SearchFilter, Store
+from queries.results import CentralityResult, Intermediaries, Path, Subgraph
+from viz.page import (
+    Coverage,
+    LegendEntry,
+    MapPage,
+    apply_options,
+    legend_for,
+    network_options,
+    new_network,
+)
+from viz.style import (
+    COUNTRY_COLOUR,
+    GREY,
+    GREY_TEXT,
+    HIGHLIGHT,
+    MAX_SIZE,
+    EdgeBundle,
+    bundle_relationships,
+    edge_colour,
+    format_value,
+    label_size,
+    node_colour,
+    node_shape,
+    relation_colour,
+    scaled_sizes,
+    short_label,
+    tooltip,
+    type_label,
+)
+
+NODE_CAP: Final = 1500
+"""Most nodes any map draws: vis-network settles such a layout within a few seconds."""
+HUB_LABELS: Final = 20
+"""How many of the biggest hubs a hub map labels by default."""
+EVIDENCE_COLOUR: Final = "#f58231"
+"""Edges of an intermediary's evidence path that is not among the k shortest paths."""
+COUNTRY_PREFIX: Final = "country/"
+"""Ids of the channel map's country nodes; ``/`` is not an id character, so they never clash."""
+CHANNEL_TYPE: Final = "OverseasChannel"
+PARTNERS_WITH: Final = "PARTNERS_WITH"
+_PAGE: Final = 500
+
+
+def _nodes_in_order(store: Store, ids: Sequence[str]) -> list[Node]:
+    """The nodes of ``ids`` that exist, in the order of ``ids`` (one store call)."""
+    found = store.nodes(list(dict.fromkeys(ids)))
+    return [found[i] for i in dict.fromkeys(ids) if i in found]
+
+
+def _add_edges(
+    network: Network,
+    bundles: Iterable[EdgeBundle],
+    names: dict[str, str],
+    *,
+    colour: dict[frozenset[str], str] | None = None,
+    width: dict[frozenset[str], float] | None = None,
+) -> None:
+    """Draw each bundle as one edge: the model's colour of its first relation type unless
+    ``colour`` says otherwise, an arrow when it has one direction."""
+    drawn = int(network.num_nodes())
+    for bundle in bundles:
+        pair = frozenset((bundle.source, bundle.target))
+        network.add_edge(
+            bundle.source,
+            bundle.target,
+            title=bundle.tooltip(names),
+            color=edge_colour((colour or {}).get(pair) or relation_colour(bundle.types[0]), drawn),
+            width=(width or {}).get(pair, 1.0),
+            arrows="to" if bundle.directed else "",
+        )
+
+
+def _degrees(bundles: Iterable[EdgeBundle]) -> Counter[str]:
+    degree: Counter[str] = Counter()
+    for bundle in bundles:
+        degree[bundle.source] += 1
+        degree[bundle.target] += 1
+    return degree
+
+
+def _finish(network: Network) -> None:
+    apply_options(network, network_options(int(network.num_nodes())))
+
+
+def _types_text(types: Iterable[str] | None) -> str:
+    names = sorted(types or ())
+    return ", ".join(type_label(t) for t in names) if names else "all types"
+
+
+def count_matching(
+    store: Store,
+    *,
+    types: Sequence[str] | None = None,
+    kinds: Sequence[str] | None = None,
+    country: str | None = None,
+) -> int:
+    """How many nodes match a ranking's filters (the ``M`` of a hub map's "N of M")."""
+    where = SearchFilter(types=types, kinds=kinds, country=country)
+    return store.search(where, first=1).total
+
+
+# --- 1. hub map ----------------------------------------------------------------------------
+
+
+def hub_map(
+    store: Store,
+    ranking: CentralityResult,
+    *,
+    matching: int,
+    filters: str = "all actors",
+    labels: int = HUB_LABELS,
+) -> MapPage:
+    """The top actors of ``ranking`` and the relations among them: size by score, colour by
+    type, labels on the ``labels`` biggest hubs. ``matching`` counts the actors the ranking chose
+    from; ``filters`` says in words which they were."""
+    metric = ranking.metric.lower()
+    scores = ranking.scores[:NODE_CAP]
+    nodes = {n.id: n for n in _nodes_in_order(store, [s.node for s in scores])}
+    ranked = [s for s in scores if s.node in nodes]
+    bundles = bundle_relationships(store.relationships_of(list(nodes)), nodes)
+    degree = _degrees(bundles)
+    sizes = scaled_sizes({s.node: s.score for s in ranked})
+    network = new_network()
+    for score in ranked:
+        node = nodes[score.node]
+        figures = [
+            (metric, f"{format_value(score.score)} (rank {score.rank})"),
+            ("relations among these hubs", str(degree[node.id])),
+        ]
+        network.add_node(
+            node.id,
+            label=short_label(node.name) if score.rank <= labels else " ",
+            title=tooltip(node, figures),
+            color=node_colour(node),
+            shape=node_shape(node),
+            size=sizes[node.id],
+            font={"size": label_size(len(ranked), 1.4 if score.rank <= 3 else 1.0)},
+        )
+    _add_edges(network, bundles, {n.id: n.name for n in nodes.values()})
+    _finish(network)
+    estimate = f"; scores estimated ({ranking.method})" if ranking.approximate else ""
+    return MapPage(
+        title=f"Hub map: top {len(ranked):,} actors by {metric}",
+        subtitle=f"Among {filters}; node size by {metric}, colour by type, labels on the "
+        f"{min(labels, len(ranked))} biggest hubs; lines are the relations among them{estimate}.",
+        network=network,
+        coverage=Coverage(len(ranked), max(matching, len(ranked)), "actors", f"{metric} rank"),
+        legend=legend_for({n.type for n in nodes.values()}, _relation_types(bundles)),
+    )
+
+
+def _relation_types(bundles: Iterable[EdgeBundle]) -> set[str]:
+    return {t for bundle in bundles for t in bundle.types}
+
+
+# --- 2. global channel map -----------------------------------------------------------------
+
+
+def _all_of_type(store: Store, type_name: str) -> list[Node]:
+    """Every node of one type, page by page through ``search``."""
+    found: list[Node] = []
+    after: str | None = None
+    while True:
+        page = store.search(SearchFilter(types=[type_name]), first=_PAGE, after=after)
+        found.extend(page.nodes)
+        if not page.has_next or page.end_cursor is None:
+            return found
+        after = page.end_cursor
+
+
+def channel_map(
+    store: Store,
+    *,
+    home_country: str = "CN",
+    region: str | None = None,
+    max_nodes: int = NODE_CAP,
+    labels: int = HUB_LABELS,
+) -> MapPage:
+    """The home city's actors, the overseas channels they work through and the countries those
+    reach, each country a node its channels hang from.
+
+    Actors are the partners of a channel (``PARTNERS_WITH``) located in ``home_country`` (and
+    ``region``, when given). Actor size counts its channels, so the hubs that carry the city's
+    links abroad stand out; the ``labels`` biggest are labelled. Past ``max_nodes``, the actors
+    with the fewest channels are left out first.
+    """
+    channels = {c.id: c for c in _all_of_type(store, CHANNEL_TYPE)}
+    links = store.relationships_of(list(channels), rel_types=[PARTNERS_WITH])
+    partner_ids = [r.source for r in links if r.target in channels]
+    partners = store.nodes(list(dict.fromkeys(partner_ids)))
+    actors = {
+        i: n
+        for i, n in partners.items()
+        if (n.country or home_country) == home_country and (region is None or n.region == region)
+    }
+    channels_of: dict[str, set[str]] = defaultdict(set)
+    for r in links:
+        if r.source in actors and r.target in channels:
+            channels_of[r.source].add(r.target)
+    reached = {c for cs in channels_of.values() for c in cs}
+    countries_of = {c: channels[c].country or "??" for c in reached}
+    countries = sorted(set(countries_of.values()))
+    total = len(channels_of) + len(reached) + len(countries)
+    room = max(0, max_nodes - len(reached) - len(countries))
+    ranked = sorted(channels_of, key=lambda a: (-len(channels_of[a]), a))
+    kept = ranked[:room]
+    drawn_channels = sorted(reached, key=lambda c: (countries_of[c], c))
+    if room == 0:  # more channels and countries than the cap: keep the busiest channels
+        partners_of = Counter(c for a in ranked for c in channels_of[a])
+        drawn_channels = sorted(reached, key=lambda c: (-partners_of[c], c))[: max_nodes // 2]
+        countries = sorted({countries_of[c] for c in drawn_channels})
+        kept = [a for a in ranked if channels_of[a] & set(drawn_channels)][
+            : max(0, max_nodes - len(drawn_channels) - len(countries))
+        ]
+    drawn = set(drawn_channels)
+    network = new_network()
+    actors_of_country: dict[str, set[str]] = defaultdict(set)
+    channels_in: dict[str, list[str]] = defaultdict(list)
+    for c in drawn_channels:
+        channels_in[countries_of[c]].append(c)
+    for a in kept:
+        for c in channels_of[a] & drawn:
+            actors_of_country[countries_of[c]].add(a)
+    count = len(countries) + len(drawn_channels) + len(kept)
+    ring = _CountryRing(countries, count)
+    for country in countries:
+        x, y = ring.at(country, 1.0)
+        network.add_node(
+            COUNTRY_PREFIX + country,
+            label=country,
+            title=f"{country}\n{len(channels_in[country])} overseas channels\n"
+            f"{len(actors_of_country[country])} {home_country} actors reach it",
+            color=COUNTRY_COLOUR,
+            shape="box",
+            font={"color": "#ffffff", "size": label_size(count, 1.6)},
+            x=x,
+            y=y,
+            fixed=True,
+        )
+    partners_on_map = Counter(c for a in kept for c in channels_of[a] & drawn)
+    channel_sizes = scaled_sizes({c: partners_on_map[c] for c in drawn_channels})
+    position_of: dict[str, tuple[float, float]] = {}
+    for country, in_country in channels_in.items():
+        for j, c in enumerate(in_country):
+            position_of[c] = ring.at(country, 0.8, (j + 0.5) / len(in_country) - 0.5)
+    for c in drawn_channels:
+        node = channels[c]
+        figures = [(f"{home_country} partners on this map", str(partners_on_map[c]))]
+        x, y = position_of[c]
+        network.add_node(
+            c,
+            label=short_label(node.name),
+            title=tooltip(node, figures),
+            color=node_colour(node),
+            shape=node_shape(node),
+            size=channel_sizes[c] * 0.6 + 6,
+            font={"size": label_size(count, 0.8)},
+            x=x,
+            y=y,
+            fixed=True,
+        )
+        network.add_edge(
+            c,
+            COUNTRY_PREFIX + countries_of[c],
+            color=COUNTRY_COLOUR,
+            width=2,
+            dashes=True,
+            title=f"{node.name} is in {countries_of[c]}",
+            arrows="",
+        )
+    actor_sizes = scaled_sizes({a: len(channels_of[a]) for a in kept})
+    for position, a in enumerate(kept):
+        node = actors[a]
+        reach = sorted({countries_of[c] for c in channels_of[a]})
+        figures = [
+            ("overseas channels", str(len(channels_of[a]))),
+            ("countries reached", ", ".join(reach)),
+        ]
+        anchors = [position_of[c] for c in channels_of[a] & drawn]
+        network.add_node(
+            a,
+            label=short_label(node.name) if position < labels else " ",
+            title=tooltip(node, figures),
+            color=node_colour(node),
+            shape=node_shape(node),
+            size=actor_sizes[a],
+            font={"size": label_size(count)},
+            x=0.5 * sum(x for x, _ in anchors) / len(anchors),
+            y=0.5 * sum(y for _, y in anchors) / len(anchors),
+        )
+    names = {**{c: channels[c].name for c in drawn}, **{a: actors[a].name for a in kept}}
+    bundles = bundle_relationships(links, {*kept, *drawn})
+    _add_edges(network, bundles, names)
+    _finish(network)
+    place = f"{home_country}" + (f", {region}" if region else "")
+    types_drawn = {actors[a].type for a in kept} | ({CHANNEL_TYPE} if drawn else set())
+    return MapPage(
+        title=f"Global channel map: {place} actors abroad",
+        subtitle=f"{len(kept):,} {place} actors, the {len(drawn):,} overseas channels they work "
+        f"through and the {len(countries)} countries those are in; actor size by number of "
+        "channels.",
+        network=network,
+        coverage=Coverage(
+            int(network.num_nodes()),
+            total,
+            "nodes (actors, channels, countries)",
+            "number of overseas channels per actor",
+        ),
+        legend=legend_for(
+            types_drawn,
+            _relation_types(bundles),
+            [
+                LegendEntry("Country", COUNTRY_COLOUR, "box", "the country a channel is in"),
+                LegendEntry("channel is in country", COUNTRY_COLOUR, "line"),
+            ],
+        ),
+    )
+
+
+class _CountryRing:
+    """Where the channel map pins each country and its channels: countries evenly round a circle
+    that grows with the map, each country's channels on an arc just inside it; the actors, left to
+    the physics, settle between the channels they work through."""
+
+    def __init__(self, countries: Sequence[str], node_count: int) -> None:
+        self.radius = 45.0 * math.sqrt(node_count) + 200.0
+        step = 2 * math.pi / max(len(countries), 1)
+        self.step = step
+        self.angle = {country: i * step for i, country in enumerate(countries)}
+
+    def at(self, country: str, scale: float, offset: float = 0.0) -> tuple[float, float]:
+        """A point at ``scale`` times the radius, towards ``country``, turned by ``offset``
+        (from -0.5 to 0.5) of the arc between two countries."""
+        angle = self.angle[country] + offset * self.step * 0.8
+        return (
+            round(self.radius * scale * math.cos(angle), 1),
+            round(self.radius * scale * math.sin(angle), 1),
+        )
+
+
+# --- 3. ego map ----------------------------------------------------------------------------
+
+
+def hop_distances(
+    centre: str, nodes: Iterable[str], relationships: Iterable[Relationship]
+) -> dict[str, int]:
+    """Hops from ``centre`` to each of ``nodes`` over ``relationships`` (either direction)."""
+    allowed = set(nodes)
+    adjacent: dict[str, set[str]] = defaultdict(set)
+    for r in relationships:
+        if r.source in allowed and r.target in allowed:
+            adjacent[r.source].add(r.target)
+            adjacent[r.target].add(r.source)
+    distance = {centre: 0}
+    queue = deque([centre])
+    while queue:
+        here = queue.popleft()
+        for there in sorted(adjacent[here]):
+            if there not in distance:
+                distance[there] = distance[here] + 1
+                queue.append(there)
+    return distance
+
+
+def ego_map(
+    store: Store,
+    centre: str,
+    neighbourhood: Subgraph,
+    *,
+    depth: int,
+    types: Iterable[str] | None = None,
+    rel_types: Iterable[str] | None = None,
+    max_nodes: int = NODE_CAP,
+) -> MapPage:
+    """The neighbourhood of ``centre`` as the query answered it, nearest first up to
+    ``max_nodes``: the centre large and outlined, size by relations on the map, rings of
+    distance told in each tooltip."""
+    order = list(dict.fromkeys([centre, *neighbourhood.nodes]))
+    chosen = order[:max_nodes]
+    nodes = {n.id: n for n in _nodes_in_order(store, chosen)}
+    bundles = bundle_relationships(neighbourhood.relationships, nodes)
+    distance = hop_distances(centre, nodes, neighbourhood.relationships)
+    degree = _degrees(bundles)
+    sizes = scaled_sizes({i: float(degree[i]) for i in nodes})
+    label_all = len(nodes) <= 150
+    biggest = {i for i, _ in degree.most_common(HUB_LABELS)}
+    network = new_network()
+    for node in nodes.values():
+        hops = distance.get(node.id)
+        is_centre = node.id == centre
+        figures = [
+            ("hops from centre", "—" if hops is None else str(hops)),
+            ("relations on this map", str(degree[node.id])),
+        ]
+        labelled = is_centre or label_all or node.id in biggest
+        network.add_node(
+            node.id,
+            label=short_label(node.name) if labelled else " ",
+            title=tooltip(node, figures),
+            color=node_colour(node),
+            shape=node_shape(node),
+            size=MAX_SIZE if is_centre else sizes[node.id],
+            borderWidth=4 if is_centre else 1,
+            font={"size": label_size(len(nodes), 1.5 if is_centre else 1.0)},
+        )
+    _add_edges(network, bundles, {n.id: n.name for n in nodes.values()})
+    _finish(network)
+    name = nodes[centre].name if centre in nodes else centre
+    total = len(order)
+    return MapPage(
+        title=f"Ego map: {name}",
+        subtitle=f"Everything within {depth} hop{'s' if depth != 1 else ''} of {name} "
+        f"({centre}); node types: {_types_text(types)}; relation types: "
+        f"{', '.join(sorted(rel_types)) if rel_types else 'all'}.",
+        network=network,
+        coverage=Coverage(
+            len(nodes),
+            total,
+            "actors"
+            + (
+                " (the query stopped at its limit: there are more)"
+                if neighbourhood.truncated
+                else ""
+            ),
+            "distance from the centre (nearest first)",
+        ),
+        legend=legend_for({n.type for n in nodes.values()}, _relation_types(bundles)),
+    )
+
+
+# --- 4. path map ---------------------------------------------------------------------------
+
+
+def path_map(
+    store: Store,
+    source: str,
+    target: str,
+    paths: Sequence[Path],
+    brokers: Intermediaries,
+    *,
+    max_nodes: int = NODE_CAP,
+) -> MapPage:
+    """The k shortest paths from ``source`` to ``target`` and the ranked intermediaries with
+    their evidence paths, highlighted; the other neighbours of the endpoints and of every node on
+    a route, greyed, nearest the endpoints first, as far as ``max_nodes`` allows."""
+    on_route: list[str] = [source, target]
+    for path in paths:
+        on_route.extend(path.nodes)
+    rank = {item.node: position + 1 for position, item in enumerate(brokers.items)}
+    for item in brokers.items:
+        on_route.append(item.node)
+        for evidence in item.paths:
+            on_route.extend(evidence.nodes)
+    on_route = list(dict.fromkeys(on_route))[:max_nodes]
+    highlighted = set(on_route)
+    context_links = store.relationships_of(on_route)
+    adjacent: dict[str, list[str]] = defaultdict(list)
+    for r in context_links:
+        adjacent[r.source].append(r.target)
+        adjacent[r.target].append(r.source)
+    neighbours = list(
+        dict.fromkeys(
+            other
+            for anchor in on_route  # the endpoints first, then the route nodes in order
+            for other in adjacent[anchor]
+            if other not in highlighted
+        )
+    )
+    greyed = neighbours[: max(0, max_nodes - len(on_route))]
+    nodes = {n.id: n for n in _nodes_in_order(store, [*on_route, *greyed])}
+    bundles = bundle_relationships(context_links, nodes)
+    shortest_pairs = {
+        frozenset(p) for path in paths for p in zip(path.nodes, path.nodes[1:], strict=False)
+    }
+    evidence_pairs = {
+        frozenset(p)
+        for item in brokers.items
+        for evidence in item.paths
+        for p in zip(evidence.nodes, evidence.nodes[1:], strict=False)
+    } - shortest_pairs
+    colours: dict[frozenset[str], str] = {}
+    widths: dict[frozenset[str], float] = {}
+    for bundle in bundles:
+        pair = frozenset((bundle.source, bundle.target))
+        if pair in shortest_pairs:
+            colours[pair], widths[pair] = HIGHLIGHT, 4.0
+        elif pair in evidence_pairs:
+            colours[pair], widths[pair] = EVIDENCE_COLOUR, 2.5
+        else:
+            colours[pair], widths[pair] = GREY, 0.8
+    passing = {item.node: item for item in brokers.items}
+    on_shortest = Counter(n for path in paths for n in dict.fromkeys(path.nodes))
+    network = new_network()
+    for node in nodes.values():
+        figures: list[tuple[str, str]] = []
+        if node.id in passing:
+            item = passing[node.id]
+            figures += [
+                ("intermediary rank", f"#{rank[node.id]} of {len(brokers.items)}"),
+                ("paths through it", f"{item.path_count:,}"),
+                ("shortest route through it", f"{item.shortest_hops} hops"),
+            ]
+        if node.id in on_shortest:
+            figures.append(("on shortest paths", f"{on_shortest[node.id]} of {len(paths)}"))
+        endpoint = node.id in (source, target)
+        if node.id in highlighted:
+            label = short_label(node.name)
+            if node.id in rank:
+                label = f"#{rank[node.id]} {label}"
+            network.add_node(
+                node.id,
+                label=("▶ " if node.id == source else "◎ " if node.id == target else "") + label,
+                title=tooltip(node, figures),
+                color=node_colour(node),
+                shape=node_shape(node),
+                size=36 if endpoint else 26 if node.id in rank else 18,
+                borderWidth=4 if endpoint else 2,
+                font={"size": label_size(len(nodes), 1.4 if endpoint else 1.0)},
+            )
+        else:
+            network.add_node(
+                node.id,
+                label=" ",
+                title=tooltip(node, [("context", "not on a route shown")]),
+                color=GREY,
+                shape=node_shape(node),
+                size=8,
+                font={"color": GREY_TEXT},
+            )
+    names = {n.id: n.name for n in nodes.values()}
+    _add_edges(network, bundles, names, colour=colours, width=widths)
+    _finish(network)
+    source_name = names.get(source, source)
+    target_name = names.get(target, target)
+    enumerated = f"{brokers.paths_examined:,} paths examined" + (
+        ", enumeration cut short" if brokers.truncated else ""
+    )
+    return MapPage(
+        title=f"Path map: {source_name} → {target_name}",
+        subtitle=f"The {len(paths)} shortest paths (red) and the {len(brokers.items)} ranked "
+        f"intermediaries (#1 carries most routes) with their evidence paths (orange); "
+        f"{enumerated}; everything else greyed.",
+        network=network,
+        coverage=Coverage(
+            len(nodes),
+            len(highlighted) + len(neighbours),
+            "nodes",
+            "every node on a route first, then neighbours nearest the endpoints",
+        ),
+        legend=legend_for(
+            {n.type for n in nodes.values() if n.id in highlighted},
+            set(),
+            [
+                LegendEntry("one of the k shortest paths", HIGHLIGHT, "line"),
+                LegendEntry("an intermediary's evidence path", EVIDENCE_COLOUR, "line"),
+                LegendEntry("context, not on a route", GREY, "dot"),
+                LegendEntry("▶ source   ◎ target   #n intermediary rank", "#ffffff", "dot"),
+            ],
+        ),
+    )
