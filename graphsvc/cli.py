@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from graphsvc.stores import DEFAULT_STORE
+from graphsvc.stores.contract import StoreError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -54,6 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
+    except StoreError as exc:
+        print(f"innonet: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
