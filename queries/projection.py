@@ -1,0 +1,480 @@
+"""The projection of a store's graph that every query runs on, cached per data version.
+
+A :class:`Projection` holds the graph of API_CONTRACT.md in integer form (node ``i`` is the
+``i``-th id in id order, so index order *is* id order and ties broken by index are ties broken by
+id):
+
+- **U**, the undirected simple graph: an edge wherever at least one relationship joins two
+  distinct nodes, with the *cheapest* relationship of the pair (lowest ``1 / weight``, then
+  smallest id) kept for weighted paths and for the relationships shown on a path;
+- **D**, the directed simple graph: an arc u -> v wherever a relationship goes from u to v, both
+  ways for symmetric relation types (COLLABORATES_WITH);
+- per node: its type, kind and country for filters, and its degree (relationships touching it).
+
+A relationship from a node to itself counts in the node's degree but is not an edge of U or D
+(both are simple graphs). networkx and igraph forms of U and D are built on first use and kept.
+
+:func:`projection` builds the full projection once per store data version (``store.iter_nodes`` and
+``store.iter_edges``), derives projections restricted to relation types from it on demand, and
+rebuilds both when ``store.data_version()`` changes. It is safe to call from many threads; results
+computed on a projection (centrality scores, hub analyses) live in :meth:`Projection.memo` and so
+are cached per data version too.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from graphsvc.model import NODE_TYPE_NAMES, RELATION_TYPE_BY_NAME, RELATION_TYPE_NAMES
+from graphsvc.stores.contract import Store
+from queries.errors import NotFound, QueryError, check_relation_types
+from queries.results import Path
+
+T = TypeVar("T")
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+RESTRICTED_CACHE_SIZE = 16
+"""How many projections restricted to relation types are kept per store and data version."""
+
+_TYPE_CODE = {name: code for code, name in enumerate(NODE_TYPE_NAMES)}
+_REL_CODE = {name: code for code, name in enumerate(RELATION_TYPE_NAMES)}
+_SYMMETRIC = np.array([RELATION_TYPE_BY_NAME[n].symmetric for n in RELATION_TYPE_NAMES], dtype=bool)
+
+
+class _Edges:
+    """The store's relationships in integer form, in id order (so index order is id order)."""
+
+    __slots__ = ("cost", "ids", "source", "target", "type")
+
+    def __init__(
+        self,
+        ids: list[str],
+        source: IntArray,
+        target: IntArray,
+        type_: IntArray,
+        cost: npt.NDArray[np.float64],
+    ):
+        self.ids = ids
+        self.source = source
+        self.target = target
+        self.type = type_
+        self.cost = cost
+
+    def only(self, rel_types: frozenset[str]) -> _Edges:
+        keep = np.isin(self.type, [_REL_CODE[name] for name in rel_types])
+        positions = np.flatnonzero(keep)
+        return _Edges(
+            [self.ids[p] for p in positions.tolist()],
+            self.source[keep],
+            self.target[keep],
+            self.type[keep],
+            self.cost[keep],
+        )
+
+
+class _Nodes:
+    """Ids in id order and the attributes filters use."""
+
+    __slots__ = ("countries", "country_codes", "ids", "index", "kind_codes", "kinds", "types")
+
+    def __init__(
+        self, ids: list[str], types: list[int], kinds: list[str | None], countries: list[str | None]
+    ):
+        self.ids = ids
+        self.index = {node_id: i for i, node_id in enumerate(ids)}
+        self.types = np.asarray(types, dtype=np.int64)
+        self.kinds = kinds
+        self.countries = countries
+        self.kind_codes, self.country_codes = _codes(kinds), _codes(countries)
+
+
+def _codes(values: list[str | None]) -> dict[str | None, BoolArray]:
+    """For each distinct value, the mask of the nodes holding it."""
+    vocabulary = sorted({v for v in values if v is not None})
+    code_of = {v: c for c, v in enumerate(vocabulary)}
+    codes = np.fromiter(
+        (-1 if v is None else code_of[v] for v in values), dtype=np.int64, count=len(values)
+    )
+    return {v: codes == c for v, c in code_of.items()}
+
+
+class Projection:
+    """U, D and node attributes of one data version of a store, optionally restricted to
+    relation types. Build it with :func:`projection`; treat it as read-only.
+
+    Attributes
+    ----------
+    version : str
+        The store data version it was built from.
+    rel_types : frozenset of str or None
+        The relation types it holds, None for all.
+    ids : list of str
+        Node ids in id order; node ``i`` is ``ids[i]``.
+    adjacency : list of list of int
+        U: the neighbours of each node, ascending.
+    degree : numpy.ndarray
+        Relationships touching each node (of ``rel_types``).
+    pairs : numpy.ndarray
+        U's edges as rows ``(u, v)``, ``u < v``, ascending.
+    pair_cost : numpy.ndarray
+        The cost (``1 / weight``) of the cheapest relationship of each pair.
+    arcs : numpy.ndarray
+        D's arcs as rows ``(u, v)``, ascending.
+    indptr, indices, csr_pair : numpy.ndarray
+        U in compressed sparse rows: the neighbours of ``u`` are
+        ``indices[indptr[u]:indptr[u + 1]]`` and ``csr_pair`` gives each one's row in ``pairs``.
+
+    Examples
+    --------
+    >>> from queries.examples import example_store
+    >>> store = example_store()
+    >>> p = projection(store)
+    >>> p.number_of_nodes(), len(p.pairs), len(p.arcs)
+    (9, 9, 10)
+    >>> p.ids[p.adjacency[p.node_index("broker-east")][0]]
+    'ach-battery'
+    >>> projection(store) is p  # cached until the store's data version changes
+    True
+    >>> store.close()
+    """
+
+    def __init__(
+        self, version: str, rel_types: frozenset[str] | None, nodes: _Nodes, edges: _Edges
+    ):
+        self.version = version
+        self.rel_types = rel_types
+        self._nodes = nodes
+        self._edges = edges
+        self.ids = nodes.ids
+        n = len(nodes.ids)
+        source, target = edges.source, edges.target
+        loop = source == target
+        self.degree: IntArray = np.bincount(source, minlength=n) + np.bincount(
+            target[~loop], minlength=n
+        )
+        position = np.flatnonzero(~loop)
+        s, t, cost = source[position], target[position], edges.cost[position]
+        low, high = np.minimum(s, t), np.maximum(s, t)
+        key = low * n + high
+        order = np.lexsort((position, cost, key))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = key[order][1:] != key[order][:-1]
+        chosen = order[first]
+        self.pairs: IntArray = np.column_stack((low[chosen], high[chosen])).reshape(-1, 2)
+        self.pair_cost: npt.NDArray[np.float64] = cost[chosen]
+        self._pair_edge: IntArray = position[chosen]
+
+        rows = np.concatenate((self.pairs[:, 0], self.pairs[:, 1]))
+        cols = np.concatenate((self.pairs[:, 1], self.pairs[:, 0]))
+        pair_of = np.concatenate((np.arange(len(chosen)), np.arange(len(chosen))))
+        csr = np.lexsort((cols, rows))
+        self.indptr: IntArray = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n))))
+        self.indices: IntArray = cols[csr]
+        self.csr_pair: IntArray = pair_of[csr]
+        flat = self.indices.tolist()
+        bounds = self.indptr.tolist()
+        self.adjacency: list[list[int]] = [flat[bounds[i] : bounds[i + 1]] for i in range(n)]
+
+        symmetric = _SYMMETRIC[edges.type[position]]
+        arc_source = np.concatenate((s, t[symmetric]))
+        arc_target = np.concatenate((t, s[symmetric]))
+        arc_key = np.unique(arc_source * n + arc_target)
+        self.arcs: IntArray = np.column_stack((arc_key // n, arc_key % n)).reshape(-1, 2)
+
+        self._lock = threading.Lock()
+        self._memo: dict[Hashable, Any] = {}
+        self._key_locks: dict[Hashable, threading.Lock] = {}
+
+    # --- nodes -----------------------------------------------------------------------------
+    def number_of_nodes(self) -> int:
+        """How many nodes the graph holds."""
+        return len(self.ids)
+
+    def node_index(self, node_id: str) -> int:
+        """The index of ``node_id``; :class:`~queries.errors.NotFound` when there is none."""
+        try:
+            return self._nodes.index[node_id]
+        except KeyError:
+            raise NotFound(node_id) from None
+
+    def type_of(self, i: int) -> str:
+        """The node type (model name) of node ``i``."""
+        return NODE_TYPE_NAMES[int(self._nodes.types[i])]
+
+    def kind_of(self, i: int) -> str | None:
+        """The ``kind`` of node ``i``, None when it has none."""
+        return self._nodes.kinds[i]
+
+    def country_of(self, i: int) -> str | None:
+        """The ``country`` of node ``i``, None when it has none."""
+        return self._nodes.countries[i]
+
+    @property
+    def type_codes(self) -> IntArray:
+        """Each node's type as its position in :data:`graphsvc.model.NODE_TYPE_NAMES`."""
+        return self._nodes.types
+
+    def node_mask(
+        self,
+        types: Iterable[str] | None = None,
+        kinds: Iterable[str] | None = None,
+        country: str | None = None,
+    ) -> BoolArray:
+        """The nodes of one of ``types`` (model names), one of ``kinds`` and of ``country``;
+        a filter given as None does not restrict."""
+        mask = np.ones(len(self.ids), dtype=bool)
+        if types is not None:
+            mask &= np.isin(self._nodes.types, [_TYPE_CODE[t] for t in types])
+        if kinds is not None:
+            any_kind = np.zeros(len(self.ids), dtype=bool)
+            for kind in kinds:
+                if kind in self._nodes.kind_codes:
+                    any_kind |= self._nodes.kind_codes[kind]
+            mask &= any_kind
+        if country is not None:
+            mask &= self._nodes.country_codes.get(country, np.zeros(len(self.ids), dtype=bool))
+        return mask
+
+    # --- pairs -----------------------------------------------------------------------------
+    def _pair(self, u: int, v: int) -> int:
+        row = self.adjacency[u]
+        k = bisect.bisect_left(row, v)
+        if k == len(row) or row[k] != v:
+            raise KeyError((u, v))
+        return int(self.csr_pair[self.indptr[u] + k])
+
+    def adjacency_costs(self) -> list[list[float]]:
+        """U's edge costs aligned with :attr:`adjacency`: ``adjacency_costs()[u][k]`` is the cost
+        of the pair ``(u, adjacency[u][k])``."""
+        return self.memo("adjacency costs", self._build_adjacency_costs)
+
+    def _build_adjacency_costs(self) -> list[list[float]]:
+        flat = self.pair_cost[self.csr_pair].tolist()
+        bounds = self.indptr.tolist()
+        return [flat[bounds[i] : bounds[i + 1]] for i in range(len(self.ids))]
+
+    def cost(self, u: int, v: int) -> float:
+        """The cost (``1 / weight``) of the cheapest relationship joining ``u`` and ``v``."""
+        return float(self.pair_cost[self._pair(u, v)])
+
+    def cheapest_relationship(self, u: int, v: int) -> str:
+        """The id of the cheapest relationship joining ``u`` and ``v`` (then the smallest id)."""
+        return self._edges.ids[int(self._pair_edge[self._pair(u, v)])]
+
+    def paths(
+        self, store: Store, routes: Sequence[Sequence[int]], *, weighted: bool = False
+    ) -> list[Path]:
+        """:class:`~queries.results.Path` values for node-index routes, with the cheapest
+        relationship of each pair fetched from ``store`` in one call."""
+        rel_ids = [
+            [self.cheapest_relationship(u, v) for u, v in itertools.pairwise(r)] for r in routes
+        ]
+        found = store.relationships(sorted({i for ids in rel_ids for i in ids}))
+        result = []
+        for route, ids in zip(routes, rel_ids, strict=True):
+            missing = [i for i in ids if i not in found]
+            if missing:
+                raise QueryError(
+                    f"relationship {missing[0]!r} went away while answering; ask again"
+                )
+            cost = (
+                sum(self.cost(u, v) for u, v in itertools.pairwise(route))
+                if weighted
+                else float(len(ids))
+            )
+            result.append(
+                Path([self.ids[i] for i in route], [found[i] for i in ids], len(ids), cost)
+            )
+        return result
+
+    # --- derived forms, computed once ------------------------------------------------------
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once per projection (so once per data version) and ``key``; concurrent
+        callers with the same key wait for the first."""
+        with self._lock:
+            if key in self._memo:
+                return self._memo[key]
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._memo:
+                    return self._memo[key]
+            value = compute()
+            with self._lock:
+                self._memo[key] = value
+            return value
+
+    def networkx_u(self) -> Any:
+        """U as a ``networkx.Graph`` on node ids; nodes carry ``type``, edges ``cost`` and
+        ``relationship`` (the cheapest). The reference meaning of API_CONTRACT.md."""
+        return self.memo("networkx.U", self._build_networkx_u)
+
+    def networkx_d(self) -> Any:
+        """D as a ``networkx.DiGraph`` on node ids; nodes carry ``type``."""
+        return self.memo("networkx.D", self._build_networkx_d)
+
+    def igraph_u(self) -> Any:
+        """U as an undirected ``igraph.Graph``; vertex ``i`` is node ``i``."""
+        import igraph
+
+        return self.memo(
+            "igraph.U", lambda: igraph.Graph(n=len(self.ids), edges=self.pairs.tolist())
+        )
+
+    def igraph_d(self) -> Any:
+        """D as a directed ``igraph.Graph``; vertex ``i`` is node ``i``."""
+        import igraph
+
+        return self.memo(
+            "igraph.D",
+            lambda: igraph.Graph(n=len(self.ids), edges=self.arcs.tolist(), directed=True),
+        )
+
+    def _build_networkx_u(self) -> Any:
+        import networkx as nx
+
+        graph = nx.Graph()
+        graph.add_nodes_from((i, {"type": self.type_of(k)}) for k, i in enumerate(self.ids))
+        ids, rel_ids = self.ids, self._edges.ids
+        graph.add_edges_from(
+            (ids[u], ids[v], {"cost": c, "relationship": rel_ids[e]})
+            for (u, v), c, e in zip(
+                self.pairs.tolist(),
+                self.pair_cost.tolist(),
+                self._pair_edge.tolist(),
+                strict=True,
+            )
+        )
+        return graph
+
+    def _build_networkx_d(self) -> Any:
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        graph.add_nodes_from((i, {"type": self.type_of(k)}) for k, i in enumerate(self.ids))
+        graph.add_edges_from((self.ids[u], self.ids[v]) for u, v in self.arcs.tolist())
+        return graph
+
+    def restricted_to(self, rel_types: frozenset[str]) -> Projection:
+        """The projection holding only relationships of ``rel_types`` (all nodes kept)."""
+        return Projection(self.version, rel_types, self._nodes, self._edges.only(rel_types))
+
+    @classmethod
+    def from_store(cls, store: Store, version: str) -> Projection:
+        """Read every node and relationship of ``store`` into a projection labelled ``version``."""
+        rows = [
+            (node.id, _TYPE_CODE[node.type], node.kind, node.country) for node in store.iter_nodes()
+        ]
+        if any(a[0] > b[0] for a, b in itertools.pairwise(rows)):
+            rows.sort(key=lambda row: row[0])
+        nodes = _Nodes(
+            [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows]
+        )
+        index = nodes.index
+        edge_ids: list[str] = []
+        source: list[int] = []
+        target: list[int] = []
+        type_: list[int] = []
+        cost: list[float] = []
+        for edge in store.iter_edges():
+            s, t = index.get(edge.source), index.get(edge.target)
+            if s is None or t is None:
+                continue
+            edge_ids.append(edge.id)
+            source.append(s)
+            target.append(t)
+            type_.append(_REL_CODE[edge.type])
+            cost.append(1.0 / edge.weight)
+        edges = _Edges(
+            edge_ids,
+            np.asarray(source, dtype=np.int64),
+            np.asarray(target, dtype=np.int64),
+            np.asarray(type_, dtype=np.int64),
+            np.asarray(cost, dtype=np.float64),
+        )
+        if edge_ids != sorted(edge_ids):
+            order = sorted(range(len(edge_ids)), key=edge_ids.__getitem__)
+            positions = np.asarray(order, dtype=np.int64)
+            edges = _Edges(
+                [edge_ids[i] for i in order],
+                edges.source[positions],
+                edges.target[positions],
+                edges.type[positions],
+                edges.cost[positions],
+            )
+        return cls(version, None, nodes, edges)
+
+
+class _StoreCache:
+    __slots__ = ("full", "lock", "restricted")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.full: Projection | None = None
+        self.restricted: OrderedDict[frozenset[str], Projection] = OrderedDict()
+
+
+_caches: weakref.WeakKeyDictionary[Store, _StoreCache] = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
+
+
+def projection(store: Store, rel_types: Sequence[str] | None = None) -> Projection:
+    """The projection of ``store``'s current data version, restricted to ``rel_types``.
+
+    Parameters
+    ----------
+    store : Store
+        The graph store.
+    rel_types : sequence of str, optional
+        Relation type names (``"DEVELOPED"``); None (or every type) for the whole graph.
+
+    Returns
+    -------
+    Projection
+        Built once per data version (and relation-type set) and shared by every caller.
+
+    Raises
+    ------
+    BadRequest
+        When a relation type is unknown.
+
+    Examples
+    --------
+    >>> from queries.examples import example_store
+    >>> store = example_store()
+    >>> len(projection(store, ["SERVES"]).pairs)
+    2
+    >>> store.close()
+    """
+    wanted = check_relation_types(rel_types)
+    if wanted == frozenset(RELATION_TYPE_NAMES):
+        wanted = None
+    with _caches_lock:
+        cache = _caches.get(store)
+        if cache is None:
+            cache = _caches[store] = _StoreCache()
+    version = store.data_version()
+    with cache.lock:
+        if cache.full is None or cache.full.version != version:
+            cache.full = Projection.from_store(store, version)
+            cache.restricted.clear()
+        if wanted is None:
+            return cache.full
+        found = cache.restricted.get(wanted)
+        if found is None:
+            found = cache.restricted[wanted] = cache.full.restricted_to(wanted)
+            if len(cache.restricted) > RESTRICTED_CACHE_SIZE:
+                cache.restricted.popitem(last=False)
+        else:
+            cache.restricted.move_to_end(wanted)
+        return found
