@@ -250,6 +250,7 @@ class EmbeddedStore:
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
         self._closed = False
+        self._counts: GraphCounts | None = None
         self._create_schema()
 
     # --- connections ---------------------------------------------------------------------
@@ -443,7 +444,8 @@ class EmbeddedStore:
             )
         conn.execute(
             "INSERT OR IGNORE INTO removed_relationships SELECT r.id, r.type "
-            "FROM released_relationships x CROSS JOIN relationships r ON r.id = x.id WHERE NOT EXISTS "
+            "FROM released_relationships x CROSS JOIN relationships r ON r.id = x.id "
+            "WHERE NOT EXISTS "
             "(SELECT 1 FROM relationship_holders h WHERE h.relationship_id = x.id)"
         )
 
@@ -701,7 +703,14 @@ class EmbeddedStore:
         return SearchPage(nodes=found, total=total, has_next=len(rows) > first, end_cursor=end)
 
     def counts(self) -> GraphCounts:
+        """Counts of the graph; computed once per data version (a scan of every table)."""
         with self._snapshot() as conn:
+            (version,) = conn.execute(
+                "SELECT value FROM meta WHERE key = 'data_version'"
+            ).fetchone()
+            cached = self._counts
+            if cached is not None and cached.data_version == version:
+                return cached
             by_type = dict(
                 conn.execute("SELECT type, count(*) FROM nodes GROUP BY type ORDER BY type")
             )
@@ -725,10 +734,7 @@ class EmbeddedStore:
                     "SELECT name, loaded_at FROM sources ORDER BY name"
                 )
             ]
-            (version,) = conn.execute(
-                "SELECT value FROM meta WHERE key = 'data_version'"
-            ).fetchone()
-        return GraphCounts(
+        counts = GraphCounts(
             nodes=sum(by_type.values()),
             relationships=sum(by_rel.values()),
             by_type=by_type,
@@ -736,6 +742,8 @@ class EmbeddedStore:
             sources=sources,
             data_version=version,
         )
+        self._counts = counts
+        return counts
 
     def iter_nodes(self) -> Iterator[Node]:
         conn = self._connect(timeout=5.0)
