@@ -1,0 +1,105 @@
+"""Request ids and structured logs: one JSON line per request, and JSON for every other record.
+
+Each request gets an id (the client's ``X-Request-ID`` when it sends a sane one, else a new
+one), returned in the ``X-Request-ID`` response header and written in the access log line::
+
+    {"time": "...", "level": "INFO", "logger": "innonet.access", "message": "POST /graphql 200",
+     "request_id": "9f1c...", "method": "POST", "path": "/graphql", "status": 200,
+     "duration_ms": 3.1, "operation": "Broker"}
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+REQUEST_ID: Final = re.compile(rb"[A-Za-z0-9._:-]{1,64}")
+"""What a client-sent ``X-Request-ID`` must look like to be kept."""
+
+access = logging.getLogger("innonet.access")
+
+
+class JsonFormatter(logging.Formatter):
+    """A log record as one JSON object per line; ``extra={"fields": {...}}`` adds keys."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            entry["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def configure_logging(level: str) -> None:
+    """Send the ``innonet`` loggers to stderr as JSON lines, at ``level`` and above."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("innonet")
+    logger.handlers[:] = [handler]
+    logger.setLevel(level.upper())
+    logger.propagate = False
+
+
+class AccessLog:
+    """Gives each request an id, returns it as ``X-Request-ID`` and logs the request when done.
+
+    Downstream code finds ``scope["innonet.log"]``, a dict whose keys join the log line (the
+    GraphQL endpoint adds ``operation``).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _request_id(scope)
+        fields: dict[str, object] = {"request_id": request_id}
+        scope["innonet.log"] = fields
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            fields.update(
+                method=scope["method"],
+                path=scope["path"],
+                status=status,
+                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+            )
+            fields.setdefault("operation", None)
+            access.info(
+                "%s %s %s", scope["method"], scope["path"], status, extra={"fields": fields}
+            )
+
+
+def _request_id(scope: Scope) -> str:
+    for name, value in scope["headers"]:
+        if name == b"x-request-id" and REQUEST_ID.fullmatch(value):
+            return value.decode()
+    return uuid.uuid4().hex

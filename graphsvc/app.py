@@ -1,0 +1,223 @@
+"""The Starlette app: GraphQL, GraphiQL, health, maps and a landing page.
+
+============================  ===================================================================
+route                         what
+============================  ===================================================================
+``GET /``                     landing page: what is loaded, example queries, links to the maps
+``POST /graphql``             GraphQL over JSON (:mod:`graphsvc.endpoint`)
+``GET /graphql``              the GraphiQL explorer (off when introspection is off)
+``GET /healthz``              200 ``{"status": "ok"}`` once the store answers, 503 otherwise
+``/maps/...``                 the interactive maps of :mod:`viz.web`, when installed
+============================  ===================================================================
+
+Middleware, outermost first: access log and request id, CORS (when origins are configured),
+API keys, body size limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import importlib.util
+import logging
+import threading
+from collections.abc import AsyncIterator
+from importlib import resources
+from typing import Final
+from urllib.parse import quote
+
+from anyio import to_thread
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from graphsvc.access_log import AccessLog, configure_logging
+from graphsvc.endpoint import GraphQLEndpoint
+from graphsvc.guards import LimitBody, RequireApiKey
+from graphsvc.schema import build_schema
+from graphsvc.settings import Settings
+from graphsvc.stores import open_store
+from graphsvc.stores.contract import GraphCounts, Store, StoreError
+
+HEALTH_TIMEOUT: Final = 5.0
+"""Seconds the store has to answer a health check."""
+
+EXAMPLES: Final = (
+    (
+        "What is loaded",
+        "{\n  stats {\n    nodes relationships\n    byType { type count }\n"
+        "    sources { name loadedAt nodes relationships }\n  }\n}",
+    ),
+    (
+        "Find brokers",
+        "{\n  search(types: [BROKER], first: 10) {\n    totalCount\n"
+        "    edges { node { id name kind region } }\n    pageInfo { hasNextPage endCursor }\n"
+        "  }\n}",
+    ),
+    (
+        "Top brokers by betweenness",
+        "{\n  centrality(metric: BETWEENNESS, types: [BROKER], top: 10)"
+        " {\n    approximate method\n    scores { rank score node { id name kind } }\n  }\n}",
+    ),
+    (
+        "Channels abroad by PageRank",
+        "{\n  centrality(metric: PAGERANK, types: [OVERSEAS_CHANNEL],"
+        " top: 10) {\n    scores { rank score node { name country } }\n  }\n}",
+    ),
+)
+"""Example queries on the landing page, each opening GraphiQL with it."""
+
+log = logging.getLogger("innonet.app")
+
+
+class StoreHolder:
+    """Opens the store on first use (and again after a failed open), and closes it at shutdown.
+
+    A store handed in by the caller is used as is and left open.
+    """
+
+    def __init__(self, uri: str, store: Store | None = None) -> None:
+        self.uri = uri
+        self._store = store
+        self._owned = store is None
+        self._lock = threading.Lock()
+
+    def get(self) -> Store:
+        """The open store; :class:`StoreError` when it cannot be opened. Blocking."""
+        with self._lock:
+            if self._store is None:
+                self._store = open_store(self.uri)
+            return self._store
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None and self._owned:
+                self._store.close()
+                self._store = None
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> Starlette:
+    """The app for ``settings`` (default: from the environment), on ``store`` when given."""
+    settings = settings or Settings.from_env()
+    holder = StoreHolder(settings.store, store)
+    graphql = GraphQLEndpoint(
+        build_schema(introspection=settings.introspection),
+        get_store=holder.get,
+        timeout=settings.request_timeout,
+        graphiql=settings.introspection,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            await to_thread.run_sync(holder.get)
+        except StoreError as exc:
+            log.error("store %s does not answer yet: %s", settings.store, exc)
+        yield
+        await to_thread.run_sync(holder.close)
+
+    async def healthz(request: Request) -> Response:
+        try:
+            await asyncio.wait_for(
+                to_thread.run_sync(_version, holder, abandon_on_cancel=True), HEALTH_TIMEOUT
+            )
+        except (StoreError, TimeoutError) as exc:
+            return JSONResponse({"status": "unavailable", "reason": str(exc) or "timeout"}, 503)
+        return JSONResponse({"status": "ok"})
+
+    async def landing(request: Request) -> Response:
+        try:
+            counts: GraphCounts | None = await to_thread.run_sync(
+                lambda: holder.get().counts(), abandon_on_cancel=True
+            )
+        except StoreError:
+            counts = None
+        return HTMLResponse(landing_page(counts, settings, maps="/maps" in mounted))
+
+    routes: list[BaseRoute] = [
+        Route("/", landing, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+    ]
+    mounted = []
+    if importlib.util.find_spec("viz.web") is not None:
+        from viz.web import routes as map_routes
+
+        routes.append(Mount("/maps", routes=map_routes(holder.get)))
+        mounted.append("/maps")
+
+    middleware = [Middleware(AccessLog)]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+                expose_headers=["X-Request-ID"],
+                max_age=600,
+            )
+        )
+    middleware += [Middleware(RequireApiKey, keys=settings.api_keys), Middleware(LimitBody)]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+def app_from_env() -> Starlette:
+    """The app as ``innonet serve`` runs it in each worker: settings and logging from the
+    environment."""
+    settings = Settings.from_env()
+    configure_logging(settings.log_level)
+    return create_app(settings)
+
+
+def _version(holder: StoreHolder) -> str:
+    return holder.get().data_version()
+
+
+def landing_page(counts: GraphCounts | None, settings: Settings, *, maps: bool) -> str:
+    """The landing page's HTML."""
+    template = resources.files("graphsvc").joinpath("landing.html").read_text(encoding="utf-8")
+    if counts is None:
+        loaded = "<p class=warn>The store does not answer yet; see <a href=/healthz>/healthz</a>."
+    else:
+        types = "".join(
+            f"<tr><td>{html.escape(t)}</td><td>{n:,}</td></tr>" for t, n in counts.by_type.items()
+        )
+        sources = (
+            "".join(
+                f"<tr><td>{html.escape(s.name)}</td><td>{html.escape(s.loaded_at)}</td>"
+                f"<td>{s.nodes:,}</td><td>{s.relationships:,}</td></tr>"
+                for s in counts.sources
+            )
+            or "<tr><td colspan=4>nothing loaded: run <code>innonet load BUNDLE</code></td></tr>"
+        )
+        loaded = (
+            f"<p><b>{counts.nodes:,}</b> nodes and <b>{counts.relationships:,}</b> relationships "
+            f"(data version <code>{html.escape(counts.data_version)}</code>).</p>"
+            f"<table><tr><th>node type</th><th>count</th></tr>{types}</table>"
+            "<table><tr><th>source</th><th>loaded at (UTC)</th><th>nodes</th>"
+            f"<th>relationships</th></tr>{sources}</table>"
+        )
+    if settings.introspection:
+        examples = "".join(
+            f'<li><a href="/graphql?q={quote(query)}">{html.escape(title)}</a>'
+            f"<pre>{html.escape(query)}</pre></li>"
+            for title, query in EXAMPLES
+        )
+    else:
+        examples = "<li>GraphiQL is off (introspection is disabled); POST queries to /graphql.</li>"
+    notes = []
+    if settings.api_keys:
+        notes.append("API keys are required: send <code>Authorization: Bearer &lt;key&gt;</code>.")
+    links = '<a href="/maps/">maps</a> · ' if maps else ""
+    return (
+        template.replace("{{store}}", html.escape(settings.store))
+        .replace("{{loaded}}", loaded)
+        .replace("{{examples}}", examples)
+        .replace("{{notes}}", " ".join(notes))
+        .replace("{{links}}", links)
+    )

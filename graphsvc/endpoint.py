@@ -1,0 +1,144 @@
+"""The ``/graphql`` endpoint: strawberry's ASGI view, with this service's rules.
+
+- ``POST`` runs a query; ``GET`` serves GraphiQL (queries over ``GET`` are refused).
+- A malformed body, a body that is not a JSON object, or no query: 400 with a JSON error body.
+- Each request runs under a time limit; past it the answer is 504 (code ``TIMEOUT``).
+- An answer whose store reads saw two graph versions (a refresh committed meanwhile) is thrown
+  away and the operation runs again, up to :data:`ATTEMPTS` times: answers come from one graph.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any, Final
+
+from anyio import to_thread
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
+
+from graphsvc.schema import Context, Schema
+from graphsvc.stores.contract import Store, StoreError
+
+ATTEMPTS: Final = 3
+"""How many times an operation runs while refreshes keep landing under it."""
+
+CODES: Final = {
+    401: "UNAUTHENTICATED",
+    404: "NOT_FOUND",
+    413: "BAD_REQUEST",
+    503: "UNAVAILABLE",
+    504: "TIMEOUT",
+}
+"""The ``extensions.code`` of an HTTP-level error by status; any other 4xx is BAD_REQUEST."""
+
+
+def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """A GraphQL-shaped JSON error body: ``{"errors": [{"message", "extensions": {"code"}}]}``."""
+    code = CODES.get(status, "BAD_REQUEST" if status < 500 else "INTERNAL")
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": code}}]},
+        status_code=status,
+        headers=headers,
+    )
+
+
+class GraphQLEndpoint(GraphQL[Any, None]):
+    """The GraphQL view. ``get_store`` opens (or returns) the store; ``timeout`` is in seconds."""
+
+    def __init__(
+        self,
+        schema: Schema,
+        *,
+        get_store: Callable[[], Store],
+        timeout: float,
+        graphiql: bool,
+    ) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if graphiql else None,
+            allow_queries_via_get=False,
+            subscription_protocols=(),
+        )
+        self.get_store = get_store
+        self.timeout = timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await error_response(400, "only HTTP is served here")(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as exc:
+            response = error_response(exc.status_code, exc.reason)
+        await response(scope, receive, send)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """The request body as a JSON object; anything else is a 400."""
+        try:
+            parsed = json.loads(data)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise HTTPException(400, f"the body is not valid JSON: {exc}") from exc
+        if not isinstance(parsed, dict):
+            raise HTTPException(
+                400,
+                'the body must be a JSON object: {"query": ..., "variables": ..., '
+                '"operationName": ...}',
+            )
+        return parsed
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
+        data = await super().parse_http_body(request)
+        assert isinstance(data, GraphQLRequestData)  # batches are refused by the base class
+        if data.query is None and request.method == "POST":
+            raise HTTPException(400, 'no query: send {"query": "{ stats { nodes } }"}')
+        if not isinstance(data.operation_name, str | None):
+            raise HTTPException(400, "operationName must be a string or null")
+        return data
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> dict[str, object]:
+        """The access log's fields of the request; :meth:`execute_single` makes the Context."""
+        log: dict[str, object] = request.scope.setdefault("innonet.log", {})
+        return log
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: dict[str, object],
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Run the operation on one graph version, within the time limit."""
+        try:
+            store = await to_thread.run_sync(self.get_store)
+        except StoreError as exc:
+            raise HTTPException(503, "the store is not answering; retry later") from exc
+        try:
+            async with asyncio.timeout(self.timeout):
+                for _ in range(ATTEMPTS):
+                    attempt = Context(store, log=context)
+                    result = await super().execute_single(
+                        request, request_adapter, sub_response, attempt, root_value, request_data
+                    )
+                    if attempt.consistent:
+                        return result
+        except TimeoutError as exc:
+            raise HTTPException(
+                504,
+                f"the request ran past the time limit of {self.timeout:g} s; ask a narrower "
+                "question (fewer hops, a smaller top, limit or first)",
+            ) from exc
+        raise HTTPException(
+            503, f"the graph was refreshed during each of {ATTEMPTS} attempts; retry"
+        )

@@ -1,0 +1,93 @@
+"""What every resolver of one request shares: the store, its DataLoaders, one graph version.
+
+Store calls are blocking, so each runs in a worker thread (:meth:`Context.call`), never on the
+event loop. Each call also reads the store's data version just before and just after it; a request
+whose calls did not all see one and the same version has read across a refresh, and the service
+answers it again from the start (see :mod:`graphsvc.endpoint`). So one answer always comes from
+one graph: the old one or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from anyio import to_thread
+from strawberry.dataloader import DataLoader
+from strawberry.extensions import SchemaExtension
+
+from graphsvc.stores.contract import Node, Relationship, Store
+
+T = TypeVar("T")
+
+RelationsKey = tuple[str, tuple[str, ...] | None]
+"""A node id and the relation types asked for (None: all)."""
+
+
+@dataclass(eq=False)
+class Context:
+    """Per-request state. ``versions`` holds every data version a store call saw."""
+
+    store: Store
+    log: dict[str, object] = field(default_factory=dict)
+    versions: set[str] = field(default_factory=set)
+    nodes: DataLoader[str, Node | None] = field(init=False)
+    relations: DataLoader[RelationsKey, list[Relationship]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.nodes = DataLoader(self._load_nodes)
+        self.relations = DataLoader(self._load_relations)
+
+    @property
+    def consistent(self) -> bool:
+        """True when every store call of the request saw one graph version."""
+        return len(self.versions) <= 1
+
+    async def call(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` (blocking store or query work) in a worker thread, noting the version."""
+        result, before, after = await to_thread.run_sync(
+            self._versioned, fn, abandon_on_cancel=True
+        )
+        self.versions.update((before, after))
+        return result
+
+    def _versioned(self, fn: Callable[[], T]) -> tuple[T, str, str]:
+        before = self.store.data_version()
+        result = fn()
+        return result, before, self.store.data_version()
+
+    async def _load_nodes(self, ids: list[str]) -> list[Node | None]:
+        found = await self.call(lambda: self.store.nodes(ids))
+        return [found.get(id) for id in ids]
+
+    async def _load_relations(self, keys: list[RelationsKey]) -> list[list[Relationship]]:
+        by_types: dict[tuple[str, ...] | None, list[str]] = defaultdict(list)
+        for id, rel_types in keys:
+            by_types[rel_types].append(id)
+        touching: dict[RelationsKey, list[Relationship]] = defaultdict(list)
+        for rel_types, ids in by_types.items():
+            rels = await self.call(_relationships_of(self.store, ids, rel_types))
+            wanted = set(ids)
+            for rel in rels:
+                for end in dict.fromkeys((rel.source, rel.target)):
+                    if end in wanted:
+                        touching[(end, rel_types)].append(rel)
+        return [touching.get(key, []) for key in keys]
+
+
+def _relationships_of(
+    store: Store, ids: Sequence[str], rel_types: tuple[str, ...] | None
+) -> Callable[[], list[Relationship]]:
+    return lambda: store.relationships_of(ids, rel_types=None if rel_types is None else rel_types)
+
+
+class OperationName(SchemaExtension):
+    """Notes the operation's name in ``context.log`` for the access log."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if isinstance(context, Context):
+            context.log["operation"] = self.execution_context.operation_name
+        yield

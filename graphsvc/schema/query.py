@@ -1,0 +1,222 @@
+"""The root Query type: every question the API answers.
+
+Arguments are checked against the limits of the API contract before any work starts; an
+argument out of range is a ``BAD_REQUEST`` error whose message states the limit. An unknown node
+id is ``NOT_FOUND`` naming the id (``node`` alone answers null instead). The work itself runs in
+worker threads through the request's :class:`~graphsvc.schema.context.Context`.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import strawberry
+
+from graphsvc.schema.enums import CentralityMetric, NodeType, RelType, model_names
+from graphsvc.schema.rankings import MAX_EVIDENCE, Centrality, Intermediary
+from graphsvc.schema.search import GraphStats, NodeConnection, search_page
+from graphsvc.schema.types import MAX_FIRST, Info, Node, Path, Subgraph, load_node
+from graphsvc.stores.contract import SearchFilter
+from queries import brokers, centrality, neighbourhood, paths
+from queries.errors import MAX_DEPTH, MAX_HOPS, MAX_K, MAX_LIMIT, MAX_TOP, check_range
+
+T = TypeVar("T")
+
+NodeTypes = list[NodeType] | None  # type: ignore[valid-type]
+RelTypes = list[RelType] | None  # type: ignore[valid-type]
+
+
+def _given(value: T | None, default: T) -> T:
+    """An optional argument's value, its default when the client passed null."""
+    return default if value is None else value
+
+
+def _bounded(name: str, value: int | None, default: int, maximum: int) -> int:
+    return check_range(name, _given(value, default), maximum=maximum)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The node with this id, or null when there is none.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await load_node(info, id)
+
+    @strawberry.field(
+        description="Nodes whose name or id contains `text` (case-insensitive) and that match "
+        "every filter given, ordered by name then id: a Relay connection, `first` (at most "
+        f"{MAX_FIRST}) at a time."
+    )
+    async def search(
+        self,
+        info: Info,
+        text: str | None = None,
+        types: NodeTypes = None,
+        kinds: list[str] | None = None,
+        country: str | None = None,
+        region: str | None = None,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> NodeConnection:
+        where = SearchFilter(
+            text=text or None,
+            types=model_names(types),
+            kinds=kinds,
+            country=country,
+            region=region,
+        )
+        return await search_page(info, where, _bounded("first", first, 20, MAX_FIRST), after)
+
+    @strawberry.field(
+        description=f"The nodes within `depth` (at most {MAX_DEPTH}) steps of a node, relationships"
+        " in either direction, breadth-first; only nodes of `types` are entered when given. At "
+        f"most `limit` (up to {MAX_LIMIT}) nodes, `truncated` telling when more were in reach."
+    )
+    async def neighborhood(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        depth: int | None = 1,
+        types: NodeTypes = None,
+        rel_types: RelTypes = None,
+        limit: int | None = 500,
+    ) -> Subgraph:
+        depth = _bounded("depth", depth, 1, MAX_DEPTH)
+        limit = _bounded("limit", limit, 500, MAX_LIMIT)
+        store = info.context.store
+        found = await info.context.call(
+            lambda: neighbourhood.neighbourhood(
+                store,
+                id,
+                depth=depth,
+                types=model_names(types),
+                rel_types=model_names(rel_types),
+                limit=limit,
+            )
+        )
+        return Subgraph.of(found)
+
+    @strawberry.field(
+        description="One shortest path between two nodes over relationships in either direction,"
+        f" or null when none has at most `maxHops` (up to {MAX_HOPS}) relationships. `via` "
+        "restricts the intermediate nodes to those types, `relTypes` the relationships. With "
+        "`weighted`, a relationship costs 1 / weight and the path minimises the total cost."
+    )
+    async def shortest_path(
+        self,
+        info: Info,
+        source: strawberry.ID,
+        target: strawberry.ID,
+        max_hops: int | None = 6,
+        via: NodeTypes = None,
+        rel_types: RelTypes = None,
+        weighted: bool | None = False,
+    ) -> Path | None:
+        max_hops = _bounded("maxHops", max_hops, 6, MAX_HOPS)
+        store = info.context.store
+        found = await info.context.call(
+            lambda: paths.shortest_path(
+                store,
+                source,
+                target,
+                max_hops=max_hops,
+                via=model_names(via),
+                rel_types=model_names(rel_types),
+                weighted=bool(weighted),
+            )
+        )
+        return None if found is None else Path.of(found)
+
+    @strawberry.field(
+        description=f"The `k` (at most {MAX_K}) shortest simple paths between two nodes, shortest"
+        f" first, each at most `maxHops` (up to {MAX_HOPS}) relationships long."
+    )
+    async def k_shortest_paths(
+        self,
+        info: Info,
+        source: strawberry.ID,
+        target: strawberry.ID,
+        k: int | None = 5,
+        max_hops: int | None = 6,
+        via: NodeTypes = None,
+        rel_types: RelTypes = None,
+    ) -> list[Path]:
+        k = _bounded("k", k, 5, MAX_K)
+        max_hops = _bounded("maxHops", max_hops, 6, MAX_HOPS)
+        store = info.context.store
+        found = await info.context.call(
+            lambda: paths.k_shortest_paths(
+                store,
+                source,
+                target,
+                k=k,
+                max_hops=max_hops,
+                via=model_names(via),
+                rel_types=model_names(rel_types),
+            )
+        )
+        return [Path.of(path) for path in found]
+
+    @strawberry.field(
+        description="Who can introduce two nodes: every node (of `types`, all when omitted) on "
+        f"the simple paths of at most `maxHops` (up to {MAX_HOPS}) relationships between them, "
+        "ranked by how many of those paths pass through it, then by the shortest, then by id; "
+        f"at most `limit` (up to {MAX_LIMIT})."
+    )
+    async def intermediaries(
+        self,
+        info: Info,
+        source: strawberry.ID,
+        target: strawberry.ID,
+        max_hops: int | None = 4,
+        types: NodeTypes = None,
+        limit: int | None = 10,
+    ) -> list[Intermediary]:
+        max_hops = _bounded("maxHops", max_hops, 4, MAX_HOPS)
+        limit = _bounded("limit", limit, 10, MAX_LIMIT)
+        store = info.context.store
+        found = await info.context.call(
+            lambda: brokers.intermediaries(
+                store,
+                source,
+                target,
+                max_hops=max_hops,
+                types=model_names(types),
+                limit=limit,
+                evidence=MAX_EVIDENCE,
+            )
+        )
+        return [Intermediary(item=item) for item in found.items]
+
+    @strawberry.field(
+        description="Every node of the graph is scored by `metric`; the answer is the `top` (at "
+        f"most {MAX_TOP}) among those matching the filters, by score descending then id."
+    )
+    async def centrality(
+        self,
+        info: Info,
+        metric: CentralityMetric,
+        types: NodeTypes = None,
+        kinds: list[str] | None = None,
+        country: str | None = None,
+        top: int | None = 20,
+    ) -> Centrality:
+        top = _bounded("top", top, 20, MAX_TOP)
+        store = info.context.store
+        found = await info.context.call(
+            lambda: centrality.centrality(
+                store,
+                metric.value,
+                types=model_names(types),
+                kinds=kinds,
+                country=country,
+                top=top,
+            )
+        )
+        return Centrality.of(found)
+
+    @strawberry.field(
+        description="Counts of the graph: nodes, relationships, per type, per loaded source."
+    )
+    async def stats(self, info: Info) -> GraphStats:
+        store = info.context.store
+        return GraphStats.of(await info.context.call(store.counts))
