@@ -53,6 +53,8 @@ HUB_LABELS: Final = 20
 """How many of the biggest hubs a hub map labels by default."""
 EVIDENCE_COLOUR: Final = "#f58231"
 """Edges of an intermediary's evidence path that is not among the k shortest paths."""
+PATH_CONTEXT: Final = 150
+"""How many greyed neighbours a path map draws around the routes by default."""
 COUNTRY_PREFIX: Final = "country/"
 """Ids of the channel map's country nodes; ``/`` is not an id character, so they never clash."""
 CHANNEL_TYPE: Final = "OverseasChannel"
@@ -457,11 +459,12 @@ def path_map(
     paths: Sequence[Path],
     brokers: Intermediaries,
     *,
+    context: int = PATH_CONTEXT,
     max_nodes: int = NODE_CAP,
 ) -> MapPage:
     """The k shortest paths from ``source`` to ``target`` and the ranked intermediaries with
-    their evidence paths, highlighted; the other neighbours of the endpoints and of every node on
-    a route, greyed, nearest the endpoints first, as far as ``max_nodes`` allows."""
+    their evidence paths, highlighted; up to ``context`` other neighbours of the endpoints and of
+    the nodes on a route, greyed, nearest the endpoints first; ``max_nodes`` in all."""
     on_route: list[str] = [source, target]
     for path in paths:
         on_route.extend(path.nodes)
@@ -485,7 +488,7 @@ def path_map(
             if other not in highlighted
         )
     )
-    greyed = neighbours[: max(0, max_nodes - len(on_route))]
+    greyed = neighbours[: max(0, min(context, max_nodes - len(on_route)))]
     nodes = {n.id: n for n in _nodes_in_order(store, [*on_route, *greyed])}
     bundles = bundle_relationships(context_links, nodes)
     shortest_pairs = {
@@ -497,14 +500,15 @@ def path_map(
         for evidence in item.paths
         for p in zip(evidence.nodes, evidence.nodes[1:], strict=False)
     } - shortest_pairs
+    scale = label_size(len(nodes)) / label_size(0)
     colours: dict[frozenset[str], str] = {}
     widths: dict[frozenset[str], float] = {}
     for bundle in bundles:
         pair = frozenset((bundle.source, bundle.target))
         if pair in shortest_pairs:
-            colours[pair], widths[pair] = HIGHLIGHT, 4.0
+            colours[pair], widths[pair] = HIGHLIGHT, 4.0 * scale
         elif pair in evidence_pairs:
-            colours[pair], widths[pair] = EVIDENCE_COLOUR, 2.5
+            colours[pair], widths[pair] = EVIDENCE_COLOUR, 2.5 * scale
         else:
             colours[pair], widths[pair] = GREY, 0.8
     passing = {item.node: item for item in brokers.items}
@@ -532,7 +536,7 @@ def path_map(
                 title=tooltip(node, figures),
                 color=node_colour(node),
                 shape=node_shape(node),
-                size=36 if endpoint else 26 if node.id in rank else 18,
+                size=(36 if endpoint else 26 if node.id in rank else 18) * scale,
                 borderWidth=4 if endpoint else 2,
                 font={"size": label_size(len(nodes), 1.4 if endpoint else 1.0)},
             )
@@ -543,7 +547,7 @@ def path_map(
                 title=tooltip(node, [("context", "not on a route shown")]),
                 color=GREY,
                 shape=node_shape(node),
-                size=8,
+                size=8 * scale,
                 font={"color": GREY_TEXT},
             )
     names = {n.id: n.name for n in nodes.values()}

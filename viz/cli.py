@@ -1,0 +1,203 @@
+"""``innonet viz KIND ... --out FILE.html``: draw a map into a self-contained HTML file.
+
+Exit codes follow ``graphsvc.cli``: 0 written, 1 an unknown id, 2 a usage error (an argument out
+of range, an unreachable store, an unwritable file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from graphsvc.cli import add_store_option
+from graphsvc.stores import open_store
+from graphsvc.stores.contract import StoreError
+from queries.errors import BadRequest, NotFound
+from viz.kinds import (
+    ChannelMapRequest,
+    EgoMapRequest,
+    HubMapRequest,
+    MapRequest,
+    PathMapRequest,
+)
+from viz.maps import HUB_LABELS, NODE_CAP, PATH_CONTEXT
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """A comma-separated list of names (``INSTITUTION,BROKER``)."""
+    names = tuple(part.strip() for part in text.split(",") if part.strip())
+    if not names:
+        raise argparse.ArgumentTypeError("give at least one name")
+    return names
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out", required=True, type=Path, metavar="FILE.html", help="the page to write"
+    )
+    add_store_option(parser)
+
+
+def _max_nodes(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-nodes",
+        type=int,
+        default=NODE_CAP,
+        help=f"most nodes drawn (1..{NODE_CAP}, default {NODE_CAP})",
+    )
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``innonet viz`` and its four kinds of map."""
+    viz = subparsers.add_parser(
+        "viz",
+        help="draw an interactive map (self-contained HTML, works offline)",
+        description="Draw an interactive network map into one HTML file that opens offline.",
+    )
+    kinds = viz.add_subparsers(dest="kind", metavar="KIND", required=True)
+
+    hub = kinds.add_parser(
+        "hub", help="the top actors by a centrality and the relations among them"
+    )
+    hub.add_argument(
+        "--metric", default="PAGERANK", help="DEGREE, PAGERANK, BETWEENNESS, CLOSENESS, HARMONIC"
+    )
+    hub.add_argument("--top", type=int, default=100, help="how many actors (default 100)")
+    hub.add_argument("--types", type=_names, help="node types to rank, comma-separated")
+    hub.add_argument("--kinds", type=_names, help="kinds to rank, comma-separated")
+    hub.add_argument("--country", help="only actors of this country (ISO code)")
+    hub.add_argument("--labels", type=int, default=HUB_LABELS, help="label this many biggest hubs")
+    _common(hub)
+    hub.set_defaults(handler=_hub)
+
+    channels = kinds.add_parser(
+        "channels", help="the city's actors, their overseas channels and the countries reached"
+    )
+    channels.add_argument("--home-country", default="CN", help="the actors' country (default CN)")
+    channels.add_argument("--region", help="only actors of this region (district)")
+    channels.add_argument(
+        "--labels", type=int, default=HUB_LABELS, help="label this many busiest actors"
+    )
+    _max_nodes(channels)
+    _common(channels)
+    channels.set_defaults(handler=_channels)
+
+    ego = kinds.add_parser("ego", help="the neighbourhood of one actor")
+    ego.add_argument("id", help="the actor's id")
+    ego.add_argument("--depth", type=int, default=1, help="hops from the actor (1..3, default 1)")
+    ego.add_argument("--types", type=_names, help="node types to include, comma-separated")
+    ego.add_argument("--rel-types", type=_names, help="relation types to follow, comma-separated")
+    _max_nodes(ego)
+    _common(ego)
+    ego.set_defaults(handler=_ego)
+
+    path = kinds.add_parser(
+        "path", help="the k shortest paths and ranked intermediaries between two actors"
+    )
+    path.add_argument("source", help="where the routes start (a lab, say)")
+    path.add_argument("target", help="where they end (an enterprise, say)")
+    path.add_argument("--k", type=int, default=5, help="how many shortest paths (default 5)")
+    path.add_argument("--max-hops", type=int, default=6, help="longest path (default 6)")
+    path.add_argument("--via", type=_names, help="node types allowed in between")
+    path.add_argument("--rel-types", type=_names, help="relation types to follow")
+    path.add_argument("--brokers", type=int, default=10, help="intermediaries ranked (default 10)")
+    path.add_argument(
+        "--broker-hops", type=int, default=4, help="longest path counted for them (default 4)"
+    )
+    path.add_argument("--broker-types", type=_names, help="node types that count as intermediaries")
+    path.add_argument(
+        "--context",
+        type=int,
+        default=PATH_CONTEXT,
+        help=f"greyed neighbours drawn around the routes (default {PATH_CONTEXT})",
+    )
+    _max_nodes(path)
+    _common(path)
+    path.set_defaults(handler=_path)
+
+
+def _hub(args: argparse.Namespace) -> int:
+    return _draw(
+        args,
+        HubMapRequest(
+            metric=args.metric,
+            top=args.top,
+            types=args.types,
+            kinds=args.kinds,
+            country=args.country,
+            labels=args.labels,
+        ),
+    )
+
+
+def _channels(args: argparse.Namespace) -> int:
+    return _draw(
+        args,
+        ChannelMapRequest(
+            home_country=args.home_country,
+            region=args.region,
+            max_nodes=args.max_nodes,
+            labels=args.labels,
+        ),
+    )
+
+
+def _ego(args: argparse.Namespace) -> int:
+    return _draw(
+        args,
+        EgoMapRequest(
+            id=args.id,
+            depth=args.depth,
+            types=args.types,
+            rel_types=args.rel_types,
+            max_nodes=args.max_nodes,
+        ),
+    )
+
+
+def _path(args: argparse.Namespace) -> int:
+    return _draw(
+        args,
+        PathMapRequest(
+            source=args.source,
+            target=args.target,
+            k=args.k,
+            max_hops=args.max_hops,
+            via=args.via,
+            rel_types=args.rel_types,
+            brokers=args.brokers,
+            broker_hops=args.broker_hops,
+            broker_types=args.broker_types,
+            context=args.context,
+            max_nodes=args.max_nodes,
+        ),
+    )
+
+
+def _draw(args: argparse.Namespace, request: MapRequest) -> int:
+    """Draw ``request`` from the store and write the page; report errors as exit codes."""
+    try:
+        store = open_store(args.store)
+    except StoreError as exc:
+        print(f"innonet viz: {exc}", file=sys.stderr)
+        return 2
+    try:
+        page = request.draw(store)
+    except NotFound as exc:
+        print(f"innonet viz {args.kind}: {exc}", file=sys.stderr)
+        return 1
+    except (BadRequest, StoreError) as exc:
+        print(f"innonet viz {args.kind}: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    out: Path = args.out
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(page.html(), encoding="utf-8")
+    except OSError as exc:
+        print(f"innonet viz: cannot write {out}: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {out}: {page.title}; {page.coverage.note}")
+    return 0

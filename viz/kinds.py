@@ -1,0 +1,216 @@
+"""The kinds of map and what each is asked: one request class per kind, shared by the command
+line (``innonet viz KIND``) and the service (``/maps/KIND``), so both check the same limits.
+
+A request holds the question; :meth:`draw` asks the query layer and builds the map. Arguments
+out of range raise :class:`queries.errors.BadRequest`, unknown ids :class:`queries.errors.NotFound`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from graphsvc.stores.contract import Store
+from queries.brokers import intermediaries
+from queries.centrality import centrality
+from queries.errors import (
+    MAX_LIMIT,
+    BadRequest,
+    NotFound,
+    check_node_types,
+    check_range,
+    check_relation_types,
+)
+from queries.neighbourhood import neighbourhood
+from queries.paths import k_shortest_paths
+from viz.maps import (
+    HUB_LABELS,
+    NODE_CAP,
+    PATH_CONTEXT,
+    channel_map,
+    count_matching,
+    ego_map,
+    hub_map,
+    path_map,
+)
+from viz.page import MapPage
+from viz.style import type_label
+
+_COUNTRY: Final = re.compile(r"[A-Z]{2}")
+
+
+def _types(values: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    checked = check_node_types(values)
+    return tuple(sorted(checked)) if checked is not None else None
+
+
+def _rel_types(values: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    checked = check_relation_types(values)
+    return tuple(sorted(checked)) if checked is not None else None
+
+
+def _country(name: str, value: str | None) -> str | None:
+    if value is not None and not _COUNTRY.fullmatch(value):
+        raise BadRequest(f"{name} must be an ISO 3166-1 alpha-2 code such as CN, got {value!r}")
+    return value
+
+
+def _max_nodes(value: int) -> int:
+    return check_range("max_nodes", value, minimum=1, maximum=NODE_CAP)
+
+
+def _known(store: Store, *ids: str) -> None:
+    found = store.nodes(list(ids))
+    for id in ids:
+        if id not in found:
+            raise NotFound(id)
+
+
+@dataclass(frozen=True, slots=True)
+class HubMapRequest:
+    """The top ``top`` actors by ``metric`` among those of ``types``/``kinds``/``country``."""
+
+    metric: str = "PAGERANK"
+    top: int = 100
+    types: tuple[str, ...] | None = None
+    kinds: tuple[str, ...] | None = None
+    country: str | None = None
+    labels: int = HUB_LABELS
+
+    def draw(self, store: Store) -> MapPage:
+        """Rank with :func:`queries.centrality.centrality` and draw the hub map."""
+        check_range("labels", self.labels, maximum=NODE_CAP)
+        types = _types(self.types)
+        country = _country("country", self.country)
+        ranking = centrality(
+            store,
+            self.metric.upper(),
+            types=types,
+            kinds=self.kinds,
+            country=country,
+            top=self.top,
+        )
+        filters = [
+            ", ".join(type_label(t) for t in types) if types else "all types",
+            f"kind {', '.join(self.kinds)}" if self.kinds else "",
+            f"in {country}" if country else "",
+        ]
+        return hub_map(
+            store,
+            ranking,
+            matching=count_matching(store, types=types, kinds=self.kinds, country=country),
+            filters="actors of " + "; ".join(f for f in filters if f),
+            labels=self.labels,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelMapRequest:
+    """The actors of ``home_country`` (and ``region``) that partner with overseas channels."""
+
+    home_country: str = "CN"
+    region: str | None = None
+    max_nodes: int = NODE_CAP
+    labels: int = HUB_LABELS
+
+    def draw(self, store: Store) -> MapPage:
+        """Draw the global channel map from the store."""
+        check_range("labels", self.labels, maximum=NODE_CAP)
+        return channel_map(
+            store,
+            home_country=_country("home_country", self.home_country) or "CN",
+            region=self.region,
+            max_nodes=_max_nodes(self.max_nodes),
+            labels=self.labels,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EgoMapRequest:
+    """Everything within ``depth`` hops of the actor ``id``, of ``types`` over ``rel_types``."""
+
+    id: str
+    depth: int = 1
+    types: tuple[str, ...] | None = None
+    rel_types: tuple[str, ...] | None = None
+    max_nodes: int = NODE_CAP
+
+    def draw(self, store: Store) -> MapPage:
+        """Ask :func:`queries.neighbourhood.neighbourhood` (up to its limit, so that the page can
+        say how many it leaves out) and draw the nearest ``max_nodes``."""
+        types, rel_types = _types(self.types), _rel_types(self.rel_types)
+        answer = neighbourhood(
+            store, self.id, depth=self.depth, types=types, rel_types=rel_types, limit=MAX_LIMIT
+        )
+        return ego_map(
+            store,
+            self.id,
+            answer,
+            depth=self.depth,
+            types=types,
+            rel_types=rel_types,
+            max_nodes=_max_nodes(self.max_nodes),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PathMapRequest:
+    """Routes from ``source`` (a lab, say) to ``target`` (an enterprise): the ``k`` shortest
+    paths of at most ``max_hops`` and the ``brokers`` top intermediaries (of ``broker_types``)
+    on paths of at most ``broker_hops``, with up to ``context`` neighbours greyed around them."""
+
+    source: str
+    target: str
+    k: int = 5
+    max_hops: int = 6
+    via: tuple[str, ...] | None = None
+    rel_types: tuple[str, ...] | None = None
+    brokers: int = 10
+    broker_hops: int = 4
+    broker_types: tuple[str, ...] | None = None
+    context: int = PATH_CONTEXT
+    max_nodes: int = NODE_CAP
+
+    def draw(self, store: Store) -> MapPage:
+        """Ask :func:`queries.paths.k_shortest_paths` and :func:`queries.brokers.intermediaries`
+        and draw the path map."""
+        _known(store, self.source, self.target)
+        rel_types = _rel_types(self.rel_types)
+        paths = k_shortest_paths(
+            store,
+            self.source,
+            self.target,
+            k=self.k,
+            max_hops=self.max_hops,
+            via=_types(self.via),
+            rel_types=rel_types,
+        )
+        ranked = intermediaries(
+            store,
+            self.source,
+            self.target,
+            max_hops=self.broker_hops,
+            types=_types(self.broker_types),
+            limit=self.brokers,
+        )
+        return path_map(
+            store,
+            self.source,
+            self.target,
+            paths,
+            ranked,
+            context=check_range("context", self.context, maximum=NODE_CAP),
+            max_nodes=_max_nodes(self.max_nodes),
+        )
+
+
+MapRequest = HubMapRequest | ChannelMapRequest | EgoMapRequest | PathMapRequest
+
+KINDS: Final[dict[str, type[MapRequest]]] = {
+    "hub": HubMapRequest,
+    "channels": ChannelMapRequest,
+    "ego": EgoMapRequest,
+    "path": PathMapRequest,
+}
+"""Every kind of map by the name the command line and the URL use."""

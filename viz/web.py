@@ -1,0 +1,172 @@
+"""The maps under ``/maps`` of the service: ``/maps/hub``, ``/maps/channels``, ``/maps/ego``,
+``/maps/path``, and ``/maps/`` listing them.
+
+Each map takes the fields of its request class (:mod:`viz.kinds`) as query parameters, named as
+the fields are (``max_hops``, ``rel_types``); lists are comma-separated or repeated. A parameter
+that is unknown, repeated, not a number or out of range answers 400 with a page saying which and
+why; an unknown id answers 404; a store that does not answer, 503. Pages are cached per question
+and data version, so a dashboard that embeds a map does not recompute it on every view.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import types
+import typing
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import MISSING, fields
+from typing import Any, Final
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from graphsvc.stores.contract import Store, StoreError
+from queries.errors import BadRequest, NotFound
+from viz.kinds import KINDS, MapRequest
+from viz.page import CONTENT_SECURITY_POLICY
+
+CACHED_PAGES: Final = 16
+"""How many rendered pages the service keeps (each is about 0.5-2 MB)."""
+
+_HEADERS: Final = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class _PageCache:
+    """The last :data:`CACHED_PAGES` pages, by kind, request and data version."""
+
+    def __init__(self) -> None:
+        self._pages: OrderedDict[tuple[str, MapRequest, str], str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, MapRequest, str]) -> str | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: tuple[str, MapRequest, str], page: str) -> None:
+        with self._lock:
+            self._pages[key] = page
+            self._pages.move_to_end(key)
+            while len(self._pages) > CACHED_PAGES:
+                self._pages.popitem(last=False)
+
+
+def _parse_field(name: str, annotation: Any, values: list[str]) -> Any:
+    """One query parameter as its request field's type: int, str or a tuple of names."""
+    hint = typing.get_args(annotation) if isinstance(annotation, types.UnionType) else ()
+    target = next((h for h in hint if h is not type(None)), annotation)
+    if typing.get_origin(target) is tuple:
+        names = tuple(part.strip() for value in values for part in value.split(","))
+        if not all(names):
+            raise BadRequest(f"{name}: empty name in {','.join(values)!r}")
+        return names
+    if len(values) > 1:
+        raise BadRequest(f"{name} given {len(values)} times; give it once")
+    value = values[0].strip()
+    if target is int:
+        try:
+            return int(value)
+        except ValueError:
+            raise BadRequest(f"{name} must be an integer, got {values[0]!r}") from None
+    if not value:
+        raise BadRequest(f"{name} must not be empty")
+    return value
+
+
+def parse_request(kind: str, params: list[tuple[str, str]]) -> MapRequest:
+    """The request of ``kind`` that query parameters ``params`` ask for; :class:`BadRequest`
+    naming the parameter when one is unknown, missing, repeated or not of its type."""
+    request_type = KINDS[kind]
+    hints = typing.get_type_hints(request_type)
+    known = {f.name: f for f in fields(request_type)}
+    given: dict[str, list[str]] = {}
+    for name, value in params:
+        if name not in known:
+            raise BadRequest(
+                f"unknown parameter {name!r} for the {kind} map; known: {', '.join(known)}"
+            )
+        given.setdefault(name, []).append(value)
+    missing = [n for n, f in known.items() if f.default is MISSING and n not in given]
+    if missing:
+        raise BadRequest(f"the {kind} map needs {', '.join(missing)}")
+    arguments = {name: _parse_field(name, hints[name], values) for name, values in given.items()}
+    return request_type(**arguments)
+
+
+def _error_page(status: int, heading: str, message: str) -> HTMLResponse:
+    body = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(heading)}</title></head><body>"
+        f"<h1>{html.escape(heading)}</h1><p>{html.escape(message)}</p>"
+        '<p><a href="./">The maps and their parameters</a></p></body></html>'
+    )
+    return HTMLResponse(body, status_code=status, headers=_HEADERS)
+
+
+def _index_page() -> str:
+    items = []
+    for kind, request_type in KINDS.items():
+        params = ", ".join(
+            f.name if f.default is MISSING else f"{f.name}={f.default!r}"
+            for f in fields(request_type)
+        )
+        doc = " ".join((request_type.__doc__ or "").split())
+        items.append(
+            f'<li><a href="{kind}"><code>{kind}</code></a>: {html.escape(doc)}'
+            f"<br><small>parameters: {html.escape(params)}</small></li>"
+        )
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>innonet maps</title>'
+        "</head><body><h1>innonet maps</h1><p>Each map is one self-contained page that works "
+        f"offline. Lists are comma-separated.</p><ul>{''.join(items)}</ul></body></html>"
+    )
+
+
+def routes(get_store: Callable[[], Store]) -> list[BaseRoute]:
+    """The routes of the maps, to mount at ``/maps``; ``get_store`` gives the service's store."""
+    cache = _PageCache()
+
+    def draw(kind: str, request: MapRequest) -> str:
+        store = get_store()
+        key = (kind, request, store.data_version())
+        page = cache.get(key)
+        if page is None:
+            page = request.draw(store).html()
+            cache.put(key, page)
+        return page
+
+    def endpoint(kind: str) -> Callable[[Request], typing.Awaitable[Response]]:
+        async def show(request: Request) -> Response:
+            try:
+                asked = parse_request(kind, list(request.query_params.multi_items()))
+                page = await run_in_threadpool(draw, kind, asked)
+            except NotFound as exc:
+                return _error_page(404, "Not found", str(exc))
+            except BadRequest as exc:
+                return _error_page(400, "Bad request", str(exc))
+            except StoreError:
+                return _error_page(503, "Store unavailable", "the graph store did not answer")
+            return HTMLResponse(page, headers=_HEADERS)
+
+        show.__name__ = f"{kind}_map"
+        return show
+
+    index = _index_page()
+
+    async def listing(request: Request) -> Response:
+        return HTMLResponse(index, headers=_HEADERS)
+
+    return [
+        Route("/", listing, methods=["GET"], name="maps"),
+        *(Route(f"/{kind}", endpoint(kind), methods=["GET"], name=f"{kind}_map") for kind in KINDS),
+    ]
