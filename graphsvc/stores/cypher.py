@@ -1,0 +1,477 @@
+"""Every Cypher statement the Neo4j store runs, generated from the graph model.
+
+Nothing here is written per type by hand: each node type's label and each relation type's
+relationship type come from :mod:`graphsvc.model`, and every statement is assembled from them
+(like cartography's query builder). Values always travel as parameters (``$name``); the only
+things formatted into a statement's text are
+
+- labels and relationship types, checked against the model's vocabulary (plus the store's own
+  fixed bookkeeping labels) by :func:`label` and :func:`relationship_type`, and
+- the upper bound of a variable-length path, an ``int`` checked to lie in 1..8, because Cypher
+  does not accept a parameter there.
+
+:func:`all_statements` enumerates every statement the store can emit, so that the tests can parse
+each one and check it against the model.
+
+How the graph is laid out in Neo4j
+----------------------------------
+- A node of type ``T`` has the labels ``InnonetNode`` and ``T`` (``:InnonetNode:Institution``),
+  its ``id``, its name under the model's name column (``name`` or ``title``), every other
+  property of the row, and the bookkeeping properties ``innonet_name`` (the name again, for
+  ordering across types), ``innonet_search`` (what text search matches) and ``innonet_sources``
+  (the sources holding it).
+- A relation is a relationship of its type with its ``id``, its properties and
+  ``innonet_sources``.
+- ``(:InnonetSource {name, loaded_at})`` records each loaded source; ``(:InnonetMeta {key:
+  'graph'})`` holds the data version and the refresh lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from graphsvc.model import NODE_TYPES, RELATION_TYPES, NodeType, RelationType
+
+NODE_LABEL: Final = "InnonetNode"
+"""Every graph node carries it: one uniqueness constraint on ``id`` across all types."""
+SOURCE_LABEL: Final = "InnonetSource"
+META_LABEL: Final = "InnonetMeta"
+BOOKKEEPING_LABELS: Final = (NODE_LABEL, SOURCE_LABEL, META_LABEL)
+
+RESERVED_PREFIX: Final = "innonet_"
+"""Property keys the store keeps for itself; rows may not use them."""
+NAME_KEY: Final = "innonet_name"
+SEARCH_KEY: Final = "innonet_search"
+SOURCES_KEY: Final = "innonet_sources"
+
+MAX_HOPS: Final = 8
+"""The largest path length a statement may ask for (API_CONTRACT.md: ``maxHops`` <= 8)."""
+
+GDS_METRICS: Final = ("BETWEENNESS", "CLOSENESS", "HARMONIC")
+"""Centrality metrics scored with Graph Data Science (see :func:`gds_stream`)."""
+
+_NODE_LABELS: Final = frozenset(t.name for t in NODE_TYPES)
+_RELATIONSHIP_TYPES: Final = frozenset(t.name for t in RELATION_TYPES)
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One Cypher statement: a stable ``name`` (for golden files and logs) and its ``text``.
+
+    ``schema`` marks constraint and index definitions, which run in their own transactions.
+    """
+
+    name: str
+    text: str
+    schema: bool = False
+
+
+def label(name: str) -> str:
+    """``name`` as a label, refused unless it is a model node type or a bookkeeping label."""
+    if name not in _NODE_LABELS and name not in BOOKKEEPING_LABELS:
+        raise ValueError(f"{name!r} is not a node label of the model")
+    return name
+
+
+def relationship_type(name: str) -> str:
+    """``name`` as a relationship type, refused unless it is a model relation type."""
+    if name not in _RELATIONSHIP_TYPES:
+        raise ValueError(f"{name!r} is not a relation type of the model")
+    return name
+
+
+def _hops(max_hops: int) -> int:
+    if isinstance(max_hops, bool) or not isinstance(max_hops, int):
+        raise ValueError(f"max_hops must be an int, got {max_hops!r}")
+    if not 1 <= max_hops <= MAX_HOPS:
+        raise ValueError(f"max_hops must be between 1 and {MAX_HOPS}, got {max_hops}")
+    return max_hops
+
+
+def _snake(name: str) -> str:
+    """``OverseasChannel`` -> ``overseas_channel``, ``TRANSFERRED_TO`` -> ``transferred_to``."""
+    out = []
+    for i, char in enumerate(name):
+        if char.isupper() and i and not name[i - 1].isupper() and name[i - 1] != "_":
+            out.append("_")
+        out.append(char.lower())
+    return "".join(out)
+
+
+# --- schema ------------------------------------------------------------------------------
+def _unique(owner: str, key: str) -> Statement:
+    name = f"{_snake(owner)}_{key}_unique"
+    return Statement(
+        f"schema.constraint.{owner}.{key}",
+        f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label(owner)}) REQUIRE n.{key} IS UNIQUE",
+        schema=True,
+    )
+
+
+def _node_index(owner: str, keys: Sequence[str], *, text: bool = False) -> Statement:
+    kind = "TEXT INDEX" if text else "INDEX"
+    name = f"{_snake(owner)}_{'_'.join(k.removeprefix(RESERVED_PREFIX) for k in keys)}"
+    on = ", ".join(f"n.{key}" for key in keys)
+    return Statement(
+        f"schema.index.{owner}.{'.'.join(keys)}",
+        f"CREATE {kind} {name} IF NOT EXISTS FOR (n:{label(owner)}) ON ({on})",
+        schema=True,
+    )
+
+
+def schema_statements() -> list[Statement]:
+    """Constraints and indexes, each idempotent (``IF NOT EXISTS``).
+
+    - ``id`` is unique on ``InnonetNode`` (ids are unique across the whole graph) and on every
+      node type's label; source names and the meta key are unique too.
+    - Search: a composite range index on (``innonet_name``, ``id``) for the ordered pages, a text
+      index on ``innonet_search`` for ``CONTAINS``, range indexes on ``kind``, ``country`` and
+      ``region``, and each type's name column for people browsing the graph.
+    - Refresh bookkeeping: a range index on ``id`` for every relationship type, which the
+      refresh uses to find relationships by id.
+    """
+    statements = [
+        _unique(NODE_LABEL, "id"),
+        *(_unique(t.name, "id") for t in NODE_TYPES),
+        _unique(SOURCE_LABEL, "name"),
+        _unique(META_LABEL, "key"),
+        _node_index(NODE_LABEL, (NAME_KEY, "id")),
+        _node_index(NODE_LABEL, (SEARCH_KEY,), text=True),
+        *(_node_index(NODE_LABEL, (key,)) for key in ("kind", "country", "region")),
+        *(_node_index(t.name, (t.name_column,)) for t in NODE_TYPES),
+    ]
+    for rel in RELATION_TYPES:
+        statements.append(
+            Statement(
+                f"schema.index.{rel.name}.id",
+                f"CREATE INDEX {_snake(rel.name)}_id IF NOT EXISTS "
+                f"FOR ()-[r:{relationship_type(rel.name)}]-() ON (r.id)",
+                schema=True,
+            )
+        )
+    return statements
+
+
+# --- refresh -----------------------------------------------------------------------------
+ACQUIRE_LOCK: Final = Statement(
+    "refresh.lock.acquire",
+    f"MERGE (m:{META_LABEL} {{key: 'graph'}}) "
+    "WITH m WHERE m.refresh_lock IS NULL OR m.refresh_lock_at < $stale_before "
+    "SET m.refresh_lock = $tag, m.refresh_lock_at = $now "
+    "RETURN m.refresh_lock AS lock",
+)
+"""Take the refresh lock unless another refresh holds it (and has not gone stale)."""
+
+RELEASE_LOCK: Final = Statement(
+    "refresh.lock.release",
+    f"MATCH (m:{META_LABEL} {{key: 'graph'}}) WHERE m.refresh_lock = $tag "
+    "REMOVE m.refresh_lock, m.refresh_lock_at "
+    "RETURN count(m) AS released",
+)
+
+READ_NODES: Final = Statement(
+    "read.nodes",
+    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}}) "
+    "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props",
+)
+"""The nodes among ``$ids`` with their labels and every property (bookkeeping included)."""
+
+HELD_NODES: Final = Statement(
+    "refresh.held.nodes",
+    f"MATCH (n:{NODE_LABEL}) WHERE $source IN n.{SOURCES_KEY} "
+    f"RETURN n.id AS id, labels(n) AS labels, n.{SOURCES_KEY} AS sources",
+)
+HELD_RELATIONSHIPS: Final = Statement(
+    "refresh.held.relationships",
+    f"MATCH ()-[r]->() WHERE $source IN r.{SOURCES_KEY} "
+    f"RETURN r.id AS id, type(r) AS type, r.{SOURCES_KEY} AS sources",
+)
+
+HOLD_NODES: Final = Statement(
+    "refresh.hold.nodes",
+    f"UNWIND $rows AS row MATCH (n:{NODE_LABEL} {{id: row.id}}) SET n.{SOURCES_KEY} = row.sources",
+)
+"""Set which sources hold nodes whose values do not change."""
+
+REMOVE_NODES: Final = Statement(
+    "refresh.remove.nodes",
+    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}}) DETACH DELETE n",
+)
+"""Remove a bounded batch of nodes that no source holds, with every relationship touching them."""
+
+RELATIONSHIPS_TOUCHING: Final = Statement(
+    "refresh.relationships.touching",
+    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}})-[r]-() "
+    "RETURN DISTINCT r.id AS id, type(r) AS type",
+)
+
+RECORD_SOURCE: Final = Statement(
+    "refresh.source",
+    f"MERGE (s:{SOURCE_LABEL} {{name: $source}}) SET s.loaded_at = $loaded_at",
+)
+
+PUBLISH_VERSION: Final = Statement(
+    "refresh.version",
+    f"MERGE (m:{META_LABEL} {{key: 'graph'}}) "
+    "SET m.data_version = $version "
+    "REMOVE m.refresh_lock, m.refresh_lock_at",
+)
+"""The last statement of a refresh: a new data version, and the lock released with it."""
+
+
+def upsert_nodes(node_type: NodeType) -> Statement:
+    """Create or overwrite nodes of one type; ``row.props`` is every property they keep."""
+    return Statement(
+        f"refresh.upsert.{node_type.name}",
+        f"UNWIND $rows AS row "
+        f"MERGE (n:{label(NODE_LABEL)}:{label(node_type.name)} {{id: row.id}}) "
+        "SET n = row.props",
+    )
+
+
+def delete_relationships(rel_type: RelationType) -> Statement:
+    """Delete a bounded batch of relationships of one type by id."""
+    return Statement(
+        f"refresh.delete.{rel_type.name}",
+        f"UNWIND $ids AS rel_id MATCH ()-[r:{relationship_type(rel_type.name)} {{id: rel_id}}]->() "
+        "DELETE r",
+    )
+
+
+def upsert_relationships(rel_type: RelationType) -> Statement:
+    """Create or overwrite relationships of one type between existing endpoints."""
+    return Statement(
+        f"refresh.upsert.{rel_type.name}",
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{NODE_LABEL} {{id: row.source}}) "
+        f"MATCH (b:{NODE_LABEL} {{id: row.target}}) "
+        f"MERGE (a)-[r:{relationship_type(rel_type.name)} {{id: row.id}}]->(b) "
+        "SET r = row.props",
+    )
+
+
+def hold_relationships(rel_type: RelationType) -> Statement:
+    """Set which sources hold relationships of one type whose values do not change."""
+    return Statement(
+        f"refresh.hold.{rel_type.name}",
+        f"UNWIND $rows AS row "
+        f"MATCH ()-[r:{relationship_type(rel_type.name)} {{id: row.id}}]->() "
+        f"SET r.{SOURCES_KEY} = row.sources",
+    )
+
+
+WIPE: Final = Statement(
+    "admin.wipe",
+    "MATCH (n) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted",
+)
+"""Delete a bounded batch of every node in the database (tests start from an empty one)."""
+
+
+# --- reads -------------------------------------------------------------------------------
+DATA_VERSION: Final = Statement(
+    "read.data_version",
+    f"MATCH (m:{META_LABEL} {{key: 'graph'}}) RETURN m.data_version AS version",
+)
+
+
+def _relationship_columns(var: str, source: str, target: str) -> str:
+    return (
+        f"{var}.id AS id, type({var}) AS type, {source}.id AS source, {target}.id AS target, "
+        f"properties({var}) AS props"
+    )
+
+
+def read_relationships(rel_type: RelationType) -> Statement:
+    """The relationships of one type among ``$ids`` (an indexed lookup by id)."""
+    return Statement(
+        f"read.relationships.{rel_type.name}",
+        f"UNWIND $ids AS rel_id MATCH (a:{NODE_LABEL})-[r:{relationship_type(rel_type.name)} "
+        f"{{id: rel_id}}]->(b:{NODE_LABEL}) RETURN {_relationship_columns('r', 'a', 'b')}",
+    )
+
+
+RELATIONSHIPS_OF: Final = Statement(
+    "read.relationships_of",
+    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}})-[r]-(m:{NODE_LABEL}) "
+    "WHERE $types IS NULL OR type(r) IN $types "
+    "WITH DISTINCT r "
+    f"RETURN {_relationship_columns('r', 'startNode(r)', 'endNode(r)')} ORDER BY id",
+)
+
+_SEARCH_MATCH: Final = (
+    f"MATCH (n:{NODE_LABEL}) "
+    "WHERE ($types IS NULL OR any(l IN labels(n) WHERE l IN $types)) "
+    "AND ($kinds IS NULL OR n.kind IN $kinds) "
+    "AND ($country IS NULL OR n.country = $country) "
+    "AND ($region IS NULL OR n.region = $region) "
+    f"AND ($text IS NULL OR n.{SEARCH_KEY} CONTAINS $text)"
+)
+
+SEARCH_COUNT: Final = Statement("read.search.count", f"{_SEARCH_MATCH} RETURN count(n) AS total")
+
+SEARCH_PAGE: Final = Statement(
+    "read.search.page",
+    f"{_SEARCH_MATCH} "
+    f"AND ($after_name IS NULL OR n.{NAME_KEY} > $after_name "
+    f"OR (n.{NAME_KEY} = $after_name AND n.id > $after_id)) "
+    "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props "
+    f"ORDER BY n.{NAME_KEY}, n.id LIMIT $page_size",
+)
+"""One page of search results after the keyset cursor (``innonet_name``, ``id``)."""
+
+
+def count_nodes(node_type: NodeType) -> Statement:
+    """How many nodes of one type there are (read from Neo4j's count store)."""
+    return Statement(
+        f"read.counts.{node_type.name}",
+        f"MATCH (n:{label(node_type.name)}) RETURN count(n) AS count",
+    )
+
+
+def count_relationships(rel_type: RelationType) -> Statement:
+    """How many relationships of one type there are (read from Neo4j's count store)."""
+    return Statement(
+        f"read.counts.{rel_type.name}",
+        f"MATCH ()-[r:{relationship_type(rel_type.name)}]->() RETURN count(r) AS count",
+    )
+
+
+SOURCES: Final = Statement(
+    "read.sources",
+    f"MATCH (s:{SOURCE_LABEL}) RETURN s.name AS name, s.loaded_at AS loaded_at ORDER BY name",
+)
+NODES_BY_SOURCE: Final = Statement(
+    "read.sources.nodes",
+    f"MATCH (n:{NODE_LABEL}) UNWIND n.{SOURCES_KEY} AS source RETURN source, count(*) AS count",
+)
+RELATIONSHIPS_BY_SOURCE: Final = Statement(
+    "read.sources.relationships",
+    f"MATCH ()-[r]->() UNWIND r.{SOURCES_KEY} AS source RETURN source, count(*) AS count",
+)
+
+NODE_PAGE: Final = Statement(
+    "read.iter.nodes",
+    f"MATCH (n:{NODE_LABEL}) WHERE n.id > $after "
+    "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.id LIMIT $page_size",
+)
+"""A page of every node ordered by id (keyset paging on the ``id`` constraint's index)."""
+
+
+def edge_page(rel_type: RelationType) -> Statement:
+    """A page of one type's relationships in light form, ordered by id (indexed per type)."""
+    return Statement(
+        f"read.iter.{rel_type.name}",
+        f"MATCH (a:{NODE_LABEL})-[r:{relationship_type(rel_type.name)}]->(b:{NODE_LABEL}) "
+        "WHERE r.id > $after "
+        "RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight "
+        "ORDER BY r.id LIMIT $page_size",
+    )
+
+
+# --- push-down ---------------------------------------------------------------------------
+def shortest_path(max_hops: int, rel_types: Sequence[str] | None, *, via: bool) -> Statement:
+    """One shortest path between ``$source`` and ``$target`` on U.
+
+    The pattern is undirected and limited to ``rel_types`` (every model type when None) and to
+    ``max_hops`` relationships. With ``via``, every intermediate node must carry one of the
+    labels in ``$via`` (which the store fills from the model's vocabulary).
+    """
+    types = sorted(rel_types) if rel_types is not None else [t.name for t in RELATION_TYPES]
+    if not types:
+        raise ValueError("rel_types must name at least one relation type")
+    pattern = "|".join(relationship_type(t) for t in types)
+    hops = _hops(max_hops)
+    where = (
+        " WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via))" if via else ""
+    )
+    relationships = (
+        "[r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, "
+        "target: endNode(r).id, props: properties(r)}]"
+    )
+    suffix = "all" if rel_types is None else "+".join(types)
+    return Statement(
+        f"path.shortest.{hops}.{suffix}{'.via' if via else ''}",
+        f"MATCH (a:{NODE_LABEL} {{id: $source}}), (b:{NODE_LABEL} {{id: $target}}) "
+        f"MATCH p = shortestPath((a)-[:{pattern}*1..{hops}]-(b)){where} "
+        f"RETURN {relationships} AS rels",
+    )
+
+
+DEGREE: Final = Statement(
+    "centrality.degree",
+    f"MATCH (n:{NODE_LABEL}) RETURN n.id AS id, size([(n)-[r]-(:{NODE_LABEL}) | r]) AS score",
+)
+"""DEGREE: the number of relationships touching each node (no plugin needed)."""
+
+GDS_VERSION: Final = Statement(
+    "gds.version", "CALL gds.version() YIELD gdsVersion RETURN gdsVersion AS version"
+)
+"""Fails with ``ProcedureNotFound`` when Graph Data Science is not installed."""
+
+GDS_PROJECT_U: Final = Statement(
+    "gds.project.U",
+    f"MATCH (s:{NODE_LABEL}) "
+    f"OPTIONAL MATCH (s)--(t:{NODE_LABEL}) WHERE s.id < t.id "
+    "WITH DISTINCT s, t "
+    "RETURN gds.graph.project($graph, s, t, {}, {undirectedRelationshipTypes: ['*']}) AS g",
+)
+"""Project U: every node, one undirected edge per joined pair (no parallel edges, no loops)."""
+
+_GDS_PROCEDURES: Final = {
+    "BETWEENNESS": "gds.betweenness.stream($graph)",
+    "CLOSENESS": "gds.closeness.stream($graph, {useWassermanFaust: true})",
+    "HARMONIC": "gds.closeness.harmonic.stream($graph)",
+}
+
+
+def gds_stream(metric: str) -> Statement:
+    """Stream one metric's scores over the projected U, by node id."""
+    if metric not in _GDS_PROCEDURES:
+        raise ValueError(f"{metric!r} is not scored with GDS; one of {', '.join(GDS_METRICS)}")
+    return Statement(
+        f"gds.stream.{metric}",
+        f"CALL {_GDS_PROCEDURES[metric]} YIELD nodeId, score "
+        "RETURN gds.util.asNode(nodeId).id AS id, score",
+    )
+
+
+GDS_DROP: Final = Statement(
+    "gds.drop", "CALL gds.graph.`drop`($graph, false) YIELD graphName RETURN graphName"
+)
+
+
+# --- enumeration -------------------------------------------------------------------------
+def all_statements() -> Iterator[Statement]:
+    """Every statement the store can emit, each exactly as it is run.
+
+    Path statements depend on ``max_hops`` and the relation types asked for: every bound 1..8
+    is listed with all types, and every single type with and without ``via``; any other
+    combination differs only in the ``|``-joined type list.
+    """
+    yield from schema_statements()
+    yield from (ACQUIRE_LOCK, RELEASE_LOCK, READ_NODES, HELD_NODES, HELD_RELATIONSHIPS)
+    yield from (HOLD_NODES, REMOVE_NODES, RELATIONSHIPS_TOUCHING, RECORD_SOURCE, PUBLISH_VERSION)
+    for node_type in NODE_TYPES:
+        yield upsert_nodes(node_type)
+        yield count_nodes(node_type)
+    for rel_type in RELATION_TYPES:
+        yield delete_relationships(rel_type)
+        yield upsert_relationships(rel_type)
+        yield hold_relationships(rel_type)
+        yield read_relationships(rel_type)
+        yield count_relationships(rel_type)
+        yield edge_page(rel_type)
+    yield WIPE
+    yield from (DATA_VERSION, RELATIONSHIPS_OF, SEARCH_COUNT, SEARCH_PAGE, SOURCES, NODES_BY_SOURCE)
+    yield from (RELATIONSHIPS_BY_SOURCE, NODE_PAGE)
+    for hops in range(1, MAX_HOPS + 1):
+        yield shortest_path(hops, None, via=False)
+        yield shortest_path(hops, None, via=True)
+    for rel_type in RELATION_TYPES:
+        yield shortest_path(MAX_HOPS, [rel_type.name], via=False)
+        yield shortest_path(MAX_HOPS, [rel_type.name], via=True)
+    yield from (DEGREE, GDS_VERSION, GDS_PROJECT_U, GDS_DROP)
+    for metric in GDS_METRICS:
+        yield gds_stream(metric)
