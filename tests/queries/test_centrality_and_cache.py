@@ -1,0 +1,224 @@
+"""Centrality against networkx, the pivot estimators, the projection cache, errors and limits."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graphsvc.model import NODE_TYPE_NAMES
+from graphsvc.stores.contract import Node, Relationship
+from queries import centrality as centrality_module
+from queries.brokers import intermediaries
+from queries.centrality import METRICS, centrality
+from queries.errors import BadRequest, NotFound
+from queries.examples import example_store
+from queries.neighbourhood import neighbourhood
+from queries.paths import k_shortest_paths, shortest_path
+from queries.projection import projection
+
+SETTINGS = settings(max_examples=40, deadline=None)
+
+
+def reference_scores(spec: Any, metric: str) -> dict[str, float]:
+    u, d = spec.u(), spec.d()
+    if metric == "DEGREE":
+        degree = dict.fromkeys(u, 0.0)
+        for r in spec.relationships:
+            for end in {r.source, r.target}:
+                degree[end] += 1
+        return degree
+    if metric == "PAGERANK":
+        return nx.pagerank(d, alpha=0.85)
+    if metric == "BETWEENNESS":
+        return nx.betweenness_centrality(u, normalized=True)
+    if metric == "CLOSENESS":
+        return nx.closeness_centrality(u)
+    return nx.harmonic_centrality(u)
+
+
+@SETTINGS
+@given(
+    data=st.data(),
+    metric=st.sampled_from(METRICS),
+    types=st.none() | st.sets(st.sampled_from(NODE_TYPE_NAMES), min_size=1).map(sorted),
+    country=st.none() | st.sampled_from(["CN", "DE"]),
+    top=st.integers(0, 15),
+)
+def test_centrality_equals_networkx_and_ranks_as_the_contract_says(
+    open_store: Any,
+    graphs: Any,
+    data: st.DataObject,
+    metric: str,
+    types: list[str] | None,
+    country: str | None,
+    top: int,
+) -> None:
+    spec = data.draw(graphs())
+    expected = reference_scores(spec, metric)
+    with open_store(spec) as store:
+        result = centrality(store, metric, types=types, country=country, top=top)
+    assert result.metric == metric and not result.approximate
+    matching = [
+        n.id
+        for n in spec.nodes
+        if (types is None or n.type in types) and (country is None or n.country == country)
+    ]
+    for score in result.scores:
+        assert score.score == pytest.approx(expected[score.node], abs=1e-9)
+    # the contract's order: score descending, then id; ranks from 1
+    want = sorted(matching, key=lambda n: (-round(expected[n], 9), n))[:top]
+    assert [s.node for s in result.scores] == want
+    assert [s.rank for s in result.scores] == list(range(1, len(want) + 1))
+
+
+def test_pivot_estimates_are_exact_with_every_node_a_pivot(
+    graph_spec: Any, open_store: Any
+) -> None:
+    """The estimators' scaling: with all nodes as pivots they give networkx's exact values."""
+    u = nx.barabasi_albert_graph(60, 2, seed=3)
+    u.add_edges_from([(60, 61), (61, 62)])  # a second component
+    nodes = [Node(f"i{i:03d}", "Institution", str(i), {"kind": "university"}) for i in range(63)]
+    rels = [
+        Relationship(
+            f"c{a:03d}-{b:03d}", "COLLABORATES_WITH", f"i{a:03d}", f"i{b:03d}", {"weight": 1.0}
+        )
+        for a, b in u.edges()
+    ]
+    spec = graph_spec(nodes, rels)
+    with open_store(spec) as store:
+        graph = projection(store)
+        everyone = np.arange(graph.number_of_nodes())
+        ones = np.ones(graph.number_of_nodes())
+        estimates = {
+            "BETWEENNESS": centrality_module.estimate_betweenness(graph, everyone, ones),
+            "CLOSENESS": centrality_module.estimate_distances(graph, everyone, "CLOSENESS"),
+            "HARMONIC": centrality_module.estimate_distances(graph, everyone, "HARMONIC"),
+        }
+        pivots, _, sampled = centrality_module.pivot_plan(graph)
+    assert not sampled and len(pivots) == 63  # components below PIVOTS are covered whole
+    for metric, values in estimates.items():
+        expected = reference_scores(spec, metric)
+        assert values == pytest.approx([expected[i] for i in graph.ids], abs=1e-12)
+
+
+def test_pivot_plan_samples_large_components_reproducibly(graph_spec: Any, open_store: Any) -> None:
+    big = centrality_module.PIVOTS * 2
+    nodes = [
+        Node(f"i{i:04d}", "Institution", str(i), {"kind": "university"}) for i in range(big + 3)
+    ]
+    rels = [
+        Relationship(
+            f"c{i:04d}", "COLLABORATES_WITH", f"i{i:04d}", f"i{i + 1:04d}", {"weight": 1.0}
+        )
+        for i in range(big - 1)
+    ]
+    rels.append(Relationship("x", "COLLABORATES_WITH", f"i{big:04d}", f"i{big + 1:04d}", {}))
+    with open_store(graph_spec(nodes, rels)) as store:
+        graph = projection(store)
+        first = centrality_module.pivot_plan(graph)
+        again = centrality_module.pivot_plan(graph)
+    pivots, scale, sampled = first
+    assert sampled and np.array_equal(pivots, again[0])
+    in_line = pivots[pivots < big]
+    assert len(in_line) == round(centrality_module.PIVOTS * big / (big + 3))
+    assert scale[0] == pytest.approx(big / len(in_line))
+    assert set(pivots[pivots >= big].tolist()) == {big, big + 1, big + 2}
+
+
+def test_cache_is_kept_per_data_version_and_rebuilt_on_refresh(
+    open_store: Any, graph_spec: Any
+) -> None:
+    lab = Node("lab", "Institution", "lab", {"kind": "university"})
+    firm = Node("firm", "Institution", "firm", {"kind": "enterprise"})
+    spec = graph_spec([lab, firm], [])
+    with open_store(spec) as store:
+        first = projection(store)
+        assert projection(store) is first
+        assert shortest_path(store, "lab", "firm") is None
+        assert centrality(store, "DEGREE").scores[0].score == 0.0
+        store.refresh(
+            "test",
+            [lab, firm],
+            [Relationship("c1", "COLLABORATES_WITH", "lab", "firm", {"weight": 1.0})],
+        )
+        second = projection(store)
+        assert second is not first and second.version != first.version
+        path = shortest_path(store, "lab", "firm")
+        assert path is not None and path.length == 1
+        assert centrality(store, "DEGREE").scores[0].score == 1.0
+
+
+def test_projection_is_built_once_for_many_threads() -> None:
+    store = example_store()
+    try:
+        seen: list[object] = []
+        threads = [
+            threading.Thread(target=lambda: seen.append(projection(store))) for _ in range(8)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(seen) == 8 and all(p is seen[0] for p in seen)
+        scores = []
+        threads = [
+            threading.Thread(target=lambda: scores.append(centrality(store, "PAGERANK", top=3)))
+            for _ in range(4)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert all(s == scores[0] for s in scores)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s: shortest_path(s, "lab-a", "nowhere"),
+        lambda s: k_shortest_paths(s, "nowhere", "lab-a"),
+        lambda s: intermediaries(s, "nowhere", "lab-a"),
+        lambda s: neighbourhood(s, "nowhere"),
+    ],
+)
+def test_unknown_ids_are_named(call: Any) -> None:
+    store = example_store()
+    try:
+        with pytest.raises(NotFound, match="nowhere") as caught:
+            call(store)
+        assert caught.value.id == "nowhere"
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("call", "limit"),
+    [
+        (lambda s: shortest_path(s, "lab-a", "ent-b", max_hops=9), "8"),
+        (lambda s: shortest_path(s, "lab-a", "ent-b", max_hops=-1), "8"),
+        (lambda s: k_shortest_paths(s, "lab-a", "ent-b", k=51), "50"),
+        (lambda s: intermediaries(s, "lab-a", "ent-b", max_hops=9), "8"),
+        (lambda s: intermediaries(s, "lab-a", "ent-b", limit=-1), "5000"),
+        (lambda s: intermediaries(s, "lab-a", "ent-b", work_cap=0), "positive"),
+        (lambda s: centrality(s, "PAGERANK", top=1001), "1000"),
+        (lambda s: centrality(s, "FAME"), "PAGERANK"),
+        (lambda s: neighbourhood(s, "lab-a", depth=4), "3"),
+        (lambda s: neighbourhood(s, "lab-a", types=["Unicorn"]), "Broker"),
+        (lambda s: shortest_path(s, "lab-a", "ent-b", rel_types=["LIKES"]), "SERVES"),
+    ],
+)
+def test_bad_bounds_state_the_limit(call: Any, limit: str) -> None:
+    store = example_store()
+    try:
+        with pytest.raises(BadRequest, match=limit):
+            call(store)
+    finally:
+        store.close()
