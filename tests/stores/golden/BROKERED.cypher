@@ -1,0 +1,27 @@
+// schema.index.BROKERED.id
+CREATE INDEX brokered_id IF NOT EXISTS FOR ()-[r:BROKERED]-() ON (r.id)
+
+// refresh.delete.BROKERED
+UNWIND $ids AS rel_id MATCH ()-[r:BROKERED {id: rel_id}]->() DELETE r
+
+// refresh.upsert.BROKERED
+UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) MERGE (a)-[r:BROKERED {id: row.id}]->(b) SET r = row.props
+
+// refresh.hold.BROKERED
+UNWIND $rows AS row MATCH ()-[r:BROKERED {id: row.id}]->() SET r.innonet_sources = row.sources
+
+// read.relationships.BROKERED
+UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:BROKERED {id: rel_id}]->(b:InnonetNode) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
+
+// read.counts.BROKERED
+MATCH ()-[r:BROKERED]->() RETURN count(r) AS count
+
+// read.iter.BROKERED
+MATCH (a:InnonetNode)-[r:BROKERED]->(b:InnonetNode) WHERE r.id > $after RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight ORDER BY r.id LIMIT $page_size
+
+// path.shortest.8.BROKERED
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:BROKERED*1..8]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.8.BROKERED.via
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:BROKERED*1..8]-(b)) WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+

@@ -1,0 +1,27 @@
+// schema.index.INVESTED_IN.id
+CREATE INDEX invested_in_id IF NOT EXISTS FOR ()-[r:INVESTED_IN]-() ON (r.id)
+
+// refresh.delete.INVESTED_IN
+UNWIND $ids AS rel_id MATCH ()-[r:INVESTED_IN {id: rel_id}]->() DELETE r
+
+// refresh.upsert.INVESTED_IN
+UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) MERGE (a)-[r:INVESTED_IN {id: row.id}]->(b) SET r = row.props
+
+// refresh.hold.INVESTED_IN
+UNWIND $rows AS row MATCH ()-[r:INVESTED_IN {id: row.id}]->() SET r.innonet_sources = row.sources
+
+// read.relationships.INVESTED_IN
+UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:INVESTED_IN {id: rel_id}]->(b:InnonetNode) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
+
+// read.counts.INVESTED_IN
+MATCH ()-[r:INVESTED_IN]->() RETURN count(r) AS count
+
+// read.iter.INVESTED_IN
+MATCH (a:InnonetNode)-[r:INVESTED_IN]->(b:InnonetNode) WHERE r.id > $after RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight ORDER BY r.id LIMIT $page_size
+
+// path.shortest.8.INVESTED_IN
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:INVESTED_IN*1..8]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.8.INVESTED_IN.via
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:INVESTED_IN*1..8]-(b)) WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+

@@ -1,0 +1,27 @@
+// schema.index.SOLVES.id
+CREATE INDEX solves_id IF NOT EXISTS FOR ()-[r:SOLVES]-() ON (r.id)
+
+// refresh.delete.SOLVES
+UNWIND $ids AS rel_id MATCH ()-[r:SOLVES {id: rel_id}]->() DELETE r
+
+// refresh.upsert.SOLVES
+UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) MERGE (a)-[r:SOLVES {id: row.id}]->(b) SET r = row.props
+
+// refresh.hold.SOLVES
+UNWIND $rows AS row MATCH ()-[r:SOLVES {id: row.id}]->() SET r.innonet_sources = row.sources
+
+// read.relationships.SOLVES
+UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:SOLVES {id: rel_id}]->(b:InnonetNode) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
+
+// read.counts.SOLVES
+MATCH ()-[r:SOLVES]->() RETURN count(r) AS count
+
+// read.iter.SOLVES
+MATCH (a:InnonetNode)-[r:SOLVES]->(b:InnonetNode) WHERE r.id > $after RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight ORDER BY r.id LIMIT $page_size
+
+// path.shortest.8.SOLVES
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:SOLVES*1..8]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.8.SOLVES.via
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:SOLVES*1..8]-(b)) WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+

@@ -1,0 +1,27 @@
+// schema.index.TRANSFERRED_TO.id
+CREATE INDEX transferred_to_id IF NOT EXISTS FOR ()-[r:TRANSFERRED_TO]-() ON (r.id)
+
+// refresh.delete.TRANSFERRED_TO
+UNWIND $ids AS rel_id MATCH ()-[r:TRANSFERRED_TO {id: rel_id}]->() DELETE r
+
+// refresh.upsert.TRANSFERRED_TO
+UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) MERGE (a)-[r:TRANSFERRED_TO {id: row.id}]->(b) SET r = row.props
+
+// refresh.hold.TRANSFERRED_TO
+UNWIND $rows AS row MATCH ()-[r:TRANSFERRED_TO {id: row.id}]->() SET r.innonet_sources = row.sources
+
+// read.relationships.TRANSFERRED_TO
+UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:TRANSFERRED_TO {id: rel_id}]->(b:InnonetNode) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
+
+// read.counts.TRANSFERRED_TO
+MATCH ()-[r:TRANSFERRED_TO]->() RETURN count(r) AS count
+
+// read.iter.TRANSFERRED_TO
+MATCH (a:InnonetNode)-[r:TRANSFERRED_TO]->(b:InnonetNode) WHERE r.id > $after RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight ORDER BY r.id LIMIT $page_size
+
+// path.shortest.8.TRANSFERRED_TO
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:TRANSFERRED_TO*1..8]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.8.TRANSFERRED_TO.via
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:TRANSFERRED_TO*1..8]-(b)) WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
