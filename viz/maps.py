@@ -421,6 +421,7 @@ def ego_map(
             color=node_colour(node),
             shape=node_shape(node),
             size=MAX_SIZE if is_centre else sizes[node.id],
+            **({"x": 0, "y": 0, "fixed": True} if is_centre else {}),
             borderWidth=4 if is_centre else 1,
             font={"size": label_size(len(nodes), 1.5 if is_centre else 1.0)},
         )
@@ -437,13 +438,9 @@ def ego_map(
         coverage=Coverage(
             len(nodes),
             total,
-            "actors"
-            + (
-                " (the query stopped at its limit: there are more)"
-                if neighbourhood.truncated
-                else ""
-            ),
+            "actors",
             "distance from the centre (nearest first)",
+            total_is_lower_bound=neighbourhood.truncated,
         ),
         legend=legend_for({n.type for n in nodes.values()}, _relation_types(bundles)),
     )

@@ -50,17 +50,21 @@ class Coverage:
     total: int
     noun: str
     chosen_by: str
+    total_is_lower_bound: bool = False
 
     @property
     def capped(self) -> bool:
-        return self.drawn < self.total
+        """True when the map leaves some of the answer out."""
+        return self.drawn < self.total or self.total_is_lower_bound
 
     @property
     def note(self) -> str:
         """``Showing 1,500 of 4,210 actors, chosen by PageRank.`` or ``42 actors.``"""
         if self.capped:
+            more = "more than " if self.total_is_lower_bound else ""
             return (
-                f"Showing {self.drawn:,} of {self.total:,} {self.noun}, chosen by {self.chosen_by}."
+                f"Showing {self.drawn:,} of {more}{self.total:,} {self.noun}, "
+                f"chosen by {self.chosen_by}."
             )
         return f"{self.drawn:,} {self.noun}."
 
