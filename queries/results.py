@@ -173,9 +173,11 @@ class Community:
 
 @dataclass(frozen=True, slots=True)
 class Communities:
-    """A Louvain partition of U: communities by size descending, then smallest member id."""
+    """A Louvain partition of U: ``total`` communities, the largest ``items`` by size
+    descending, then smallest member id; ``modularity`` of the whole partition."""
 
     modularity: float
     seed: int
     resolution: float
+    total: int
     items: list[Community]

@@ -1,0 +1,241 @@
+"""Brokerage roles of Gould and Fernandez (1989): how each actor brokers between groups.
+
+On D, a node ``b`` *brokers* the open two-path ``a -> b -> c`` when ``a != c`` and there is no
+arc ``a -> c``. With each node in a group (its node type, or its ``kind``), the two-path gives
+``b`` one of five roles (see :data:`queries.results.BROKERAGE_ROLES`):
+
+============== ===================== ============================================================
+role           groups of a, b, c     in an innovation network, e.g.
+============== ===================== ============================================================
+coordinator    a = b = c             an institution relaying between two institutions
+itinerant      a = c != b            a broker between two institutions (also called consultant)
+representative a = b != c            an institution carrying its group's ties out
+gatekeeper     b = c != a            an institution letting outsiders' ties in
+liaison        a, b, c all differ    a broker linking a lab's achievement to an investor
+============== ===================== ============================================================
+
+**Expected counts and z-scores.** Under the null of random group labels (the other nodes' labels
+shuffled, the graph, the broker's own group and the group sizes fixed), the two endpoints of each
+of the ``T`` two-paths ``b`` brokers are two distinct nodes drawn from the other ``N - 1``; the
+probability ``p`` of each role follows from the group sizes (with ``n'`` the group sizes without
+``b``: ``P(a in j, c in k) = n'_j (n'_k - [j = k]) / ((N - 1)(N - 2))``). The expected count is
+``T p`` and the z-score ``(count - T p) / sqrt(T p (1 - p))``, the two-paths being treated as
+independent trials (0 when the variance is 0). A positive z-score says the node brokers in that
+role more than its position alone would predict.
+
+networkx has no such function; the tests check the counts against enumeration of all triads and
+the expected counts against enumeration of all label permutations on small graphs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from graphsvc.stores.contract import Store
+from queries.errors import MAX_TOP, BadRequest, check_node_types, check_range
+from queries.projection import Projection, projection
+from queries.results import BROKERAGE_ROLES, BrokerageProfile
+
+FloatArray = npt.NDArray[np.float64]
+GroupBy = Literal["type", "kind"]
+GROUPINGS: Final = ("type", "kind")
+
+COORDINATOR, ITINERANT, REPRESENTATIVE, GATEKEEPER, LIAISON = range(5)
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerageTable:
+    """Every node's group, role counts, expected counts and z-scores (rows = nodes,
+    columns = :data:`~queries.results.BROKERAGE_ROLES`)."""
+
+    groups: list[str]
+    group_of: npt.NDArray[np.int64]
+    counts: npt.NDArray[np.int64]
+    expected: FloatArray
+    z_scores: FloatArray
+
+
+def brokerage_roles(
+    store: Store,
+    *,
+    group_by: GroupBy = "type",
+    types: Sequence[str] | None = None,
+    role: str | None = None,
+    top: int = 20,
+) -> list[BrokerageProfile]:
+    """The nodes that broker most, with their Gould-Fernandez role profile.
+
+    Parameters
+    ----------
+    store : Store
+        The graph store.
+    group_by : {"type", "kind"}, default "type"
+        The groups: node types, or ``kind`` (university, enterprise, agency, ...; a node without
+        a kind falls back to its type) to tell universities from enterprises.
+    types : sequence of str, optional
+        Node types of the brokers to return (all nodes are scored).
+    role : str, optional
+        Rank by this role's count (``"gatekeeper"``) instead of the total.
+    top : int, default 20
+        Most profiles returned, 0 to 1000.
+
+    Returns
+    -------
+    list of BrokerageProfile
+        Ranked by the count (total or ``role``) descending, then id; nodes that broker nothing
+        in that sense are left out.
+
+    Raises
+    ------
+    BadRequest
+        For an unknown grouping, role or type, or ``top`` out of range.
+
+    Examples
+    --------
+    >>> from queries.examples import example_store
+    >>> store = example_store()
+    >>> for p in brokerage_roles(store, top=3):
+    ...     print(p.node, p.group, p.total, {r: c for r, c in p.counts.items() if c})
+    lab-a Institution 3 {'representative': 1, 'gatekeeper': 1, 'liaison': 1}
+    ach-battery Achievement 2 {'liaison': 2}
+    ent-b Institution 2 {'liaison': 2}
+    >>> [p.node for p in brokerage_roles(store, role="gatekeeper")]
+    ['lab-a']
+    >>> store.close()
+    """
+    if group_by not in GROUPINGS:
+        raise BadRequest(f"group_by must be one of {', '.join(GROUPINGS)}, got {group_by!r}")
+    if role is not None and role not in BROKERAGE_ROLES:
+        raise BadRequest(f"unknown role {role!r}; known: {', '.join(BROKERAGE_ROLES)}")
+    check_range("top", top, maximum=MAX_TOP)
+    wanted = check_node_types(types)
+    graph = projection(store)
+    table = brokerage_table(graph, group_by)
+    key = table.counts.sum(axis=1) if role is None else table.counts[:, BROKERAGE_ROLES.index(role)]
+    candidates = np.flatnonzero((key > 0) & graph.node_mask(types=wanted))
+    ranked = candidates[np.lexsort((candidates, -key[candidates]))][:top].tolist()
+    return [
+        BrokerageProfile(
+            graph.ids[v],
+            table.groups[table.group_of[v]],
+            int(table.counts[v].sum()),
+            dict(zip(BROKERAGE_ROLES, table.counts[v].tolist(), strict=True)),
+            dict(zip(BROKERAGE_ROLES, table.expected[v].tolist(), strict=True)),
+            dict(zip(BROKERAGE_ROLES, table.z_scores[v].tolist(), strict=True)),
+        )
+        for v in ranked
+    ]
+
+
+def brokerage_table(graph: Projection, group_by: GroupBy = "type") -> BrokerageTable:
+    """The brokerage of every node of ``graph``, computed once per data version and grouping."""
+    return graph.memo(("brokerage", group_by), lambda: _table(graph, group_by))
+
+
+def _groups(graph: Projection, group_by: GroupBy) -> tuple[list[str], npt.NDArray[np.int64]]:
+    n = graph.number_of_nodes()
+    if group_by == "type":
+        labels = [graph.type_of(i) for i in range(n)]
+    else:
+        labels = [graph.kind_of(i) or graph.type_of(i) for i in range(n)]
+    names = sorted(set(labels))
+    code = {name: c for c, name in enumerate(names)}
+    return names, np.fromiter((code[x] for x in labels), dtype=np.int64, count=n)
+
+
+def role_of(a: int, b: int, c: int) -> int:
+    """The role of ``b`` on ``a -> b -> c`` given the three groups.
+
+    >>> BROKERAGE_ROLES[role_of(1, 2, 1)], BROKERAGE_ROLES[role_of(1, 1, 2)]
+    ('itinerant', 'representative')
+    """
+    if a == b == c:
+        return COORDINATOR
+    if a == c:
+        return ITINERANT
+    if a == b:
+        return REPRESENTATIVE
+    if b == c:
+        return GATEKEEPER
+    return LIAISON
+
+
+def _table(graph: Projection, group_by: GroupBy) -> BrokerageTable:
+    names, group = _groups(graph, group_by)
+    n, g = graph.number_of_nodes(), len(names)
+    source, target = graph.arcs[:, 0], graph.arcs[:, 1]
+    into = np.zeros((n, g))
+    out = np.zeros((n, g))
+    np.add.at(into, (target, group[source]), 1)
+    np.add.at(out, (source, group[target]), 1)
+    keys = source * n + target
+    mutual = np.isin(keys, target * n + source)
+    both = np.zeros((n, g))
+    np.add.at(both, (target[mutual], group[source[mutual]]), 1)
+
+    # two-paths a -> b -> c closed by a -> c, by role, found arc by arc (b -> c)
+    predecessors: list[set[int]] = [set() for _ in range(n)]
+    for a, b in zip(source.tolist(), target.tolist(), strict=True):
+        predecessors[b].add(a)
+    closed = np.zeros((n, 5))
+    group_list = group.tolist()
+    for b, c in zip(source.tolist(), target.tolist(), strict=True):
+        common = predecessors[b] & predecessors[c]
+        if common:
+            gb, gc = group_list[b], group_list[c]
+            for a in common:
+                closed[b, role_of(group_list[a], gb, gc)] += 1
+
+    own = np.zeros((n, g))
+    own[np.arange(n), group] = 1.0
+    in_own, out_own = (into * own).sum(axis=1), (out * own).sum(axis=1)
+    in_other, out_other = into.sum(axis=1) - in_own, out.sum(axis=1) - out_own
+    pairs_other = ((into * out) * (1 - own)).sum(axis=1)
+    open_paths = (
+        np.column_stack(
+            (
+                in_own * out_own - (both * own).sum(axis=1),
+                pairs_other - (both * (1 - own)).sum(axis=1),
+                in_own * out_other,
+                in_other * out_own,
+                in_other * out_other - pairs_other,
+            )
+        )
+        - closed
+    )
+    counts = np.rint(open_paths).astype(np.int64)
+
+    probability = _role_probabilities(np.bincount(group, minlength=g), n)[group]
+    trials = counts.sum(axis=1, keepdims=True).astype(np.float64)
+    expected = trials * probability
+    variance = trials * probability * (1 - probability)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(variance > 0, (counts - expected) / np.sqrt(variance), 0.0)
+    return BrokerageTable(names, group, counts, expected, z)
+
+
+def _role_probabilities(sizes: npt.NDArray[np.int64], n: int) -> FloatArray:
+    """Row ``i``: the probability of each role for a broker of group ``i`` under the null."""
+    g = len(sizes)
+    table = np.zeros((g, 5))
+    if n < 3:
+        return table
+    pairs = (n - 1) * (n - 2)
+    for i in range(g):
+        others = sizes.astype(np.float64).copy()
+        others[i] -= 1
+        mine = others[i]
+        rest = np.delete(others, i)
+        table[i] = (
+            mine * (mine - 1),
+            (rest * (rest - 1)).sum(),
+            mine * (n - 1 - mine),
+            mine * (n - 1 - mine),
+            (rest * (n - 1 - mine - rest)).sum(),
+        )
+    return table / pairs
