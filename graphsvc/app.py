@@ -126,7 +126,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                 to_thread.run_sync(_version, holder, abandon_on_cancel=True), HEALTH_TIMEOUT
             )
         except (StoreError, TimeoutError) as exc:
-            return JSONResponse({"status": "unavailable", "reason": str(exc) or "timeout"}, 503)
+            log.warning("health check: the store does not answer: %r", exc)
+            return JSONResponse({"status": "unavailable"}, 503)
         return JSONResponse({"status": "ok"})
 
     async def landing(request: Request) -> Response:

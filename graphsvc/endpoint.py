@@ -21,10 +21,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.types import ExecutionResult
 
 from graphsvc.schema import Context, Schema
+from graphsvc.schema.errors import coded
 from graphsvc.stores.contract import Store, StoreError
 
 ATTEMPTS: Final = 3
@@ -102,6 +103,14 @@ class GraphQLEndpoint(GraphQL[Any, None]):
         if not isinstance(data.operation_name, str | None):
             raise HTTPException(400, "operationName must be a string or null")
         return data
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """The JSON answer, every error carrying its code and unexpected ones masked."""
+        if result.errors:
+            result.errors = [coded(error) for error in result.errors]
+        return process_result(result)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -5,7 +5,10 @@ Limits checked on the document before anything runs: nesting depth at most
 1), at most :data:`MAX_ALIASES` aliases (fragments counted each time they are spread) and at most
 :data:`MAX_TOKENS` tokens. The pinned strawberry (>= 0.341) carries the fix of CVE-2026-47706
 (QueryDepthLimiter recursion on circular fragments) and CVE-2026-47707 (MaxAliasesLimiter not
-counting fragment spreads), both fixed in 0.315.7.
+counting fragment spreads), both fixed in 0.315.7. Those limiters still walk a fragment again at
+every spread, which makes a short document with fragments that fan out cost exponential time; a
+document expanding to more than :data:`~graphsvc.schema.limits.MAX_FIELDS` field selections is
+refused first, in linear time (:mod:`graphsvc.schema.limits`).
 """
 
 from __future__ import annotations
@@ -23,19 +26,27 @@ from strawberry.extensions import (
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.types import ExecutionContext
 
 from graphsvc.schema.context import Context, OperationName
-from graphsvc.schema.errors import ErrorCodes, log_unexpected
+from graphsvc.schema.errors import log_unexpected
+from graphsvc.schema.limits import MAX_FIELDS, GuardedValidation
 from graphsvc.schema.query import Query
 
 MAX_DEPTH: Final = 12
 MAX_ALIASES: Final = 30
 MAX_TOKENS: Final = 2_000
 
-__all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_TOKENS", "Context", "Schema", "build_schema"]
+__all__ = [
+    "MAX_ALIASES",
+    "MAX_DEPTH",
+    "MAX_FIELDS",
+    "MAX_TOKENS",
+    "Context",
+    "Schema",
+    "build_schema",
+]
 
 
 class Schema(strawberry.Schema):
@@ -63,8 +74,7 @@ def build_schema(*, introspection: bool = True) -> Schema:
         lambda: ParserCache(maxsize=1024),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: AddValidationRules(rules),
-        lambda: ValidationCache(maxsize=1024),
-        ErrorCodes,
+        GuardedValidation,
         OperationName,
     ]
     return Schema(query=Query, extensions=extensions)

@@ -8,18 +8,18 @@ code             when
 ``INTERNAL``     anything unexpected; the message is fixed and tells nothing of the cause
 ===============  ==========================================================================
 
-Unexpected errors are logged on the server with their traceback and the request id; the client
-sees only the fixed message, never a stack trace or a store query.
+The GraphQL endpoint applies :func:`coded` to every error it answers with, whatever stage raised
+it (parsing, validation, a resolver). Unexpected errors are logged on the server with their
+traceback and the request id; the client sees only the fixed message, never a stack trace or a
+store query.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 from queries.errors import NotFound, QueryError
@@ -30,14 +30,16 @@ log = logging.getLogger("innonet.errors")
 
 
 def is_unexpected(error: GraphQLError) -> bool:
-    """True for an error the client did not cause: raised by the service, not by the question.
+    """True for an error the client did not cause.
 
-    Errors without an original exception and without a path come from parsing, validation or
-    variable coercion: the document's fault.
+    Errors outside any field (no ``path``) come from parsing, validation or variable coercion:
+    the document's fault, unless an exception other than a GraphQL error caused them. Errors of
+    a field are the client's only when the query layer refused the question (:class:`QueryError`).
     """
-    if error.original_error is None:
-        return error.path is not None
-    return not isinstance(error.original_error, QueryError)
+    original = error.original_error
+    if error.path is None:
+        return original is not None and not isinstance(original, GraphQLError | QueryError)
+    return not isinstance(original, QueryError)
 
 
 def coded(error: GraphQLError) -> GraphQLError:
@@ -65,17 +67,6 @@ def coded(error: GraphQLError) -> GraphQLError:
         path=error.path,
         extensions=extensions,
     )
-
-
-class ErrorCodes(SchemaExtension):
-    """Rewrites the errors of each result with :func:`coded` once the operation is done."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        errors = getattr(result, "errors", None)
-        if result is not None and errors:
-            result.errors = [coded(error) for error in errors]
 
 
 def log_unexpected(errors: list[GraphQLError], execution_context: ExecutionContext | None) -> None:
