@@ -9,6 +9,7 @@ prove the file did not change in between.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -75,12 +76,19 @@ class Record:
 
 
 class _HashingReader(io.RawIOBase):
-    """Raw bytes of a file, fed to a digest as they are read."""
+    """Raw bytes of a file, fed to a digest as they are read, and watched for invalid UTF-8.
+
+    ``invalid_utf8`` turns true as soon as a chunk holding a byte that is not UTF-8 is read, which
+    is before any text decoded from that chunk reaches the CSV reader: records need checking for
+    bad bytes only from then on.
+    """
 
     def __init__(self, raw: io.FileIO, digest: hashlib.blake2b) -> None:
         super().__init__()
         self._raw = raw
         self._digest = digest
+        self._utf8 = codecs.getincrementaldecoder("utf-8")("strict")
+        self.invalid_utf8 = False
 
     def readable(self) -> bool:
         return True
@@ -88,7 +96,13 @@ class _HashingReader(io.RawIOBase):
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         count = self._raw.readinto(buffer)
         if count:
-            self._digest.update(memoryview(buffer)[:count])
+            chunk = memoryview(buffer)[:count]
+            self._digest.update(chunk)
+            if not self.invalid_utf8:
+                try:
+                    self._utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    self.invalid_utf8 = True
         return count or 0
 
     def close(self) -> None:
@@ -112,7 +126,8 @@ def read_records(path: Path, digest: hashlib.blake2b) -> Iterator[Record | Probl
         raw = io.FileIO(path, "r")
     except OSError as exc:
         raise BundleError(f"{path}: cannot read: {exc.strerror}") from None
-    buffered = io.BufferedReader(_HashingReader(raw, digest), buffer_size=_READ_BUFFER)
+    watched = _HashingReader(raw, digest)
+    buffered = io.BufferedReader(watched, buffer_size=_READ_BUFFER)
     text = io.TextIOWrapper(buffered, encoding="utf-8-sig", errors="surrogateescape", newline="")
     with text:
         lines = iter(text)
@@ -133,7 +148,7 @@ def read_records(path: Path, digest: hashlib.blake2b) -> Iterator[Record | Probl
                 continue
             if not fields:
                 continue
-            if not _is_utf8(fields):
+            if watched.invalid_utf8 and not _is_utf8(fields):
                 yield from _encoding_problems(name, start, fields, header)
                 fields = [_repaired(field) for field in fields]
             if not header:

@@ -8,7 +8,7 @@ vocabulary. A parser takes a non-empty cell and returns the value to store, or r
 from __future__ import annotations
 
 import datetime as dt
-import re
+import math
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -18,8 +18,6 @@ from loaders.countries import ISO_3166_ALPHA2
 CellParser = Callable[[str], Any]
 """Turns a non-empty cell into its stored value; raises :class:`CellError`."""
 
-_INTEGER: Final = re.compile(r"[+-]?[0-9]+")
-_DECIMAL: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _BOOLEANS: Final = {"true": True, "false": False}
 TAG_SEPARATOR: Final = ";"
 
@@ -78,19 +76,27 @@ def cell_parser(prop: Property) -> CellParser:
 
 def _integer(prop: Property, cell: str) -> int:
     text = cell.strip()
-    if not _INTEGER.fullmatch(text):
+    # int() alone would also take "1_000" and non-ASCII digits
+    if not text.isascii() or "_" in text:
         raise CellError(f"not an integer: {cell!r}")
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise CellError(f"not an integer: {cell!r}") from None
     _check_bounds(prop, value, text)
     return value
 
 
 def _decimal(prop: Property, cell: str) -> float:
     text = cell.strip()
-    if not _DECIMAL.fullmatch(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise CellError(f"not a decimal number: {cell!r}") from None
+    # float() alone would also take "nan", "1_000" and non-ASCII digits
+    if value != value or "_" in text or not text.isascii():
         raise CellError(f"not a decimal number: {cell!r}")
-    value = float(text)
-    if value in (float("inf"), float("-inf")):
+    if math.isinf(value):
         raise CellError(f"not a finite number: {cell!r}")
     _check_bounds(prop, value, text)
     return value

@@ -10,8 +10,7 @@ the problems found; what needs other rows or the graph (duplicates, endpoints) i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from graphsvc.model import (
     ID_PATTERN,
@@ -42,8 +41,7 @@ def bad_id_message(value: str) -> str:
     return f"bad id {value!r}: an id is 1 to 128 characters of A-Z a-z 0-9 . _ : -"
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(NamedTuple):
     """A header column read as a property: its position, name, parser and model rules."""
 
     index: int
@@ -87,39 +85,37 @@ def header_problems(file: str, header: Sequence[str], required: Sequence[str]) -
 
 def _read_properties(
     file: str,
-    record: Record,
+    line: int,
+    fields: list[str],
     columns: Sequence[Column],
     properties: dict[str, Any],
     problems: list[Problem],
 ) -> None:
-    """Read ``columns`` of ``record`` into ``properties``, adding what is wrong to ``problems``."""
-    fields = record.fields
-    count = len(fields)
-    for column in columns:
-        cell = fields[column.index] if column.index < count else ""
+    """Read ``columns`` of ``fields`` into ``properties``, adding what is wrong to ``problems``."""
+    for index, name, parse, required, default in columns:
+        cell = fields[index]
         if not cell or cell.isspace():
-            if column.required:
-                problems.append(
-                    Problem(file, record.line, column.name, "empty; a value is required")
-                )
-            elif column.default is not None:
-                properties[column.name] = column.default
+            if required:
+                problems.append(Problem(file, line, name, "empty; a value is required"))
+            elif default is not None:
+                properties[name] = default
             continue
         try:
-            properties[column.name] = column.parse(cell)
+            properties[name] = parse(cell)
         except CellError as exc:
-            problems.append(Problem(file, record.line, column.name, str(exc)))
+            problems.append(Problem(file, line, name, str(exc)))
 
 
-def _field_count_problems(file: str, record: Record, width: int) -> list[Problem]:
-    count = len(record.fields)
+def _fields(file: str, record: Record, width: int) -> tuple[list[str], list[Problem]]:
+    """The record's fields, one a header column (a short record padded with empty cells)."""
+    fields = record.fields
+    count = len(fields)
     if count == width:
-        return []
-    return [Problem(file, record.line, WHOLE_RECORD, f"{count} fields, but the header has {width}")]
-
-
-def _id_cell(fields: list[str], index: int) -> str:
-    return fields[index] if index < len(fields) else ""
+        return fields, []
+    problem = Problem(
+        file, record.line, WHOLE_RECORD, f"{count} fields, but the header has {width}"
+    )
+    return fields + [""] * (width - count), [problem]
 
 
 class NodeRows:
@@ -131,19 +127,19 @@ class NodeRows:
         self.width = len(header)
         self.problems = header_problems(self.file, header, node_type.required_columns)
         self.readable = ID_COLUMN in header
-        self._id_index = header.index(ID_COLUMN) if self.readable else -1
+        self._id_index = header.index(ID_COLUMN) if self.readable else 0  # unused unless readable
         self._columns = _columns(header, node_type.properties, {ID_COLUMN})
         self._defaults = _defaults(header, node_type.properties)
 
     def transform(self, record: Record) -> tuple[Node | None, list[Problem]]:
         """The node of ``record`` (None when its id is bad) and the problems of the record."""
-        problems = _field_count_problems(self.file, record, self.width)
-        node_id = _id_cell(record.fields, self._id_index)
+        fields, problems = _fields(self.file, record, self.width)
+        node_id = fields[self._id_index]
         valid_id = ID_PATTERN.fullmatch(node_id) is not None
         if not valid_id:
             problems.append(Problem(self.file, record.line, ID_COLUMN, bad_id_message(node_id)))
         properties = dict(self._defaults)
-        _read_properties(self.file, record, self._columns, properties, problems)
+        _read_properties(self.file, record.line, fields, self._columns, properties, problems)
         if not valid_id:
             return None, problems
         name = properties.pop(self.node_type.name_column, "")
@@ -159,9 +155,9 @@ class RelationRows:
         self.problems = header_problems(file, header, RELATION_REQUIRED_COLUMNS)
         self.readable = all(name in header for name in RELATION_REQUIRED_COLUMNS)
         index = {name: i for i, name in enumerate(header)}
-        self._source = index.get("source", -1)
-        self._target = index.get("target", -1)
-        self._type = index.get(RELATION_TYPE_COLUMN, -1)
+        self._source = index.get("source", 0)  # unused unless readable
+        self._target = index.get("target", 0)
+        self._type = index.get(RELATION_TYPE_COLUMN, 0)
         self._id = index.get(ID_COLUMN, -1)
         skip = {ID_COLUMN, *RELATION_REQUIRED_COLUMNS}
         self._columns_by_type = {
@@ -175,20 +171,22 @@ class RelationRows:
 
     def transform(self, record: Record) -> tuple[Relationship | None, list[Problem]]:
         """The relationship of ``record`` (None when its ids or type are bad) and its problems."""
-        file, line, fields = self.file, record.line, record.fields
-        problems = _field_count_problems(file, record, self.width)
+        file, line = self.file, record.line
+        fields, problems = _fields(file, record, self.width)
         valid = True
-        source = _id_cell(fields, self._source)
-        target = _id_cell(fields, self._target)
-        for column, value in (("source", source), ("target", target)):
-            if ID_PATTERN.fullmatch(value) is None:
-                problems.append(Problem(file, line, column, bad_id_message(value)))
-                valid = False
-        given_id = _id_cell(fields, self._id) if self._id >= 0 else ""
+        source = fields[self._source]
+        target = fields[self._target]
+        if ID_PATTERN.fullmatch(source) is None:
+            problems.append(Problem(file, line, "source", bad_id_message(source)))
+            valid = False
+        if ID_PATTERN.fullmatch(target) is None:
+            problems.append(Problem(file, line, "target", bad_id_message(target)))
+            valid = False
+        given_id = fields[self._id] if self._id >= 0 else ""
         if given_id and ID_PATTERN.fullmatch(given_id) is None:
             problems.append(Problem(file, line, ID_COLUMN, bad_id_message(given_id)))
             valid = False
-        type_name = _id_cell(fields, self._type).strip()
+        type_name = fields[self._type].strip()
         columns = self._columns_by_type.get(type_name)
         properties: dict[str, Any] = {}
         if columns is None:
@@ -197,7 +195,7 @@ class RelationRows:
             valid = False
         else:
             properties.update(self._defaults_by_type[type_name])
-        _read_properties(file, record, columns, properties, problems)
+        _read_properties(file, line, fields, columns, properties, problems)
         if not valid:
             return None, problems
         rel_id = given_id or relation_id(source, type_name, target)

@@ -13,7 +13,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Final
 
-from graphsvc.model import NODE_TYPE_BY_FILE, NODE_TYPES, RELATION_FILE, RELATION_TYPE_BY_NAME
+from graphsvc.model import (
+    NODE_TYPE_BY_FILE,
+    NODE_TYPES,
+    RELATION_FILE,
+    RELATION_TYPE_BY_NAME,
+    RELATION_TYPES,
+)
 from graphsvc.stores.contract import NodeRef, Progress, Relationship, Store
 from loaders.bundle import Bundle, Record, new_digest, read_records
 from loaders.problems import WHOLE_RECORD, Problem, ProblemLog
@@ -25,6 +31,13 @@ PROGRESS_EVERY: Final = 10_000
 _TYPE_BITS: Final = 3  # node type index packed under the line number: len(NODE_TYPES) <= 8
 _TYPE_MASK: Final = (1 << _TYPE_BITS) - 1
 _TYPE_INDEX: Final = {t.name: i for i, t in enumerate(NODE_TYPES)}
+_FITS: Final = frozenset(
+    (rel.name, _TYPE_INDEX[source], _TYPE_INDEX[target])
+    for rel in RELATION_TYPES
+    for source in rel.sources
+    for target in rel.targets
+)
+"""(relation type, source type index, target type index) for every pair of endpoints allowed."""
 
 
 @dataclass
@@ -154,7 +167,13 @@ class BundleValidator:
             return
         self._relation_lines[relationship.id] = record.line
         contents.relationships[relationship.type] += 1
-        if self._known(relationship.source) and self._known(relationship.target):
+        source = self._node_index.get(relationship.source)
+        target = self._node_index.get(relationship.target)
+        if source is not None and target is not None:
+            fit = (relationship.type, source & _TYPE_MASK, target & _TYPE_MASK)
+            if fit not in _FITS:
+                batch.problems.extend(self._endpoint_problems(rows.file, record.line, relationship))
+        elif self._known(relationship.source) and self._known(relationship.target):
             batch.problems.extend(self._endpoint_problems(rows.file, record.line, relationship))
         else:
             batch.relationships.append((record.line, relationship))

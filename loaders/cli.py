@@ -1,0 +1,290 @@
+"""The ``innonet load``, ``innonet stats`` and ``innonet generate`` commands.
+
+Exit codes: 0 loaded (or valid, for a dry run); 1 invalid data, or rows the store refused;
+2 a usage error (no such bundle, unreadable file, store busy or unreachable).
+Problems go to standard error, at most ``--max-errors`` of them; the summary to standard output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from graphsvc.cli import add_store_option
+from graphsvc.stores import open_store
+from graphsvc.stores.contract import GraphCounts, StoreError
+from graphsvc.stores.contract import Progress as ProgressCallback
+from loaders.bundle import BundleError
+from loaders.refresh import LoadResult, refresh_bundle
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+PLAIN_PROGRESS_INTERVAL = 1.0
+"""Seconds between two plain progress lines of one stage (when standard error is no terminal)."""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``load``, ``stats`` and ``generate`` to the ``innonet`` command."""
+    load = subparsers.add_parser(
+        "load",
+        help="refresh one source of the graph from a bundle of CSV files",
+        description="Validate every row of BUNDLE and, if all are valid, make the source hold "
+        "exactly what the bundle holds (what it held before and no longer does is removed). "
+        "Nothing is written when any row is invalid.",
+    )
+    load.add_argument("bundle", metavar="BUNDLE", type=Path, help="a directory of CSV files")
+    load.add_argument(
+        "--source", metavar="NAME", help="the source to refresh (default: the directory's name)"
+    )
+    load.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
+    load.add_argument(
+        "--max-errors",
+        metavar="N",
+        type=_non_negative,
+        default=50,
+        help="problems printed at most (default 50)",
+    )
+    load.add_argument(
+        "--errors", metavar="FILE", type=Path, help="write every problem, one a line, to FILE"
+    )
+    add_store_option(load)
+    load.set_defaults(handler=load_command)
+
+    stats = subparsers.add_parser("stats", help="count the graph's nodes and relations")
+    stats.add_argument("--json", action="store_true", help="print one JSON object")
+    add_store_option(stats)
+    stats.set_defaults(handler=stats_command)
+
+    generate = subparsers.add_parser(
+        "generate", help="write a valid synthetic bundle of any size (for tests and benchmarks)"
+    )
+    generate.add_argument("out", metavar="OUT", type=Path, help="the bundle directory to write")
+    generate.add_argument("--nodes", metavar="N", type=_non_negative, required=True)
+    generate.add_argument("--relations", metavar="M", type=_non_negative, default=None)
+    generate.add_argument("--seed", metavar="S", type=int, default=0)
+    generate.set_defaults(handler=generate_command)
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def _fail(command: str, message: object) -> int:
+    print(f"innonet {command}: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+# --- load --------------------------------------------------------------------------------------
+
+
+def load_command(args: argparse.Namespace) -> int:
+    """``innonet load``: refresh a source from a bundle; see the module docstring for exits."""
+    try:
+        store = open_store(args.store)
+    except StoreError as exc:
+        return _fail("load", exc)
+    try:
+        with _progress_display() as progress:
+            result = refresh_bundle(
+                store,
+                args.bundle,
+                args.source,
+                dry_run=args.dry_run,
+                progress=progress,
+                problems_kept=args.max_errors,
+            )
+    except (BundleError, StoreError) as exc:
+        return _fail("load", exc)
+    finally:
+        store.close()
+    with result:
+        return _report_load(result, args)
+
+
+def _report_load(result: LoadResult, args: argparse.Namespace) -> int:
+    err = sys.stderr
+    for name in result.bundle.unknown_files:
+        print(f"warning: {result.bundle.path / name}: not a bundle file; ignored", file=err)
+    if args.errors is not None:
+        try:
+            result.problems.write_all(args.errors)
+        except OSError as exc:
+            return _fail("load", f"{args.errors}: cannot write the problems: {exc.strerror}")
+    if result.problems:
+        for problem in result.problems.first:
+            print(problem, file=err)
+        more = len(result.problems) - len(result.problems.first)
+        if more:
+            print(f"... and {more} more problems; --errors FILE writes them all", file=err)
+        print(
+            f"invalid bundle {result.bundle.path}: {len(result.problems)} problems; "
+            "nothing was written",
+            file=err,
+        )
+        return EXIT_INVALID
+    if result.conflicts:
+        for conflict in result.conflicts:
+            print(f"conflict with the graph: {conflict}", file=err)
+        print(f"the store refused source {result.source!r}; nothing was written", file=err)
+        return EXIT_INVALID
+    _print_summary(result)
+    return EXIT_OK
+
+
+def _print_summary(result: LoadResult) -> None:
+    console = Console(highlight=False)
+    rate = result.records / result.seconds if result.seconds else 0.0
+    contents = result.contents
+    if result.report is None:
+        console.print(
+            f"dry run: bundle {result.bundle.path} is valid for source {result.source!r}: "
+            f"{sum(contents.nodes.values())} nodes, {sum(contents.relationships.values())} "
+            f"relationships; nothing was written"
+        )
+        return
+    table = Table(title=f"source {result.source}")
+    table.add_column("type")
+    for heading in ("created", "updated", "removed", "unchanged"):
+        table.add_column(heading, justify="right")
+    for changes in (result.report.nodes, result.report.relationships):
+        table.add_section()
+        for type_name, change in changes.items():
+            table.add_row(
+                type_name,
+                *(
+                    str(n)
+                    for n in (change.created, change.updated, change.removed, change.unchanged)
+                ),
+            )
+    console.print(table)
+    console.print(
+        f"loaded {result.bundle.path} as source {result.source!r}: "
+        f"{sum(contents.nodes.values())} nodes, {sum(contents.relationships.values())} "
+        f"relationships in {result.seconds:.1f} s ({rate:,.0f} rows/s)"
+        + ("" if result.report.changed else "; nothing changed")
+    )
+
+
+@contextmanager
+def _progress_display() -> Iterator[ProgressCallback]:
+    """A progress callback: a rich bar on a terminal, a plain line now and then otherwise."""
+    if not sys.stderr.isatty():
+        yield _plain_progress()
+        return
+    bars = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f} rows"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    tasks: dict[str, TaskID] = {}
+
+    def show(stage: str, done: int) -> None:
+        if stage not in tasks:
+            for task in tasks.values():
+                bars.update(task, total=bars.tasks[task].completed)
+            tasks[stage] = bars.add_task(stage, total=None)
+        bars.update(tasks[stage], completed=done)
+
+    with bars:
+        yield show
+
+
+def _plain_progress() -> ProgressCallback:
+    last: dict[str, float] = {}
+
+    def show(stage: str, done: int) -> None:
+        now = time.monotonic()
+        if stage in last and now - last[stage] < PLAIN_PROGRESS_INTERVAL:
+            return
+        last[stage] = now
+        print(f"{stage}: {done} rows" if done else stage, file=sys.stderr, flush=True)
+
+    return show
+
+
+# --- stats -------------------------------------------------------------------------------------
+
+
+def stats_command(args: argparse.Namespace) -> int:
+    """``innonet stats``: the graph's counts, as a table or (``--json``) one JSON object."""
+    try:
+        store = open_store(args.store)
+        try:
+            counts = store.counts()
+        finally:
+            store.close()
+    except StoreError as exc:
+        return _fail("stats", exc)
+    if args.json:
+        print(json.dumps(counts.as_json(), ensure_ascii=False, indent=2))
+    else:
+        _print_counts(counts)
+    return EXIT_OK
+
+
+def _print_counts(counts: GraphCounts) -> None:
+    console = Console(highlight=False)
+    console.print(f"{counts.nodes} nodes, {counts.relationships} relationships")
+    for title, by_type in (
+        ("nodes", counts.by_type),
+        ("relationships", counts.by_relation_type),
+    ):
+        table = Table(title=title)
+        table.add_column("type")
+        table.add_column("count", justify="right")
+        for name, count in by_type.items():
+            table.add_row(name, str(count))
+        console.print(table)
+    sources = Table(title="sources")
+    for heading in ("source", "loaded at", "nodes", "relationships"):
+        sources.add_column(
+            heading, justify="left" if heading in ("source", "loaded at") else "right"
+        )
+    for info in counts.sources:
+        sources.add_row(info.name, info.loaded_at, str(info.nodes), str(info.relationships))
+    console.print(sources)
+
+
+# --- generate ----------------------------------------------------------------------------------
+
+
+def generate_command(args: argparse.Namespace) -> int:
+    """``innonet generate``: write a synthetic bundle with ``loaders.synthetic``."""
+    from loaders.synthetic import write_bundle
+
+    try:
+        counts = write_bundle(args.out, nodes=args.nodes, seed=args.seed, relations=args.relations)
+    except ValueError as exc:
+        return _fail("generate", exc)
+    except OSError as exc:
+        return _fail("generate", f"{args.out}: {exc.strerror}")
+    for name, rows in counts.items():
+        print(f"{args.out / name}: {rows} rows")
+    return EXIT_OK
