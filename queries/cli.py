@@ -1,0 +1,360 @@
+"""``innonet path``, ``brokers``, ``hubs``, ``roles``, ``holes``, ``fragility``, ``communities``:
+the query layer for people who live in a terminal, printed as tables with node names.
+
+Exit codes follow ``graphsvc.cli``: 0 answered, 1 an unknown node id, 2 a bad option or bound or
+an unreachable store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterable
+
+from rich.console import Console
+from rich.table import Table
+
+from graphsvc.cli import add_store_option
+from graphsvc.model import NODE_TYPE_NAMES, RELATION_TYPE_NAMES
+from graphsvc.stores import open_store
+from graphsvc.stores.contract import Store, StoreError
+from queries.brokers import intermediaries
+from queries.centrality import METRICS, centrality
+from queries.communities import communities
+from queries.errors import BadRequest, NotFound
+from queries.fragility import fragility, removal_impact
+from queries.holes import ORDERS, structural_holes
+from queries.paths import k_shortest_paths, shortest_path
+from queries.results import BROKERAGE_ROLES, Path
+from queries.roles import GROUPINGS, brokerage_roles
+
+Answer = Callable[[Store, argparse.Namespace, Console], None]
+NODE_TYPE_CHOICES = sorted({*NODE_TYPE_NAMES, *(n.upper() for n in NODE_TYPE_NAMES)})
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the query subcommands to the ``innonet`` command."""
+    path = _command(subparsers, "path", "routes between two actors", answer_path)
+    _endpoints(path)
+    path.add_argument("--max-hops", type=int, default=6, help="most relationships (<= 8)")
+    path.add_argument(
+        "--via",
+        nargs="+",
+        metavar="TYPE",
+        help="node types the intermediate nodes must have (Broker, INVESTOR, ...)",
+    )
+    path.add_argument(
+        "--rel-type",
+        nargs="+",
+        metavar="REL",
+        choices=RELATION_TYPE_NAMES,
+        help="relation types the path may use",
+    )
+    path.add_argument(
+        "--weighted", action="store_true", help="cheapest path, a relationship costing 1/weight"
+    )
+    path.add_argument("--k", type=int, default=1, help="the k shortest paths (<= 50)")
+
+    brokers = _command(subparsers, "brokers", "who can introduce two actors", answer_brokers)
+    _endpoints(brokers)
+    brokers.add_argument("--max-hops", type=int, default=4, help="longest path counted (<= 8)")
+    brokers.add_argument(
+        "--types", nargs="+", metavar="TYPE", help="node types of the intermediaries (default: all)"
+    )
+    brokers.add_argument("--limit", type=int, default=10, help="most intermediaries shown")
+    brokers.add_argument("--evidence", type=int, default=1, help="paths shown per intermediary")
+
+    hubs = _command(subparsers, "hubs", "the most central actors", answer_hubs)
+    hubs.add_argument("--metric", default="PAGERANK", type=str.upper, choices=METRICS)
+    hubs.add_argument("--type", nargs="+", metavar="TYPE", help="node types to list")
+    hubs.add_argument("--kind", nargs="+", metavar="KIND", help="kinds to list (university, ...)")
+    hubs.add_argument("--country", help="ISO country code of the nodes to list")
+    hubs.add_argument("--top", type=int, default=20, help="how many (<= 1000)")
+
+    roles = _command(subparsers, "roles", "brokerage roles (Gould-Fernandez)", answer_roles)
+    roles.add_argument("--type", nargs="+", metavar="TYPE", help="node types to list")
+    roles.add_argument(
+        "--group-by",
+        choices=GROUPINGS,
+        default="type",
+        help="groups: node type, or kind (university vs enterprise)",
+    )
+    roles.add_argument("--role", choices=BROKERAGE_ROLES, help="rank by this role")
+    roles.add_argument("--top", type=int, default=20, help="how many (<= 1000)")
+
+    holes = _command(subparsers, "holes", "structural holes (Burt)", answer_holes)
+    holes.add_argument("--type", nargs="+", metavar="TYPE", help="node types to list")
+    holes.add_argument("--by", choices=ORDERS, default="effective_size")
+    holes.add_argument("--top", type=int, default=20, help="how many (<= 1000)")
+
+    weak = _command(subparsers, "fragility", "single points of failure", answer_fragility)
+    weak.add_argument(
+        "--type", nargs="+", metavar="TYPE", help="node types of the articulation points to list"
+    )
+    weak.add_argument("--top", type=int, default=10, help="how many (<= 1000)")
+    weak.add_argument("--remove", metavar="ID", help="what removing this one node would cut off")
+
+    groups = _command(subparsers, "communities", "Louvain communities", answer_communities)
+    groups.add_argument("--seed", type=int, default=0)
+    groups.add_argument("--resolution", type=float, default=1.0)
+    groups.add_argument("--top", type=int, default=10, help="how many (<= 1000)")
+
+
+def _command(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help: str,
+    answer: Answer,
+) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(name, help=help, description=help)
+    add_store_option(parser)
+    parser.set_defaults(handler=lambda args: run(answer, args))
+    return parser
+
+
+def _endpoints(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", help="node id of one end")
+    parser.add_argument("target", help="node id of the other end")
+
+
+def run(answer: Answer, args: argparse.Namespace, console: Console | None = None) -> int:
+    """Open the store, answer, print; map unknown ids to exit 1 and bad bounds to exit 2."""
+    errors = Console(stderr=True)
+    try:
+        store = open_store(args.store)
+    except StoreError as exc:
+        errors.print(f"innonet {args.command}: {exc}", markup=False)
+        return 2
+    try:
+        answer(store, args, console or Console())
+    except NotFound as exc:
+        errors.print(f"innonet {args.command}: {exc}", markup=False)
+        return 1
+    except (BadRequest, StoreError) as exc:
+        errors.print(f"innonet {args.command}: {exc}", markup=False)
+        return 2
+    finally:
+        store.close()
+    return 0
+
+
+def _names(store: Store, ids: Iterable[str]) -> dict[str, str]:
+    return {i: n.name for i, n in store.nodes(sorted(set(ids))).items()}
+
+
+def _route(path: Path, names: dict[str, str]) -> str:
+    steps = [names.get(path.nodes[0], path.nodes[0])]
+    for rel, node in zip(path.relationships, path.nodes[1:], strict=True):
+        arrow = f"-{rel.type}->" if rel.target == node else f"<-{rel.type}-"
+        steps.append(f"{arrow} {names.get(node, node)}")
+    return " ".join(steps)
+
+
+def answer_path(store: Store, args: argparse.Namespace, console: Console) -> None:
+    """``innonet path A B``: one shortest (or cheapest) path, or the k shortest."""
+    if args.k == 1 or args.weighted:
+        found = shortest_path(
+            store,
+            args.source,
+            args.target,
+            max_hops=args.max_hops,
+            via=args.via,
+            rel_types=args.rel_type,
+            weighted=args.weighted,
+        )
+        paths = [found] if found else []
+    else:
+        paths = k_shortest_paths(
+            store,
+            args.source,
+            args.target,
+            k=args.k,
+            max_hops=args.max_hops,
+            via=args.via,
+            rel_types=args.rel_type,
+        )
+    if not paths:
+        console.print(
+            f"no path of at most {args.max_hops} relationships "
+            f"between {args.source} and {args.target}"
+        )
+        return
+    names = _names(store, (n for p in paths for n in p.nodes))
+    table = Table(title=f"paths {args.source} -> {args.target}")
+    for column in ("#", "hops", "cost", "route"):
+        table.add_column(column)
+    for k, path in enumerate(paths, 1):
+        table.add_row(str(k), str(path.length), f"{path.cost:g}", _route(path, names))
+    console.print(table)
+
+
+def answer_brokers(store: Store, args: argparse.Namespace, console: Console) -> None:
+    """``innonet brokers A B``: the intermediaries between two actors."""
+    found = intermediaries(
+        store,
+        args.source,
+        args.target,
+        max_hops=args.max_hops,
+        types=args.types,
+        limit=args.limit,
+        evidence=args.evidence,
+    )
+    ids = [i.node for i in found.items] + [n for i in found.items for p in i.paths for n in p.nodes]
+    names = _names(store, ids)
+    kinds = {i: n.kind or n.type for i, n in store.nodes(sorted(set(ids))).items()}
+    table = Table(
+        title=f"intermediaries {args.source} - {args.target} "
+        f"(<= {args.max_hops} hops, {found.paths_examined} paths"
+        f"{', truncated' if found.truncated else ''})"
+    )
+    for column in ("id", "name", "kind", "paths", "shortest", "evidence"):
+        table.add_column(column)
+    for item in found.items:
+        table.add_row(
+            item.node,
+            names.get(item.node, ""),
+            kinds.get(item.node, ""),
+            str(item.path_count),
+            str(item.shortest_hops),
+            "\n".join(_route(p, names) for p in item.paths),
+        )
+    console.print(table)
+
+
+def answer_hubs(store: Store, args: argparse.Namespace, console: Console) -> None:
+    """``innonet hubs --metric pagerank --type BROKER --top 20``."""
+    result = centrality(
+        store, args.metric, types=args.type, kinds=args.kind, country=args.country, top=args.top
+    )
+    nodes = store.nodes([s.node for s in result.scores])
+    title = f"{result.metric}{' (approximate)' if result.approximate else ''}"
+    table = Table(title=title, caption=result.method)
+    for column in ("rank", "id", "name", "type", "kind", "country", "score"):
+        table.add_column(column)
+    for score in result.scores:
+        node = nodes.get(score.node)
+        table.add_row(
+            str(score.rank),
+            score.node,
+            node.name if node else "",
+            node.type if node else "",
+            (node.kind if node else None) or "",
+            (node.country if node else None) or "",
+            f"{score.score:.6g}",
+        )
+    console.print(table)
+
+
+def answer_roles(store: Store, args: argparse.Namespace, console: Console) -> None:
+    """``innonet roles``: brokerage role counts and z-scores."""
+    profiles = brokerage_roles(
+        store, group_by=args.group_by, types=args.type, role=args.role, top=args.top
+    )
+    names = _names(store, (p.node for p in profiles))
+    table = Table(
+        title=f"brokerage roles (groups: node {args.group_by})",
+        caption="count (z-score against shuffled group labels)",
+    )
+    for column in ("id", "name", "group", "total", *BROKERAGE_ROLES):
+        table.add_column(column)
+    for p in profiles:
+        table.add_row(
+            p.node,
+            names.get(p.node, ""),
+            p.group,
+            str(p.total),
+            *(f"{p.counts[r]} ({p.z_scores[r]:+.1f})" for r in BROKERAGE_ROLES),
+        )
+    console.print(table)
+
+
+def answer_holes(store: Store, args: argparse.Namespace, console: Console) -> None:
+    """``innonet holes``: Burt's effective size and constraint."""
+    holes = structural_holes(store, types=args.type, by=args.by, top=args.top)
+    names = _names(store, (h.node for h in holes))
+    table = Table(title=f"structural holes (by {args.by})")
+    for column in ("id", "name", "degree", "effective size", "constraint"):
+        table.add_column(column)
+    for h in holes:
+        table.add_row(
+            h.node,
+            names.get(h.node, ""),
+            str(h.degree),
+            f"{h.effective_size:.2f}",
+            f"{h.constraint:.3f}",
+        )
+    console.print(table)
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def answer_fragility(store: Store, args: argparse.Namespace, console: Console) -> None:
+    """``innonet fragility``: articulation points and bridges, or one node's removal."""
+    if args.remove:
+        separation, lost = removal_impact(store, args.remove)
+        console.print(
+            f"removing {args.remove} cuts off {separation.size} nodes in "
+            f"{separation.pieces} pieces: {_counts(separation.types)}; "
+            f"countries: {_counts(separation.countries) or '-'}"
+        )
+        names = _names(store, lost)
+        for node in lost:
+            console.print(f"  {node}  {names.get(node, '')}", markup=False)
+        return
+    found = fragility(store, types=args.type, top=args.top)
+    names = _names(
+        store, [p.node for p in found.cut_points] + [n for b in found.bridges for n in b.nodes]
+    )
+    table = Table(title="articulation points")
+    for column in ("id", "name", "cut off", "pieces", "types", "countries"):
+        table.add_column(column)
+    for p in found.cut_points:
+        s = p.separation
+        table.add_row(
+            p.node,
+            names.get(p.node, ""),
+            str(s.size),
+            str(s.pieces),
+            _counts(s.types),
+            _counts(s.countries),
+        )
+    console.print(table)
+    bridges = Table(title="bridges")
+    for column in ("between", "relationships", "cut off", "types"):
+        bridges.add_column(column)
+    for b in found.bridges:
+        bridges.add_row(
+            " - ".join(names.get(n, n) for n in b.nodes),
+            ", ".join(b.relationships),
+            str(b.separation.size),
+            _counts(b.separation.types),
+        )
+    console.print(bridges)
+
+
+def answer_communities(store: Store, args: argparse.Namespace, console: Console) -> None:
+    """``innonet communities``: Louvain communities with their summaries."""
+    found = communities(store, seed=args.seed, resolution=args.resolution, top=args.top)
+    names = _names(store, (h for c in found.items for h in c.hubs))
+    table = Table(
+        title=f"{found.total} communities (modularity {found.modularity:.3f}, seed {found.seed})"
+    )
+    for column in ("#", "size", "types", "countries", "hubs"):
+        table.add_column(column)
+    for c in found.items:
+        table.add_row(
+            str(c.rank),
+            str(c.size),
+            _counts(c.types),
+            _counts(c.countries),
+            ", ".join(names.get(h, h) for h in c.hubs),
+        )
+    console.print(table)
+
+
+if __name__ == "__main__":
+    from graphsvc.cli import main
+
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""The query commands: tables with names, exit 1 for unknown ids, exit 2 for bad bounds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graphsvc.cli import main
+from queries.examples import example_store
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> str:
+    path = str(tmp_path / "example.db")
+    example_store(path).close()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (["path", "lab-a", "ent-b", "--weighted"], "Eastern Transfer Centre"),
+        (
+            ["path", "lab-a", "ent-b", "--k", "3", "--via", "Achievement", "Demand"],
+            "Cathode supplier wanted",
+        ),
+        (["brokers", "lab-a", "ent-b", "--types", "BROKER"], "broker-east"),
+        (["hubs", "--metric", "pagerank", "--type", "BROKER", "--top", "2"], "Western"),
+        (["roles", "--group-by", "kind"], "lab-a"),
+        (["holes", "--by", "constraint"], "constraint"),
+        (["fragility", "--type", "Broker"], "broker-west"),
+        (["fragility", "--remove", "broker-west"], "Berlin Desk"),
+        (["communities", "--seed", "1"], "2 communities"),
+    ],
+)
+def test_commands_print_tables_with_names(
+    example: str, argv: list[str], shown: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*argv, "--store", example]) == 0
+    assert shown in capsys.readouterr().out
+
+
+def test_unknown_id_exits_1(example: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["brokers", "lab-a", "nowhere", "--store", example]) == 1
+    assert "nowhere" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["path", "lab-a", "ent-b", "--max-hops", "9"],
+        ["path", "lab-a", "ent-b", "--k", "51"],
+        ["hubs", "--top", "1001"],
+        ["brokers", "lab-a", "ent-b", "--types", "UNICORN"],
+    ],
+)
+def test_bad_bounds_exit_2(
+    example: str, argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*argv, "--store", example]) == 2
+    assert "innonet" in capsys.readouterr().err
