@@ -139,8 +139,9 @@ def _report_load(result: LoadResult, args: argparse.Namespace) -> int:
         more = len(result.problems) - len(result.problems.first)
         if more:
             print(f"... and {more} more problems; --errors FILE writes them all", file=err)
+        count = len(result.problems)
         print(
-            f"invalid bundle {result.bundle.path}: {len(result.problems)} problems; "
+            f"invalid bundle {result.bundle.path}: {count} problem{'s' if count > 1 else ''}; "
             "nothing was written",
             file=err,
         )

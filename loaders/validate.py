@@ -232,7 +232,7 @@ class BundleValidator:
                         line,
                         column,
                         f"{rel.type} needs a {column} of type {_described(allowed)}; "
-                        f"{node_id!r} is a {found}",
+                        f"{node_id!r} is of type {found}",
                     )
                 )
         return problems
