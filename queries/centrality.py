@@ -199,13 +199,14 @@ def pagerank(graph: Projection) -> FloatArray:
         return np.zeros(0)
     source, target = graph.arcs[:, 0], graph.arcs[:, 1]
     out_degree = np.bincount(source, minlength=n).astype(np.float64)
-    step = sp.csr_array((1.0 / out_degree[source], (source, target)), shape=(n, n))
-    dangling = out_degree == 0
+    # x @ step computed as step.T @ x, the transpose built once in CSR form
+    step_t = sp.csr_array((1.0 / out_degree[source], (target, source)), shape=(n, n))
+    dangling = np.flatnonzero(out_degree == 0)
     x = np.full(n, 1.0 / n)
-    uniform = np.full(n, 1.0 / n)
+    teleport = (1 - ALPHA) / n
     for _ in range(PAGERANK_MAX_ITER):
         last = x
-        x = ALPHA * (x @ step + x[dangling].sum() * uniform) + (1 - ALPHA) * uniform
+        x = ALPHA * (step_t @ x) + (ALPHA * x[dangling].sum() / n + teleport)
         if np.abs(x - last).sum() < n * PAGERANK_TOL:
             break
     return np.asarray(x, dtype=np.float64)
@@ -224,15 +225,8 @@ def exact_betweenness(graph: Projection) -> FloatArray:
 
 def component_sizes(graph: Projection) -> IntArray:
     """The size of each node's connected component in U."""
-    labels = graph.memo("components", lambda: _components(graph))
+    labels = graph.component_labels()
     return np.bincount(labels)[labels]
-
-
-def _components(graph: Projection) -> IntArray:
-    from scipy.sparse.csgraph import connected_components
-
-    _, labels = connected_components(_csr(graph), directed=False)
-    return np.asarray(labels, dtype=np.int64)
 
 
 def _csr(graph: Projection) -> object:
@@ -263,7 +257,7 @@ def exact_harmonic(graph: Projection) -> FloatArray:
 def pivot_plan(graph: Projection) -> tuple[IntArray, FloatArray, bool]:
     """The pivots (seeded, stratified by component), each node's scale ``|C| / pivots in C``,
     and whether any component was sampled rather than covered whole."""
-    labels = graph.memo("components", lambda: _components(graph))
+    labels = graph.component_labels()
     n = graph.number_of_nodes()
     rng = np.random.default_rng(SEED)
     members_by_component = np.split(

@@ -6,16 +6,19 @@ types; ``max_hops`` bounds the number of relationships. Hop-count paths come fro
 breadth-first search (as networkx ``bidirectional_shortest_path``); weighted paths, where a
 relationship costs ``1 / weight`` and a pair costs its cheapest relationship, from a Dijkstra
 search over (node, hops) labels so that the cheapest path *of at most max_hops relationships* is
-found even when a cheaper, longer one exists. ``k_shortest_paths`` lists paths as networkx
-``shortest_simple_paths`` (Yen's algorithm) does.
+found even when a cheaper, longer one exists (without ``via``, igraph's Dijkstra answers first and
+the label search runs only when its path is longer than ``max_hops``). ``k_shortest_paths`` lists
+the paths networkx ``shortest_simple_paths`` lists (Yen's algorithm; computed by igraph's
+``get_k_shortest_paths``): the same lengths in the same order, ties in any order.
 """
 
 from __future__ import annotations
 
 import heapq
-import itertools
 from collections.abc import Sequence
 from typing import Any
+
+import numpy as np
 
 from graphsvc.stores.contract import PathPushdown, Relationship, Store
 from queries.errors import (
@@ -105,7 +108,12 @@ def shortest_path(
     s, t = graph.node_index(source), graph.node_index(target)
     allowed = _allowed(graph, via_types)
     if weighted:
-        route = cheapest_route(graph, s, t, max_hops=max_hops, allowed=allowed)
+        if via_types is None:
+            route = _cheapest_unbounded(graph, s, t)
+            if route is not None and len(route) - 1 > max_hops:
+                route = cheapest_route(graph, s, t, max_hops=max_hops)
+        else:
+            route = cheapest_route(graph, s, t, max_hops=max_hops, allowed=allowed)
     else:
         route = hop_route(graph.adjacency, s, t, max_hops=max_hops, allowed=allowed)
     if route is None:
@@ -125,8 +133,8 @@ def k_shortest_paths(
 ) -> list[Path]:
     """The ``k`` shortest simple paths from ``source`` to ``target``, shortest first.
 
-    Paths are listed as networkx ``shortest_simple_paths`` lists them on U (ties in its order);
-    only paths of at most ``max_hops`` relationships count.
+    The paths networkx ``shortest_simple_paths`` lists first on U, in order of length (ties in
+    any order); only paths of at most ``max_hops`` relationships count.
 
     Parameters
     ----------
@@ -166,8 +174,6 @@ def k_shortest_paths(
     3 ['lab-a', 'ach-battery', 'demand-b', 'ent-b']
     >>> store.close()
     """
-    import networkx as nx
-
     check_range("k", k, maximum=MAX_K)
     check_range("max_hops", max_hops, maximum=MAX_HOPS)
     via_types = check_node_types(via)
@@ -177,19 +183,23 @@ def k_shortest_paths(
         return []
     if s == t:
         return [Path([source], [], 0, 0.0)]
-    u: Any = graph.networkx_u()
+    if (
+        hop_route(graph.adjacency, s, t, max_hops=max_hops, allowed=_allowed(graph, via_types))
+        is None
+    ):
+        return []
+    u: Any = graph.igraph_u()
     if via_types is not None:
-        hidden = graph.memo(("hidden", via_types), lambda: _hidden(graph, via_types))
-        u = nx.restricted_view(u, hidden - {source, target}, [])
-    index = graph.node_index
-    routes: list[list[int]] = []
-    try:
-        for nodes in itertools.islice(nx.shortest_simple_paths(u, source, target), k):
-            if len(nodes) - 1 > max_hops:
-                break
-            routes.append([index(n) for n in nodes])
-    except nx.NetworkXNoPath:
-        pass
+        keep = graph.node_mask(types=via_types)
+        keep[[s, t]] = True
+        kept = np.flatnonzero(keep)
+        u = u.induced_subgraph(kept.tolist())
+        position = {int(v): k for k, v in enumerate(kept.tolist())}
+        found = u.get_k_shortest_paths(position[s], position[t], k=k, mode="all")
+        found = [[int(kept[v]) for v in route] for route in found]
+    else:
+        found = u.get_k_shortest_paths(s, t, k=k, mode="all")
+    routes = [route for route in found if route and len(route) - 1 <= max_hops]
     return graph.paths(store, routes)
 
 
@@ -300,15 +310,24 @@ def cheapest_route(
     return None
 
 
+def _cheapest_unbounded(graph: Projection, source: int, target: int) -> list[int] | None:
+    """The cheapest route with no hop bound (igraph's Dijkstra), or None when unreachable.
+
+    When it has at most ``max_hops`` edges it is also the cheapest route within the bound."""
+    if source == target:
+        return [source]
+    labels = graph.component_labels()
+    if labels[source] != labels[target]:
+        return None
+    costs = graph.memo("pair costs", lambda: graph.pair_cost.tolist())
+    route: list[int] = graph.igraph_u().get_shortest_path(source, target, weights=costs)
+    return route or None
+
+
 def _allowed(graph: Projection, via: frozenset[str] | None) -> list[bool] | None:
     if via is None:
         return None
     return graph.memo(("allowed", via), lambda: graph.node_mask(types=via).tolist())
-
-
-def _hidden(graph: Projection, via: frozenset[str]) -> frozenset[str]:
-    mask = graph.node_mask(types=via)
-    return frozenset(node for node, ok in zip(graph.ids, mask.tolist(), strict=True) if not ok)
 
 
 def _pushed_down(

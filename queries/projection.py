@@ -263,6 +263,18 @@ class Projection:
         bounds = self.indptr.tolist()
         return [flat[bounds[i] : bounds[i + 1]] for i in range(len(self.ids))]
 
+    def component_labels(self) -> IntArray:
+        """The connected component of each node in U, as labels ``0 .. components - 1``."""
+        return self.memo("components", self._build_component_labels)
+
+    def _build_component_labels(self) -> IntArray:
+        import scipy.sparse as sp
+        from scipy.sparse.csgraph import connected_components
+
+        n = len(self.ids)
+        csr = sp.csr_array((np.ones(len(self.indices)), self.indices, self.indptr), shape=(n, n))
+        return np.asarray(connected_components(csr, directed=False)[1], dtype=np.int64)
+
     def cost(self, u: int, v: int) -> float:
         """The cost (``1 / weight``) of the cheapest relationship joining ``u`` and ``v``."""
         return float(self.pair_cost[self._pair(u, v)])

@@ -18,7 +18,7 @@ from queries.paths import k_shortest_paths, shortest_path
 from queries.results import Path
 
 GraphSpec = Any  # conftest.GraphSpec
-SETTINGS = settings(max_examples=40, deadline=None)
+SETTINGS = settings(max_examples=100, deadline=None)
 hops = st.integers(0, 5)
 via_types = st.none() | st.sets(st.sampled_from(NODE_TYPE_NAMES), min_size=1).map(sorted)
 relation_sets = st.none() | st.sets(st.sampled_from(RELATION_TYPE_NAMES), min_size=1).map(sorted)
