@@ -156,7 +156,7 @@ def _report_load(result: LoadResult, args: argparse.Namespace) -> int:
 
 
 def _print_summary(result: LoadResult) -> None:
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     rate = result.records / result.seconds if result.seconds else 0.0
     contents = result.contents
     if result.report is None:
@@ -251,7 +251,7 @@ def stats_command(args: argparse.Namespace) -> int:
 
 
 def _print_counts(counts: GraphCounts) -> None:
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     console.print(f"{counts.nodes} nodes, {counts.relationships} relationships")
     for title, by_type in (
         ("nodes", counts.by_type),
