@@ -10,6 +10,7 @@ one), returned in the ``X-Request-ID`` response header and written in the access
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -98,8 +99,13 @@ class AccessLog:
             )
 
 
+_PREFIX: Final = uuid.uuid4().hex[:16]
+_counter = itertools.count(1)
+
+
 def _request_id(scope: Scope) -> str:
+    """The client's id when sane, else this process's random prefix and a sequence number."""
     for name, value in scope["headers"]:
         if name == b"x-request-id" and REQUEST_ID.fullmatch(value):
             return value.decode()
-    return uuid.uuid4().hex
+    return f"{_PREFIX}{next(_counter):016x}"

@@ -118,6 +118,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         except StoreError as exc:
             log.error("store %s does not answer yet: %s", settings.store, exc)
         yield
+        graphql.executor.shutdown(wait=False, cancel_futures=True)
         await to_thread.run_sync(holder.close)
 
     async def healthz(request: Request) -> Response:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 
 from anyio import to_thread
@@ -27,6 +28,10 @@ from strawberry.types import ExecutionResult
 from graphsvc.schema import Context, Schema
 from graphsvc.schema.errors import coded
 from graphsvc.stores.contract import Store, StoreError
+
+STORE_THREADS: Final = 8
+"""Threads running store and query work. A few threads keep the event loop responsive: more
+would only contend for the interpreter lock."""
 
 ATTEMPTS: Final = 3
 """How many times an operation runs while refreshes keep landing under it."""
@@ -70,6 +75,7 @@ class GraphQLEndpoint(GraphQL[Any, None]):
         )
         self.get_store = get_store
         self.timeout = timeout
+        self.executor = ThreadPoolExecutor(STORE_THREADS, thread_name_prefix="innonet-store")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -136,7 +142,7 @@ class GraphQLEndpoint(GraphQL[Any, None]):
         try:
             async with asyncio.timeout(self.timeout):
                 for _ in range(ATTEMPTS):
-                    attempt = Context(store, log=context)
+                    attempt = Context(store, self.executor, log=context)
                     result = await super().execute_single(
                         request, request_adapter, sub_response, attempt, root_value, request_data
                     )

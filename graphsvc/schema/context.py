@@ -1,20 +1,22 @@
 """What every resolver of one request shares: the store, its DataLoaders, one graph version.
 
-Store calls are blocking, so each runs in a worker thread (:meth:`Context.call`), never on the
-event loop. Each call also reads the store's data version just before and just after it; a request
-whose calls did not all see one and the same version has read across a refresh, and the service
-answers it again from the start (see :mod:`graphsvc.endpoint`). So one answer always comes from
-one graph: the old one or the new one, never a mix.
+Store calls are blocking, so each runs in a worker thread of the app's store pool
+(:meth:`Context.call`), never on the event loop. Each call also reads the store's data version
+just before and just after it; a request whose calls did not all see one and the same version
+has read across a refresh, and the service answers it again from the start (see
+:mod:`graphsvc.endpoint`). So one answer always comes from one graph: the old one or the new
+one, never a mix.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from anyio import to_thread
 from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
 
@@ -31,6 +33,7 @@ class Context:
     """Per-request state. ``versions`` holds every data version a store call saw."""
 
     store: Store
+    executor: Executor
     log: dict[str, object] = field(default_factory=dict)
     versions: set[str] = field(default_factory=set)
     nodes: DataLoader[str, Node | None] = field(init=False)
@@ -46,10 +49,13 @@ class Context:
         return len(self.versions) <= 1
 
     async def call(self, fn: Callable[[], T]) -> T:
-        """Run ``fn`` (blocking store or query work) in a worker thread, noting the version."""
-        result, before, after = await to_thread.run_sync(
-            self._versioned, fn, abandon_on_cancel=True
-        )
+        """Run ``fn`` (blocking store or query work) in a worker thread, noting the version.
+
+        Cancelled (the request's time is up), the caller stops waiting; the thread finishes
+        ``fn`` on its own.
+        """
+        loop = asyncio.get_running_loop()
+        result, before, after = await loop.run_in_executor(self.executor, self._versioned, fn)
         self.versions.update((before, after))
         return result
 

@@ -1,0 +1,266 @@
+"""Load test of the GraphQL service: ``node`` lookups, ``shortestPath`` and cached ``centrality``.
+
+Generates a synthetic graph (cached under ``--cache``), serves it with ``innonet serve`` on a
+loopback port, and drives it from a second process: asyncio clients on keep-alive connections
+sending prepared requests, each scenario bounded in time (``--seconds``) and in count
+(``--max-requests``). Prints requests/s, p50/p99 latency and errors per scenario, and stops the
+server when done::
+
+    python -m bench.service --nodes 100000 --seconds 15   # from the repository root
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from graphsvc.stores.contract import SearchFilter
+from graphsvc.stores.embedded import EmbeddedStore
+from loaders.refresh import refresh_bundle
+from loaders.synthetic import write_bundle
+from queries.paths import shortest_path
+
+HOST = "127.0.0.1"
+
+
+def prepare(nodes: int, cache: Path) -> Path:
+    """The store file of a generated graph of ``nodes`` nodes, generated and loaded once."""
+    cache.mkdir(parents=True, exist_ok=True)
+    db = cache / f"graph-{nodes}.db"
+    if db.exists():
+        return db
+    bundle = cache / f"bundle-{nodes}"
+    started = time.perf_counter()
+    write_bundle(bundle, nodes=nodes, seed=1)
+    print(f"generated {nodes:,} nodes in {time.perf_counter() - started:.1f} s", flush=True)
+    started = time.perf_counter()
+    partial = db.with_suffix(".partial")
+    store = EmbeddedStore(partial)
+    with refresh_bundle(store, bundle, "synthetic") as result:
+        assert result.valid, "the generated bundle did not load"
+    store.close()
+    partial.rename(db)
+    print(f"loaded in {time.perf_counter() - started:.1f} s", flush=True)
+    return db
+
+
+def requests(db: Path, count: int, seed: int = 7) -> dict[str, list[bytes]]:
+    """Prepared request bodies per scenario, on ids drawn from the graph."""
+    rng = random.Random(seed)
+    store = EmbeddedStore(db)
+    ids = [n.id for n in store.search(SearchFilter(), first=20_000).nodes]
+    institutions = [
+        n.id for n in store.search(SearchFilter(types=["Institution"]), first=5000).nodes
+    ]
+    pairs: list[tuple[str, str]] = []
+    while len(pairs) < min(count, 200):
+        source, target = rng.sample(institutions, 2)
+        if shortest_path(store, source, target, max_hops=6) is not None:
+            pairs.append((source, target))
+    store.close()
+
+    def body(query: str, variables: dict[str, Any]) -> bytes:
+        return json.dumps({"query": query, "variables": variables}).encode()
+
+    node = "query Node($id: ID!) { node(id: $id) { id type name kind country region } }"
+    path = (
+        "query Route($s: ID!, $t: ID!) { shortestPath(source: $s, target: $t) "
+        "{ length nodes { id name } } }"
+    )
+    centrality = (
+        "query Top($m: CentralityMetric!) { centrality(metric: $m, types: [BROKER], top: 10) "
+        "{ approximate scores { rank score node { id name } } } }"
+    )
+    return {
+        "node": [body(node, {"id": rng.choice(ids)}) for _ in range(count)],
+        "shortestPath": [body(path, {"s": s, "t": t}) for s, t in pairs],
+        "centrality": [body(centrality, {"m": "PAGERANK"})],
+    }
+
+
+async def _client(
+    port: int,
+    bodies: list[bytes],
+    start: int,
+    deadline: float,
+    budget: list[int],
+    latencies: list[float],
+    errors: list[str],
+) -> None:
+    reader, writer = await asyncio.open_connection(HOST, port)
+    index = start
+    try:
+        while time.perf_counter() < deadline and budget[0] > 0:
+            budget[0] -= 1
+            payload = bodies[index % len(bodies)]
+            index += 1
+            request = (
+                b"POST /graphql HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+                b"Content-Length: %d\r\n\r\n%s" % (len(payload), payload)
+            )
+            started = time.perf_counter()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n")[1:]:
+                name, _, value = line.partition(b":")
+                if name.lower() == b"content-length":
+                    length = int(value)
+            answer = await reader.readexactly(length)
+            latencies.append(time.perf_counter() - started)
+            if not head.startswith(b"HTTP/1.1 200") or b'"errors"' in answer:
+                errors.append(answer[:200].decode(errors="replace"))
+    finally:
+        writer.close()
+        await writer.wait_closed()
+
+
+def drive(
+    port: int, bodies: list[bytes], seconds: float, concurrency: int, max_requests: int, out: Any
+) -> None:
+    """The load generator (runs in its own process): sends ``out`` its measurements."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    budget = [max_requests]
+
+    async def main() -> float:
+        started = time.perf_counter()
+        deadline = started + seconds
+        await asyncio.gather(
+            *(
+                _client(port, bodies, i * 7, deadline, budget, latencies, errors)
+                for i in range(concurrency)
+            )
+        )
+        return time.perf_counter() - started
+
+    elapsed = asyncio.run(main())
+    out.send((latencies, errors, elapsed))
+
+
+def measure(
+    port: int, bodies: list[bytes], seconds: float, concurrency: int, max_requests: int
+) -> dict[str, Any]:
+    """Run one scenario in a second process; requests/s, p50/p99 (ms) and errors."""
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    process = multiprocessing.Process(
+        target=drive, args=(port, bodies, seconds, concurrency, max_requests, sending)
+    )
+    process.start()
+    latencies, errors, elapsed = receiving.recv()
+    process.join()
+    latencies.sort()
+    cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
+    return {
+        "requests": len(latencies),
+        "per_second": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(cuts[49] * 1000, 2),
+        "p99_ms": round(cuts[98] * 1000, 2),
+        "errors": len(errors),
+        "first_error": errors[0] if errors else None,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+@contextmanager
+def serving(db: Path, port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
+    """``innonet serve`` on ``db``, up and healthy, until the generator is closed."""
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "graphsvc.cli",
+            "serve",
+            "--store",
+            str(db),
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "INNONET_API_KEYS": "", "INNONET_REQUEST_TIMEOUT": "30"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://{HOST}:{port}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("the server did not come up")
+            time.sleep(0.2)
+        yield server
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=100_000)
+    parser.add_argument("--seconds", type=float, default=15.0, help="per scenario")
+    parser.add_argument("--concurrency", type=int, default=16, help="connections")
+    parser.add_argument("--max-requests", type=int, default=200_000, help="per scenario")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument("--cache", type=Path, default=Path(".bench-cache"))
+    args = parser.parse_args()
+
+    db = prepare(args.nodes, args.cache)
+    bodies = requests(db, 5000)
+    port = free_port()
+    results: dict[str, Any] = {
+        "nodes": args.nodes,
+        "workers": args.workers,
+        "concurrency": args.concurrency,
+    }
+    with serving(db, port, args.workers):
+        warm = time.perf_counter()
+        # warm the projections and the centrality cache of every worker before measuring
+        for _ in range(4 * args.workers):
+            for scenario in ("shortestPath", "centrality"):
+                httpx.post(
+                    f"http://{HOST}:{port}/graphql",
+                    content=bodies[scenario][0],
+                    headers={"Content-Type": "application/json"},
+                    timeout=600,
+                )
+        results["warm_up_s"] = round(time.perf_counter() - warm, 1)
+        for scenario, scenario_bodies in bodies.items():
+            results[scenario] = measure(
+                port, scenario_bodies, args.seconds, args.concurrency, args.max_requests
+            )
+            print(scenario, results[scenario], flush=True)
+    print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
