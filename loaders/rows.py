@@ -44,7 +44,7 @@ def bad_id_message(value: str) -> str:
 class Column(NamedTuple):
     """A header column read as a property: its position, name, parser and model rules."""
 
-    index: int
+    position: int
     name: str
     parse: CellParser
     required: bool

@@ -1,0 +1,188 @@
+"""Loads under stress: killed half-way, read during a load, run twice at once, full of bad rows."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graphsvc.stores import open_store
+from graphsvc.stores.contract import GraphCounts
+from tests.loaders.conftest import INNONET, VALID_BUNDLE, Loader, stats, write_files
+
+BIG_INSTITUTIONS = 25_000
+BIG_ACHIEVEMENTS = 25_000
+BIG_RELATIONS = 250_000
+WRITING = "writing relationships"
+
+
+def write_big_bundle(directory: Path) -> Path:
+    """50k nodes and 250k distinct DEVELOPED relations (each institution develops 10)."""
+    institutions = "".join(
+        f"i{n},研究院{n},research_institute,{1900 + n % 120}\n" for n in range(BIG_INSTITUTIONS)
+    )
+    achievements = "".join(f"a{n},成果{n},新材料,{1 + n % 9}\n" for n in range(BIG_ACHIEVEMENTS))
+    relations = "".join(
+        f"i{n % BIG_INSTITUTIONS},a{(7 * n + n // BIG_INSTITUTIONS) % BIG_ACHIEVEMENTS},"
+        f"DEVELOPED,{1 + n % 5}\n"
+        for n in range(BIG_RELATIONS)
+    )
+    return write_files(
+        directory,
+        {
+            "institutions.csv": "id,name,kind,founded\n" + institutions,
+            "achievements.csv": "id,title,field,trl\n" + achievements,
+            "relations.csv": "source,target,type,weight\n" + relations,
+        },
+    )
+
+
+@pytest.fixture(scope="module")
+def big_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_big_bundle(tmp_path_factory.mktemp("big") / "big")
+
+
+def counts_of(store_path: Path) -> GraphCounts:
+    """The store's counts, read through a connection of this process."""
+    store = open_store(str(store_path))
+    try:
+        return store.counts()
+    finally:
+        store.close()
+
+
+def start_load(bundle: Path, store_path: Path, *options: str) -> subprocess.Popen[str]:
+    """``innonet load`` started in the background, standard error piped (plain progress lines)."""
+    return subprocess.Popen(
+        [*INNONET, "load", str(bundle), "--store", str(store_path), *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+
+
+def wait_for_stage(process: subprocess.Popen[str], stage: str) -> list[str]:
+    """Read the process's standard error until a progress line of ``stage``; the lines read."""
+    assert process.stderr is not None
+    seen = []
+    for line in process.stderr:
+        seen.append(line)
+        if line.startswith(stage):
+            return seen
+    raise AssertionError(f"the load ended before {stage!r}: {''.join(seen)}")
+
+
+@pytest.fixture
+def earlier_graph(tmp_path: Path, load: Loader, store_path: Path) -> Iterator[GraphCounts]:
+    """The store loaded with the small valid bundle as source ``big``: the graph before."""
+    run = load(write_files(tmp_path / "small", VALID_BUNDLE), "--source", "big")
+    assert run.returncode == 0, run.stderr
+    yield counts_of(store_path)
+
+
+@pytest.mark.slow
+def test_a_load_killed_half_way_leaves_the_earlier_graph(
+    big_bundle: Path, earlier_graph: GraphCounts, load: Loader, store_path: Path
+) -> None:
+    process = start_load(big_bundle, store_path, "--source", "big")
+    wait_for_stage(process, WRITING)
+    process.send_signal(signal.SIGKILL)
+    process.communicate()
+    assert process.returncode == -signal.SIGKILL
+
+    assert counts_of(store_path) == earlier_graph  # same data version: nothing of it is left
+    run = load(big_bundle, "--source", "big")
+    assert run.returncode == 0, run.stderr
+    after = stats(store_path)
+    assert (after["nodes"], after["relationships"]) == (
+        BIG_INSTITUTIONS + BIG_ACHIEVEMENTS,
+        BIG_RELATIONS,
+    )
+
+
+@pytest.mark.slow
+def test_a_reader_sees_the_earlier_graph_while_a_load_runs(
+    big_bundle: Path, earlier_graph: GraphCounts, store_path: Path
+) -> None:
+    process = start_load(big_bundle, store_path, "--source", "big")
+    wait_for_stage(process, WRITING)
+    reader = open_store(str(store_path))
+    try:
+        assert process.poll() is None, "the load ended before the reader could look"
+        assert reader.counts() == earlier_graph
+        assert reader.node("i1") is None
+        assert reader.node("sjtu") is not None
+        _, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        assert reader.node("i1") is not None
+        assert reader.node("sjtu") is None  # the earlier bundle of source big held it
+        assert reader.counts().nodes == BIG_INSTITUTIONS + BIG_ACHIEVEMENTS
+    finally:
+        reader.close()
+
+
+@pytest.mark.slow
+def test_a_second_concurrent_load_waits_or_fails_clearly(
+    tmp_path: Path, big_bundle: Path, earlier_graph: GraphCounts, store_path: Path
+) -> None:
+    first = start_load(big_bundle, store_path, "--source", "big")
+    wait_for_stage(first, WRITING)
+    other = write_files(tmp_path / "other", {"brokers.csv": "id,name,kind\nb-9,某,agency\n"})
+    second = start_load(other, store_path)
+    second_out, second_err = second.communicate(timeout=300)
+    _, first_err = first.communicate(timeout=300)
+    assert first.returncode == 0, first_err
+    names = [source["name"] for source in stats(store_path)["sources"]]
+    if second.returncode == 0:  # it waited for the first
+        assert names == ["big", "other"]
+        assert "loaded" in second_out
+    else:
+        assert second.returncode == 2, second_err
+        assert "another load is writing" in second_err
+        assert names == ["big"]
+
+
+def test_ten_thousand_bad_rows_are_all_written_out_and_few_printed(
+    tmp_path: Path, store_path: Path
+) -> None:
+    rows = "".join(f"x{n},机构{n},college\n" for n in range(10_000))
+    directory = write_files(tmp_path / "bad", {"institutions.csv": "id,name,kind\n" + rows})
+    errors = tmp_path / "problems.txt"
+    process = start_load(directory, store_path, "--errors", str(errors))
+    _, _, usage = os.wait4(process.pid, 0)
+    assert process.stdout is not None and process.stderr is not None
+    stderr = process.stderr.read()
+    process.stdout.close()
+    process.stderr.close()
+    process.returncode = 1  # already reaped by wait4
+
+    printed = [line for line in stderr.splitlines() if line.startswith("institutions.csv:")]
+    assert len(printed) == 50
+    assert "... and 9950 more problems; --errors FILE writes them all" in stderr
+    assert "10000 problems; nothing was written" in stderr
+    written = errors.read_text(encoding="utf-8").splitlines()
+    assert len(written) == 10_000
+    assert written[:50] == printed
+    assert written[-1].startswith("institutions.csv:10001: kind: unknown kind 'college'; allowed:")
+    assert all(
+        re.match(rf"institutions\.csv:{n + 2}: kind: ", line) for n, line in enumerate(written)
+    )
+    assert usage.ru_maxrss < 200 * 1024, f"peak RSS {usage.ru_maxrss} KiB"
+
+
+def test_max_errors_caps_what_is_printed(tmp_path: Path, load: Loader) -> None:
+    rows = "".join(f"x{n},机构{n},college\n" for n in range(20))
+    run = load(
+        write_files(tmp_path / "bad", {"institutions.csv": "id,name,kind\n" + rows}),
+        "--max-errors",
+        "3",
+    )
+    assert run.returncode == 1
+    assert len(run.problems) == 3
+    assert "... and 17 more problems; --errors FILE writes them all" in run.stderr
