@@ -10,13 +10,13 @@ import strawberry
 from graphsvc.model import NODE_TYPES, RELATION_TYPES
 
 
-def _enum(name: str, members: dict[str, object]) -> type[enum.Enum]:
+def data_enum(name: str, members: dict[str, object]) -> type[enum.Enum]:
     """An enum class built from data (the functional API, which type checkers cannot follow)."""
     return enum.Enum(name, members)  # type: ignore[return-value]
 
 
 NodeType = strawberry.enum(
-    _enum(
+    data_enum(
         "NodeType",
         {t.enum: strawberry.enum_value(t.name, description=t.description) for t in NODE_TYPES},
     ),
@@ -25,7 +25,7 @@ NodeType = strawberry.enum(
 """A member's name is the GraphQL value (``OVERSEAS_CHANNEL``), its value the model name."""
 
 RelType = strawberry.enum(
-    _enum(
+    data_enum(
         "RelType",
         {
             t.name: strawberry.enum_value(

@@ -13,11 +13,25 @@ from typing import TypeVar
 import strawberry
 
 from graphsvc.schema.enums import CentralityMetric, NodeType, RelType, model_names
+from graphsvc.schema.hubs import (
+    BrokerageProfile,
+    BrokerageRole,
+    Communities,
+    Fragility,
+    Grouping,
+    HoleOrder,
+    RemovalImpact,
+    Separation,
+    StructuralHole,
+    finite,
+)
 from graphsvc.schema.rankings import MAX_EVIDENCE, Centrality, Intermediary
 from graphsvc.schema.search import GraphStats, NodeConnection, search_page
 from graphsvc.schema.types import MAX_FIRST, Info, Node, Path, Subgraph, load_node
 from graphsvc.stores.contract import SearchFilter
-from queries import brokers, centrality, neighbourhood, paths
+from queries import brokers, centrality, holes, neighbourhood, paths, roles
+from queries import communities as communities_
+from queries import fragility as fragility_
 from queries.errors import MAX_DEPTH, MAX_HOPS, MAX_K, MAX_LIMIT, MAX_TOP, check_range
 
 T = TypeVar("T")
@@ -213,6 +227,108 @@ class Query:
             )
         )
         return Centrality.of(found)
+
+    @strawberry.field(
+        description="The nodes that broker most between groups (node types, or kinds), with "
+        "their Gould-Fernandez role profile, ranked by `role`'s count (the total when omitted) "
+        f"then id; `top` at most {MAX_TOP}. Nodes of `types` are returned; all are scored."
+    )
+    async def brokerage_roles(
+        self,
+        info: Info,
+        group_by: Grouping | None = Grouping.TYPE,
+        types: NodeTypes = None,
+        role: BrokerageRole | None = None,  # type: ignore[valid-type]
+        top: int | None = 20,
+    ) -> list[BrokerageProfile]:
+        top = _bounded("top", top, 20, MAX_TOP)
+        store = info.context.store
+        found = await info.context.call(
+            lambda: roles.brokerage_roles(
+                store,
+                group_by=_given(group_by, Grouping.TYPE).value,
+                types=model_names(types),
+                role=None if role is None else role.value,
+                top=top,
+            )
+        )
+        return [BrokerageProfile.of(profile) for profile in found]
+
+    @strawberry.field(
+        description="The nodes spanning most structural holes (Burt): by effective size "
+        f"descending, or by constraint ascending, then id; `top` at most {MAX_TOP}."
+    )
+    async def structural_holes(
+        self,
+        info: Info,
+        types: NodeTypes = None,
+        by: HoleOrder | None = HoleOrder.EFFECTIVE_SIZE,
+        top: int | None = 20,
+    ) -> list[StructuralHole]:
+        top = _bounded("top", top, 20, MAX_TOP)
+        store = info.context.store
+        found = await info.context.call(
+            lambda: holes.structural_holes(
+                store,
+                types=model_names(types),
+                by=_given(by, HoleOrder.EFFECTIVE_SIZE).value,
+                top=top,
+            )
+        )
+        return [
+            StructuralHole(
+                node_id=h.node,
+                degree=h.degree,
+                effective_size=finite(h.effective_size),
+                constraint=finite(h.constraint),
+            )
+            for h in found
+        ]
+
+    @strawberry.field(
+        description="Single points of failure: the articulation points (of `types` when given) "
+        "and bridges of U that cut off most nodes, each list at most `top` "
+        f"(up to {MAX_TOP})."
+    )
+    async def fragility(
+        self, info: Info, types: NodeTypes = None, top: int | None = 20
+    ) -> Fragility:
+        top = _bounded("top", top, 20, MAX_TOP)
+        store = info.context.store
+        found = await info.context.call(
+            lambda: fragility_.fragility(store, types=model_names(types), top=top)
+        )
+        return Fragility.of(found)
+
+    @strawberry.field(
+        description="What removing the node `id` would cut off from the rest of "
+        "its component (nothing when it is not an articulation point)."
+    )
+    async def removal_impact(self, info: Info, id: strawberry.ID) -> RemovalImpact:
+        store = info.context.store
+        separation, lost = await info.context.call(lambda: fragility_.removal_impact(store, id))
+        return RemovalImpact(separation=Separation.of(separation), lost_ids=lost)
+
+    @strawberry.field(
+        description="Louvain communities of U (seeded: one seed, one partition), largest first,"
+        f" at most `top` (up to {MAX_TOP}); `resolution` above 1 favours smaller communities."
+    )
+    async def communities(
+        self,
+        info: Info,
+        seed: int | None = 0,
+        resolution: float | None = 1.0,
+        top: int | None = 20,
+    ) -> Communities:
+        top = _bounded("top", top, 20, MAX_TOP)
+        seed = _bounded("seed", seed, 0, 2**31 - 1)
+        store = info.context.store
+        found = await info.context.call(
+            lambda: communities_.communities(
+                store, seed=seed, resolution=_given(resolution, 1.0), top=top
+            )
+        )
+        return Communities.of(found)
 
     @strawberry.field(
         description="Counts of the graph: nodes, relationships, per type, per loaded source."
