@@ -142,9 +142,12 @@ _NODE_COLUMNS: Final = "id, type, name, kind, country, region, properties"
 _RELATIONSHIP_COLUMNS: Final = "id, type, source_id, target_id, weight, properties"
 
 
+_CANONICAL_JSON: Final = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def encode_properties(properties: dict[str, Any]) -> str:
     """Properties as canonical JSON, so that equal properties give equal text."""
-    return json.dumps(properties, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _CANONICAL_JSON.encode(properties)
 
 
 def _node_row(node: Node) -> tuple[str, str, str, Any, Any, Any, str]:
