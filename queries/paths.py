@@ -8,17 +8,16 @@ relationship costs ``1 / weight`` and a pair costs its cheapest relationship, fr
 search over (node, hops) labels so that the cheapest path *of at most max_hops relationships* is
 found even when a cheaper, longer one exists (without ``via``, igraph's Dijkstra answers first and
 the label search runs only when its path is longer than ``max_hops``). ``k_shortest_paths`` lists
-the paths networkx ``shortest_simple_paths`` lists (Yen's algorithm; computed by igraph's
-``get_k_shortest_paths``): the same lengths in the same order, ties in any order.
+paths as networkx ``shortest_simple_paths`` (Yen's algorithm) lists them, on the networkx form
+of U (measured faster than igraph's ``get_k_shortest_paths`` at the median on 100k nodes).
 """
 
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Sequence
 from typing import Any
-
-import numpy as np
 
 from graphsvc.stores.contract import PathPushdown, Relationship, Store
 from queries.errors import (
@@ -174,6 +173,8 @@ def k_shortest_paths(
     3 ['lab-a', 'ach-battery', 'demand-b', 'ent-b']
     >>> store.close()
     """
+    import networkx as nx
+
     check_range("k", k, maximum=MAX_K)
     check_range("max_hops", max_hops, maximum=MAX_HOPS)
     via_types = check_node_types(via)
@@ -188,18 +189,15 @@ def k_shortest_paths(
         is None
     ):
         return []
-    u: Any = graph.igraph_u()
+    u: Any = graph.networkx_u()
     if via_types is not None:
-        keep = graph.node_mask(types=via_types)
-        keep[[s, t]] = True
-        kept = np.flatnonzero(keep)
-        u = u.induced_subgraph(kept.tolist())
-        position = {int(v): k for k, v in enumerate(kept.tolist())}
-        found = u.get_k_shortest_paths(position[s], position[t], k=k, mode="all")
-        found = [[int(kept[v]) for v in route] for route in found]
-    else:
-        found = u.get_k_shortest_paths(s, t, k=k, mode="all")
-    routes = [route for route in found if route and len(route) - 1 <= max_hops]
+        hidden = graph.memo(("hidden", via_types), lambda: _hidden(graph, via_types))
+        u = nx.restricted_view(u, hidden - {source, target}, [])
+    routes: list[list[int]] = []
+    for nodes in itertools.islice(nx.shortest_simple_paths(u, source, target), k):
+        if len(nodes) - 1 > max_hops:
+            break
+        routes.append([graph.node_index(n) for n in nodes])
     return graph.paths(store, routes)
 
 
@@ -328,6 +326,11 @@ def _allowed(graph: Projection, via: frozenset[str] | None) -> list[bool] | None
     if via is None:
         return None
     return graph.memo(("allowed", via), lambda: graph.node_mask(types=via).tolist())
+
+
+def _hidden(graph: Projection, via: frozenset[str]) -> frozenset[str]:
+    mask = graph.node_mask(types=via)
+    return frozenset(node for node, ok in zip(graph.ids, mask.tolist(), strict=True) if not ok)
 
 
 def _pushed_down(
