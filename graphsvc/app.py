@@ -21,7 +21,6 @@ import contextlib
 import html
 import importlib.util
 import logging
-import threading
 from collections.abc import AsyncIterator
 from importlib import resources
 from typing import Final
@@ -40,7 +39,7 @@ from graphsvc.endpoint import GraphQLEndpoint
 from graphsvc.guards import LimitBody, RequireApiKey
 from graphsvc.schema import build_schema
 from graphsvc.settings import Settings
-from graphsvc.stores import open_store
+from graphsvc.store_holder import StoreHolder
 from graphsvc.stores.contract import GraphCounts, Store, StoreError
 
 HEALTH_TIMEOUT: Final = 5.0
@@ -74,51 +73,27 @@ EXAMPLES: Final = (
 log = logging.getLogger("innonet.app")
 
 
-class StoreHolder:
-    """Opens the store on first use (and again after a failed open), and closes it at shutdown.
-
-    A store handed in by the caller is used as is and left open.
-    """
-
-    def __init__(self, uri: str, store: Store | None = None) -> None:
-        self.uri = uri
-        self._store = store
-        self._owned = store is None
-        self._lock = threading.Lock()
-
-    def get(self) -> Store:
-        """The open store; :class:`StoreError` when it cannot be opened. Blocking."""
-        with self._lock:
-            if self._store is None:
-                self._store = open_store(self.uri)
-            return self._store
-
-    def close(self) -> None:
-        with self._lock:
-            if self._store is not None and self._owned:
-                self._store.close()
-                self._store = None
-
-
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Starlette:
     """The app for ``settings`` (default: from the environment), on ``store`` when given."""
     settings = settings or Settings.from_env()
     holder = StoreHolder(settings.store, store)
     graphql = GraphQLEndpoint(
         build_schema(introspection=settings.introspection),
-        get_store=holder.get,
+        holder=holder,
         timeout=settings.request_timeout,
         graphiql=settings.introspection,
     )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        graphql.heap.install()
         try:
             await to_thread.run_sync(holder.get)
         except StoreError as exc:
             log.error("store %s does not answer yet: %s", settings.store, exc)
         yield
         graphql.executor.shutdown(wait=False, cancel_futures=True)
+        graphql.heap.uninstall()
         await to_thread.run_sync(holder.close)
 
     async def healthz(request: Request) -> Response:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 
@@ -25,9 +24,11 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.types import ExecutionResult
 
+from graphsvc.heap import FreezeLongLived
 from graphsvc.schema import Context, Schema
 from graphsvc.schema.errors import coded
-from graphsvc.stores.contract import Store, StoreError
+from graphsvc.store_holder import StoreHolder
+from graphsvc.stores.contract import StoreError
 
 STORE_THREADS: Final = 8
 """Threads running store and query work. A few threads keep the event loop responsive: more
@@ -57,13 +58,13 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
 
 
 class GraphQLEndpoint(GraphQL[Any, None]):
-    """The GraphQL view. ``get_store`` opens (or returns) the store; ``timeout`` is in seconds."""
+    """The GraphQL view over the store of ``holder``; ``timeout`` is in seconds."""
 
     def __init__(
         self,
         schema: Schema,
         *,
-        get_store: Callable[[], Store],
+        holder: StoreHolder,
         timeout: float,
         graphiql: bool,
     ) -> None:
@@ -73,9 +74,10 @@ class GraphQLEndpoint(GraphQL[Any, None]):
             allow_queries_via_get=False,
             subscription_protocols=(),
         )
-        self.get_store = get_store
+        self.holder = holder
         self.timeout = timeout
         self.executor = ThreadPoolExecutor(STORE_THREADS, thread_name_prefix="innonet-store")
+        self.heap = FreezeLongLived()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -135,10 +137,12 @@ class GraphQLEndpoint(GraphQL[Any, None]):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         """Run the operation on one graph version, within the time limit."""
-        try:
-            store = await to_thread.run_sync(self.get_store)
-        except StoreError as exc:
-            raise HTTPException(503, "the store is not answering; retry later") from exc
+        store = self.holder.opened
+        if store is None:
+            try:
+                store = await to_thread.run_sync(self.holder.get)
+            except StoreError as exc:
+                raise HTTPException(503, "the store is not answering; retry later") from exc
         try:
             async with asyncio.timeout(self.timeout):
                 for _ in range(ATTEMPTS):
@@ -147,6 +151,7 @@ class GraphQLEndpoint(GraphQL[Any, None]):
                         request, request_adapter, sub_response, attempt, root_value, request_data
                     )
                     if attempt.consistent:
+                        self.heap.after_request(next(iter(attempt.versions), None))
                         return result
         except TimeoutError as exc:
             raise HTTPException(
