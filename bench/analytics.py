@@ -8,8 +8,7 @@ projection build, shortest path (median and p95 over 200 random pairs), k=5 shor
 intermediaries at max_hops 4, PageRank, sampled betweenness, Louvain, and the hub analyses;
 each figure with its ratio to igraph where igraph has the operation.
 
-Run: ``python -P bench/queries.py [--nodes N] [--relations M] [--workdir DIR]`` (``-P``: the
-script's folder must not shadow the ``queries`` package).
+Run: ``python bench/analytics.py [--nodes N] [--relations M] [--workdir DIR]``.
 """
 
 from __future__ import annotations
@@ -208,7 +207,7 @@ def main() -> None:
         timed(lambda: u.community_multilevel())[0],
     )
     report.add(
-        "articulation points and bridges",
+        "articulation points and bridges (with pieces)",
         timed(lambda: fragility(store))[0],
         timed(lambda: (u.articulation_points(), u.bridges()))[0],
     )
