@@ -63,7 +63,11 @@ class Bundle:
         for name in files:
             if not (path / name).is_file():
                 raise BundleError(f"{path / name}: not a file")
-        unknown = tuple(name for name in present if name not in KNOWN_FILES)
+        # A CSV file the contract does not name is most likely a misnamed export: say so.
+        # Anything else (a README, an archive's leftovers) is not the loader's business.
+        unknown = tuple(
+            name for name in present if name.lower().endswith(".csv") and name not in KNOWN_FILES
+        )
         return cls(path, files, unknown)
 
 

@@ -30,7 +30,7 @@ from graphsvc.cli import add_store_option
 from graphsvc.stores import open_store
 from graphsvc.stores.contract import GraphCounts, StoreError
 from graphsvc.stores.contract import Progress as ProgressCallback
-from loaders.bundle import BundleError
+from loaders.bundle import KNOWN_FILES, BundleError
 from loaders.refresh import LoadResult, refresh_bundle
 
 EXIT_OK = 0
@@ -127,7 +127,11 @@ def load_command(args: argparse.Namespace) -> int:
 def _report_load(result: LoadResult, args: argparse.Namespace) -> int:
     err = sys.stderr
     for name in result.bundle.unknown_files:
-        print(f"warning: {result.bundle.path / name}: not a bundle file; ignored", file=err)
+        print(
+            f"warning: {result.bundle.path / name}: not a bundle file; ignored "
+            f"(bundle files: {', '.join(KNOWN_FILES)})",
+            file=err,
+        )
     if args.errors is not None:
         try:
             result.problems.write_all(args.errors)
@@ -218,14 +222,26 @@ def _progress_display() -> Iterator[ProgressCallback]:
 
 
 def _plain_progress() -> ProgressCallback:
-    last: dict[str, float] = {}
+    """A line when a stage starts and then every ``PLAIN_PROGRESS_INTERVAL`` seconds; when the
+    next stage starts, the last count of the one before if it was not printed yet."""
+    printed: dict[str, float] = {}
+    unprinted: dict[str, int] = {}
+
+    def line(stage: str, done: int) -> None:
+        print(f"{stage}: {done:,} rows" if done else stage, file=sys.stderr, flush=True)
 
     def show(stage: str, done: int) -> None:
         now = time.monotonic()
-        if stage in last and now - last[stage] < PLAIN_PROGRESS_INTERVAL:
+        if stage not in printed:
+            for earlier, count in unprinted.items():
+                line(earlier, count)
+            unprinted.clear()
+        elif now - printed[stage] < PLAIN_PROGRESS_INTERVAL:
+            unprinted[stage] = done
             return
-        last[stage] = now
-        print(f"{stage}: {done} rows" if done else stage, file=sys.stderr, flush=True)
+        printed[stage] = now
+        unprinted.pop(stage, None)
+        line(stage, done)
 
     return show
 

@@ -343,8 +343,11 @@ def test_a_bad_source_name_is_a_usage_error(bundle: BundleWriter, load: Loader) 
     assert "source name 'nightly export' is not valid" in run.stderr
 
 
-def test_unknown_files_are_a_warning_not_an_error(bundle: BundleWriter, load: Loader) -> None:
-    directory = bundle({**VALID_BUNDLE, "README.txt": "exported nightly\n"})
+def test_unknown_csv_files_are_a_warning_not_an_error(bundle: BundleWriter, load: Loader) -> None:
+    directory = bundle(
+        {**VALID_BUNDLE, "institution.csv": "id,name,kind\n", "README.txt": "exported nightly\n"}
+    )
     run = load(directory)
     assert run.returncode == 0, run.stderr
-    assert f"warning: {directory / 'README.txt'}: not a bundle file; ignored" in run.stderr
+    assert f"warning: {directory / 'institution.csv'}: not a bundle file; ignored" in run.stderr
+    assert "README.txt" not in run.stderr
