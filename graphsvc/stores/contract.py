@@ -11,6 +11,9 @@ held by a node of another type) with :class:`RefreshConflict`, writing nothing.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol, runtime_checkable
@@ -175,6 +178,35 @@ class SearchFilter:
     kinds: Sequence[str] | None = None
     country: str | None = None
     region: str | None = None
+
+
+def encode_cursor(name: str, id: str) -> str:
+    """The opaque search cursor of the node ``(name, id)``: search pages run in that order.
+
+    >>> decode_cursor(encode_cursor("上海交通大学", "sjtu"))
+    ('上海交通大学', 'sjtu')
+    """
+    raw = json.dumps([name, id], ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, str]:
+    """The ``(name, id)`` of a cursor from :func:`encode_cursor`; ``ValueError`` for any other text.
+
+    >>> decode_cursor("bogus")
+    Traceback (most recent call last):
+    ...
+    ValueError: invalid cursor 'bogus': pass an endCursor from an earlier page
+    """
+    problem = f"invalid cursor {cursor!r}: pass an endCursor from an earlier page"
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        name, id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError, binascii.Error) as exc:
+        raise ValueError(problem) from exc
+    if not isinstance(name, str) or not isinstance(id, str):
+        raise ValueError(problem)
+    return name, id
 
 
 Progress = Callable[[str, int], None]

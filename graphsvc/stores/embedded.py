@@ -20,8 +20,6 @@ than a round trip per row.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import os
 import sqlite3
@@ -51,6 +49,8 @@ from graphsvc.stores.contract import (
     StoreBusy,
     StoreError,
     TypeChanges,
+    decode_cursor,
+    encode_cursor,
 )
 
 BATCH: Final = 5_000
@@ -194,24 +194,6 @@ def _chunks(ids: Iterable[str], size: int = IN_CHUNK) -> Iterator[list[str]]:
 
 def _placeholders(count: int) -> str:
     return ", ".join("?" * count)
-
-
-def _encode_cursor(name: str, id: str) -> str:
-    raw = json.dumps([name, id], ensure_ascii=False).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[str, str]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        name, id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, TypeError, binascii.Error) as exc:
-        raise ValueError(
-            f"invalid cursor {cursor!r}: pass an endCursor from an earlier page"
-        ) from exc
-    if not isinstance(name, str) or not isinstance(id, str):
-        raise ValueError(f"invalid cursor {cursor!r}: pass an endCursor from an earlier page")
-    return name, id
 
 
 def _like(text: str) -> str:
@@ -689,7 +671,7 @@ class EmbeddedStore:
         matches = " AND ".join(conditions) or "1"
         page_conditions, page_params = matches, list(params)
         if after is not None:
-            name, id = _decode_cursor(after)
+            name, id = decode_cursor(after)
             page_conditions += " AND (name > ? OR (name = ? AND id > ?))"
             page_params += [name, name, id]
         with self._snapshot() as conn:
@@ -702,7 +684,7 @@ class EmbeddedStore:
                 [*page_params, first + 1],
             ).fetchall()
         found = [_node(row) for row in rows[:first]]
-        end = _encode_cursor(found[-1].name, found[-1].id) if found else None
+        end = encode_cursor(found[-1].name, found[-1].id) if found else None
         return SearchPage(nodes=found, total=total, has_next=len(rows) > first, end_cursor=end)
 
     def counts(self) -> GraphCounts:
