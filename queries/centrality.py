@@ -39,6 +39,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graphsvc.stores.contract import CentralityPushdown, Store
+from queries.attributes import node_attributes
 from queries.errors import MAX_TOP, BadRequest, check_node_types, check_range
 from queries.projection import IntArray, Projection, projection
 from queries.results import CentralityResult, Score
@@ -75,6 +76,7 @@ def centrality(
     types: Sequence[str] | None = None,
     kinds: Sequence[str] | None = None,
     country: str | None = None,
+    region: str | None = None,
     top: int = 20,
 ) -> CentralityResult:
     """The ``top`` nodes by ``metric`` among those matching the filters.
@@ -93,6 +95,8 @@ def centrality(
         ``kind`` values (``"university"``) to return.
     country : str, optional
         ISO country code of the nodes to return.
+    region : str, optional
+        Region (district or province) of the nodes to return.
     top : int, default 20
         Most scores returned, 0 to 1000.
 
@@ -117,6 +121,8 @@ def centrality(
     >>> brokers = centrality(store, "betweenness", types=["BROKER"])
     >>> [(s.node, round(s.score, 3)) for s in brokers.scores], brokers.approximate
     ([('broker-west', 0.25), ('broker-east', 0.179)], False)
+    >>> centrality(store, "DEGREE", region="Pudong").scores  # the example has no regions
+    []
     >>> store.close()
     """
     name = metric.upper() if isinstance(metric, str) else metric
@@ -127,6 +133,8 @@ def centrality(
     graph = projection(store)
     scores = centrality_scores(store, graph, name)
     mask = graph.node_mask(types=wanted, kinds=kinds, country=country)
+    if region is not None:
+        mask &= node_attributes(store, graph).region_mask(region)
     picked = scores.order[mask[scores.order]][:top].tolist()
     return CentralityResult(
         name,
