@@ -8,11 +8,11 @@ worker threads through the request's :class:`~graphsvc.schema.context.Context`.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import strawberry
 
-from graphsvc.schema.enums import CentralityMetric, NodeType, RelType, model_names
+from graphsvc.schema.enums import CentralityMetric, NodeType, RelType, model_names, rel_type_of
 from graphsvc.schema.hubs import (
     BrokerageProfile,
     BrokerageRole,
@@ -25,14 +25,26 @@ from graphsvc.schema.hubs import (
     StructuralHole,
     finite,
 )
+from graphsvc.schema.planner import (
+    Concentration,
+    DemandStatus,
+    LostRoutes,
+    OverseasReach,
+    ReachGrouping,
+    RelationEnd,
+    Unreached,
+    UnsolvedDemands,
+)
 from graphsvc.schema.rankings import MAX_EVIDENCE, Centrality, Intermediary
 from graphsvc.schema.search import GraphStats, NodeConnection, search_page
 from graphsvc.schema.types import MAX_FIRST, Info, Node, Path, Subgraph, load_node
 from graphsvc.stores.contract import SearchFilter
-from queries import brokers, centrality, holes, neighbourhood, paths, roles
+from queries import brokers, centrality, demands, holes, neighbourhood, paths, reach, roles
 from queries import communities as communities_
+from queries import concentration as concentration_
 from queries import fragility as fragility_
 from queries.errors import MAX_DEPTH, MAX_HOPS, MAX_K, MAX_LIMIT, MAX_TOP, check_range
+from queries.reach import MAX_REACH_HOPS
 
 T = TypeVar("T")
 
@@ -47,6 +59,20 @@ def _given(value: T | None, default: T) -> T:
 
 def _bounded(name: str, value: int | None, default: int, maximum: int) -> int:
     return check_range(name, _given(value, default), maximum=maximum)
+
+
+# Defaults of list and enum arguments, shown in the schema (typed Any: the enums are built
+# from the model, which type checkers cannot follow)
+_BROKERED: Any = rel_type_of("BROKERED")
+_INSTITUTIONS: Any = (NodeType("Institution"),)
+_ENTERPRISES: Any = ("enterprise",)
+_UNIVERSITIES: Any = ("university",)
+_OPEN_DEMANDS: Any = (DemandStatus("open"), DemandStatus("matched"))
+
+
+def _hops_or_any(value: int | None) -> int | None:
+    """``maxHops`` where null means routes of any length."""
+    return None if value is None else check_range("maxHops", value, maximum=MAX_HOPS)
 
 
 @strawberry.type
@@ -212,6 +238,7 @@ class Query:
         types: NodeTypes = None,
         kinds: list[str] | None = None,
         country: str | None = None,
+        region: str | None = None,
         top: int | None = 20,
     ) -> Centrality:
         top = _bounded("top", top, 20, MAX_TOP)
@@ -223,6 +250,7 @@ class Query:
                 types=model_names(types),
                 kinds=kinds,
                 country=country,
+                region=region,
                 top=top,
             )
         )
@@ -329,6 +357,169 @@ class Query:
             )
         )
         return Communities.of(found)
+
+    @strawberry.field(
+        description="The actors carrying most links to overseas channels, and to which "
+        "countries: per actor the channels it partners with (`direct`) and those within "
+        f"`maxHops` (1 to {MAX_REACH_HOPS}) relationships, by country; ranked by channels, "
+        "then countries, then id; `top` at most 1000. Actors of every type but "
+        "OVERSEAS_CHANNEL unless `types` is given."
+    )
+    async def overseas_reach(
+        self,
+        info: Info,
+        types: NodeTypes = None,
+        kinds: list[str] | None = None,
+        region: str | None = None,
+        country: str | None = None,
+        max_hops: int | None = 1,
+        top: int | None = 10,
+    ) -> OverseasReach:
+        max_hops = check_range("maxHops", _given(max_hops, 1), maximum=MAX_REACH_HOPS, minimum=1)
+        top = _bounded("top", top, 10, MAX_TOP)
+        store = info.context.store
+        found = await info.context.call(
+            lambda: reach.overseas_reach(
+                store,
+                types=model_names(types),
+                kinds=kinds,
+                region=region,
+                country=country,
+                max_hops=max_hops,
+                top=top,
+            )
+        )
+        return OverseasReach.of(found)
+
+    @strawberry.field(
+        description="If the `removed` nodes stopped working, which nodes (matching the `from` "
+        "filters) would lose every route to the targets (nodes matching the `to` filters, such "
+        "as OVERSEAS_CHANNEL in DE): routes on U of at most `maxHops` relationships (up to "
+        f"{MAX_HOPS}; null: any length). The lost nodes by id, `limit` (up to {MAX_LIMIT})."
+    )
+    async def lost_routes(
+        self,
+        info: Info,
+        removed: list[strawberry.ID],
+        to_country: str | None = None,
+        to_types: NodeTypes = None,
+        to_kinds: list[str] | None = None,
+        from_types: NodeTypes = None,
+        from_kinds: list[str] | None = None,
+        max_hops: int | None = None,
+        limit: int | None = 100,
+    ) -> LostRoutes:
+        hops = _hops_or_any(max_hops)
+        limit = _bounded("limit", limit, 100, MAX_LIMIT)
+        store = info.context.store
+        found = await info.context.call(
+            lambda: reach.lost_routes(
+                store,
+                [str(i) for i in removed],
+                to_country=to_country,
+                to_types=model_names(to_types),
+                to_kinds=to_kinds,
+                from_types=model_names(from_types),
+                from_kinds=from_kinds,
+                max_hops=hops,
+                limit=limit,
+            )
+        )
+        return LostRoutes.of(found)
+
+    @strawberry.field(
+        description="How concentrated the relationships of `relType` (the deals) are over the "
+        "actors at its `by` end (of `types` and `kinds`): top-k shares, HHI, Gini, and the "
+        f"`top` (up to {MAX_TOP}) actors by deals."
+    )
+    async def concentration(
+        self,
+        info: Info,
+        rel_type: RelType | None = _BROKERED,  # type: ignore[valid-type]
+        by: RelationEnd | None = RelationEnd.SOURCE,
+        types: NodeTypes = None,
+        kinds: list[str] | None = None,
+        top: int | None = 10,
+    ) -> Concentration:
+        top = _bounded("top", top, 10, MAX_TOP)
+        store = info.context.store
+        found = await info.context.call(
+            lambda: concentration_.concentration(
+                store,
+                rel_type="BROKERED" if rel_type is None else str(rel_type.value),
+                by=_given(by, RelationEnd.SOURCE).value,
+                types=model_names(types),
+                kinds=kinds,
+                top=top,
+            )
+        )
+        return Concentration.of(found)
+
+    @strawberry.field(
+        description="Per group (region by default), the nodes matching the `from` filters "
+        "(enterprises by default) with no route to any target (universities by default) within "
+        f"`maxHops` (up to {MAX_HOPS}; null: any length); `limit` (up to {MAX_LIMIT}) of them "
+        "per group. A null filter does not restrict."
+    )
+    async def unreached(
+        self,
+        info: Info,
+        from_types: NodeTypes = _INSTITUTIONS,
+        from_kinds: list[str] | None = _ENTERPRISES,
+        to_types: NodeTypes = None,
+        to_kinds: list[str] | None = _UNIVERSITIES,
+        max_hops: int | None = 3,
+        group_by: ReachGrouping | None = ReachGrouping.REGION,
+        limit: int | None = 20,
+    ) -> Unreached:
+        hops = _hops_or_any(max_hops)
+        limit = _bounded("limit", limit, 20, MAX_LIMIT)
+        store = info.context.store
+        found = await info.context.call(
+            lambda: reach.unreached(
+                store,
+                from_types=model_names(from_types),
+                from_kinds=from_kinds,
+                to_types=model_names(to_types),
+                to_kinds=to_kinds,
+                max_hops=hops,
+                group_by=_given(group_by, ReachGrouping.REGION).value,
+                limit=limit,
+            )
+        )
+        return Unreached.of(found)
+
+    @strawberry.field(
+        description="Demands (whose field contains `field`, of `statuses`; null: any) with no "
+        "SOLVES relationship, each with candidates: achievements of its field within `maxHops` "
+        f"(up to {MAX_HOPS}) or not yet transferred, nearest first, with one shortest path; "
+        f"`candidates` per demand (up to {demands.MAX_CANDIDATES}), `limit` demands (up to "
+        f"{MAX_LIMIT}), those with the nearest candidate first."
+    )
+    async def unsolved_demands(
+        self,
+        info: Info,
+        field: str | None = None,
+        statuses: list[DemandStatus] | None = _OPEN_DEMANDS,  # type: ignore[valid-type]
+        max_hops: int | None = 3,
+        candidates: int | None = 5,
+        limit: int | None = 20,
+    ) -> UnsolvedDemands:
+        max_hops = _bounded("maxHops", max_hops, 3, MAX_HOPS)
+        most = _bounded("candidates", candidates, 5, demands.MAX_CANDIDATES)
+        limit = _bounded("limit", limit, 20, MAX_LIMIT)
+        store = info.context.store
+        found = await info.context.call(
+            lambda: demands.unsolved_demands(
+                store,
+                field=field,
+                statuses=model_names(statuses),
+                max_hops=max_hops,
+                candidates=most,
+                limit=limit,
+            )
+        )
+        return UnsolvedDemands.of(found)
 
     @strawberry.field(
         description="Counts of the graph: nodes, relationships, per type, per loaded source."
