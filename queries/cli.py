@@ -1,5 +1,6 @@
-"""``innonet path``, ``brokers``, ``hubs``, ``roles``, ``holes``, ``fragility``, ``communities``:
-the query layer for people who live in a terminal, printed as tables with node names.
+"""``innonet path``, ``brokers``, ``hubs``, ``roles``, ``holes``, ``fragility``, ``communities``,
+``abroad``, ``lost-routes``, ``concentration``, ``unreached``, ``demands``: the query layer for
+people who live in a terminal, printed as tables with node names.
 
 Exit codes follow ``graphsvc.cli``: 0 answered, 1 an unknown node id, 2 a bad option or bound or
 an unreachable store.
@@ -21,10 +22,14 @@ from graphsvc.stores.contract import Store, StoreError
 from queries.brokers import intermediaries
 from queries.centrality import METRICS, centrality
 from queries.communities import communities
+from queries.concentration import ENDS, concentration
+from queries.demands import DEMAND_STATUSES, unsolved_demands
 from queries.errors import BadRequest, NotFound
 from queries.fragility import fragility, removal_impact
 from queries.holes import ORDERS, structural_holes
 from queries.paths import k_shortest_paths, shortest_path
+from queries.reach import GROUPINGS as REACH_GROUPINGS
+from queries.reach import lost_routes, overseas_reach, unreached
 from queries.results import BROKERAGE_ROLES, Path
 from queries.roles import GROUPINGS, brokerage_roles
 
@@ -69,6 +74,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     hubs.add_argument("--type", nargs="+", metavar="TYPE", help="node types to list")
     hubs.add_argument("--kind", nargs="+", metavar="KIND", help="kinds to list (university, ...)")
     hubs.add_argument("--country", help="ISO country code of the nodes to list")
+    hubs.add_argument("--region", help="region (district or province) of the nodes to list")
     hubs.add_argument("--top", type=int, default=20, help="how many (<= 1000)")
 
     roles = _command(subparsers, "roles", "brokerage roles (Gould-Fernandez)", answer_roles)
@@ -98,6 +104,57 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     groups.add_argument("--seed", type=int, default=0)
     groups.add_argument("--resolution", type=float, default=1.0)
     groups.add_argument("--top", type=int, default=10, help="how many (<= 1000)")
+
+    abroad = _command(
+        subparsers, "abroad", "who carries the links to overseas channels", answer_abroad
+    )
+    abroad.add_argument(
+        "--type", nargs="+", metavar="TYPE", help="node types (default: all but channels)"
+    )
+    abroad.add_argument("--kind", nargs="+", metavar="KIND", help="kinds to list")
+    abroad.add_argument("--region", help="region (district or province) of the actors")
+    abroad.add_argument("--country", help="ISO country code of the actors")
+    abroad.add_argument("--max-hops", type=int, default=1, help="channels within (1-3)")
+    abroad.add_argument("--top", type=int, default=10, help="how many (<= 1000)")
+
+    lost = _command(
+        subparsers, "lost-routes", "who loses every route to a target if nodes go", answer_lost
+    )
+    lost.add_argument("removed", nargs="+", metavar="ID", help="the nodes taken out")
+    lost.add_argument("--to-country", help="ISO country code of the targets (DE)")
+    lost.add_argument("--to-type", nargs="+", metavar="TYPE", help="node types of the targets")
+    lost.add_argument("--to-kind", nargs="+", metavar="KIND", help="kinds of the targets")
+    lost.add_argument("--from-type", nargs="+", metavar="TYPE", help="node types asked about")
+    lost.add_argument("--from-kind", nargs="+", metavar="KIND", help="kinds asked about")
+    lost.add_argument("--max-hops", type=int, help="longest route (<= 8; default: any)")
+    lost.add_argument("--limit", type=int, default=100, help="most lost nodes listed")
+
+    share = _command(
+        subparsers, "concentration", "do a few actors carry most deals", answer_concentration
+    )
+    share.add_argument("--rel-type", default="BROKERED", choices=RELATION_TYPE_NAMES)
+    share.add_argument("--by", default="source", choices=ENDS, help="the end the actors are at")
+    share.add_argument("--type", nargs="+", metavar="TYPE", help="node types of the actors")
+    share.add_argument("--kind", nargs="+", metavar="KIND", help="kinds of the actors")
+    share.add_argument("--top", type=int, default=10, help="actors listed (<= 1000)")
+
+    cut = _command(subparsers, "unreached", "per district, who reaches no target", answer_unreached)
+    cut.add_argument("--from-type", nargs="+", metavar="TYPE", default=["Institution"])
+    cut.add_argument("--from-kind", nargs="+", metavar="KIND", default=["enterprise"])
+    cut.add_argument("--to-type", nargs="+", metavar="TYPE")
+    cut.add_argument("--to-kind", nargs="+", metavar="KIND", default=["university"])
+    cut.add_argument("--max-hops", type=int, default=3, help="longest route (<= 8)")
+    cut.add_argument("--group-by", choices=REACH_GROUPINGS, default="region")
+    cut.add_argument("--limit", type=int, default=5, help="unreached ids listed per group")
+
+    wanted = _command(
+        subparsers, "demands", "unsolved demands and their candidates", answer_demands
+    )
+    wanted.add_argument("--field", help="part of the demands' field")
+    wanted.add_argument("--status", nargs="+", choices=DEMAND_STATUSES, default=["open", "matched"])
+    wanted.add_argument("--max-hops", type=int, default=3, help="farthest transferred candidate")
+    wanted.add_argument("--candidates", type=int, default=3, help="per demand (<= 50)")
+    wanted.add_argument("--limit", type=int, default=10, help="demands listed")
 
 
 def _command(
@@ -224,7 +281,13 @@ def answer_brokers(store: Store, args: argparse.Namespace, console: Console) -> 
 def answer_hubs(store: Store, args: argparse.Namespace, console: Console) -> None:
     """``innonet hubs --metric pagerank --type BROKER --top 20``."""
     result = centrality(
-        store, args.metric, types=args.type, kinds=args.kind, country=args.country, top=args.top
+        store,
+        args.metric,
+        types=args.type,
+        kinds=args.kind,
+        country=args.country,
+        region=args.region,
+        top=args.top,
     )
     nodes = store.nodes([s.node for s in result.scores])
     title = f"{result.metric}{' (approximate)' if result.approximate else ''}"
@@ -350,6 +413,162 @@ def answer_communities(store: Store, args: argparse.Namespace, console: Console)
             _counts(c.types),
             _counts(c.countries),
             ", ".join(names.get(h, h) for h in c.hubs),
+        )
+    console.print(table)
+
+
+def answer_abroad(store: Store, args: argparse.Namespace, console: Console) -> None:
+    """``innonet abroad``: the actors carrying most links to overseas channels."""
+    found = overseas_reach(
+        store,
+        types=args.type,
+        kinds=args.kind,
+        region=args.region,
+        country=args.country,
+        max_hops=args.max_hops,
+        top=args.top,
+    )
+    names = _names(store, (a.node for a in found.items))
+    table = Table(
+        title=f"links to overseas channels (within {found.max_hops} hops; "
+        f"{found.channels} channels, {found.links} links)"
+    )
+    for column in ("id", "name", "direct", "share", "channels", "countries"):
+        table.add_column(column)
+    for a in found.items:
+        table.add_row(
+            a.node,
+            names.get(a.node, ""),
+            str(a.direct),
+            f"{a.share:.1%}",
+            str(a.channels),
+            f"{len(a.countries)}: " + ", ".join(f"{c} {n}" for c, n in a.countries.items()),
+        )
+    console.print(table)
+
+
+def answer_lost(store: Store, args: argparse.Namespace, console: Console) -> None:
+    """``innonet lost-routes ID ...``: who loses every route to the targets."""
+    found = lost_routes(
+        store,
+        args.removed,
+        to_country=args.to_country,
+        to_types=args.to_type,
+        to_kinds=args.to_kind,
+        from_types=args.from_type,
+        from_kinds=args.from_kind,
+        max_hops=args.max_hops,
+        limit=args.limit,
+    )
+    nodes = store.nodes([r.node for r in found.items])
+    table = Table(
+        title=f"without {', '.join(found.removed)}: {found.lost} of {found.reached_before} "
+        f"lose every route to the {found.targets} targets"
+    )
+    for column in ("id", "name", "kind", "targets before"):
+        table.add_column(column)
+    for r in found.items:
+        node = nodes.get(r.node)
+        table.add_row(
+            r.node,
+            node.name if node else "",
+            ((node.kind or node.type) if node else ""),
+            str(r.targets_before),
+        )
+    console.print(table)
+
+
+def answer_concentration(store: Store, args: argparse.Namespace, console: Console) -> None:
+    """``innonet concentration``: shares, top-k shares, HHI and Gini of the deals."""
+    found = concentration(
+        store, rel_type=args.rel_type, by=args.by, types=args.type, kinds=args.kind, top=args.top
+    )
+    tops = ", ".join(f"top {k} {s:.1%}" for k, s in found.top_shares.items())
+    console.print(
+        f"{found.rel_type} by {found.by}: {found.deals} deals over {found.actors} actors "
+        f"({found.active} active); {tops}; HHI {found.hhi:.4f} (equivalent number "
+        f"{found.equivalent_number:.1f}); Gini {found.gini:.3f}; "
+        f"{found.half} actors carry half of all deals"
+    )
+    nodes = store.nodes([h.node for h in found.items])
+    table = Table(title=f"who holds the {found.rel_type} deals")
+    for column in ("#", "id", "name", "kind", "deals", "share"):
+        table.add_column(column)
+    for rank, h in enumerate(found.items, 1):
+        node = nodes.get(h.node)
+        table.add_row(
+            str(rank),
+            h.node,
+            node.name if node else "",
+            (node.kind if node else None) or "",
+            str(h.deals),
+            f"{h.share:.1%}",
+        )
+    console.print(table)
+
+
+def answer_unreached(store: Store, args: argparse.Namespace, console: Console) -> None:
+    """``innonet unreached``: per district, the nodes reaching no target."""
+    found = unreached(
+        store,
+        from_types=args.from_type,
+        from_kinds=args.from_kind,
+        to_types=args.to_type,
+        to_kinds=args.to_kind,
+        max_hops=args.max_hops,
+        group_by=args.group_by,
+        limit=args.limit,
+    )
+    names = _names(store, (i for g in found.groups for i in g.unreached_ids))
+    table = Table(
+        title=f"{found.unreached} of {found.nodes} reach no target within "
+        f"{found.max_hops} hops (by {found.group_by})"
+    )
+    for column in (found.group_by, "nodes", "reached", "unreached", "for example"):
+        table.add_column(column)
+    for g in found.groups:
+        table.add_row(
+            g.group or "(none)",
+            str(g.nodes),
+            str(g.reached),
+            str(g.unreached),
+            ", ".join(names.get(i, i) for i in g.unreached_ids),
+        )
+    console.print(table)
+
+
+def answer_demands(store: Store, args: argparse.Namespace, console: Console) -> None:
+    """``innonet demands``: unsolved demands and the achievements nearest them."""
+    found = unsolved_demands(
+        store,
+        field=args.field,
+        statuses=args.status,
+        max_hops=args.max_hops,
+        candidates=args.candidates,
+        limit=args.limit,
+    )
+    ids = [d.demand for d in found.items] + [
+        n
+        for d in found.items
+        for c in d.candidates
+        for n in (c.path.nodes if c.path else [c.achievement])
+    ]
+    names = _names(store, ids)
+    table = Table(title=f"{found.total} unsolved demands (nearest candidates first)")
+    for column in ("demand", "title", "field", "status", "candidates (hops: route)"):
+        table.add_column(column)
+    for d in found.items:
+        table.add_row(
+            d.demand,
+            names.get(d.demand, ""),
+            d.field or "",
+            d.status,
+            "\n".join(
+                f"{'-' if c.distance is None else c.distance}"
+                f"{' transferred' if c.transferred else ''}: "
+                + (_route(c.path, names) if c.path else names.get(c.achievement, c.achievement))
+                for c in d.candidates
+            ),
         )
     console.print(table)
 
