@@ -32,6 +32,15 @@ def example(tmp_path: Path) -> str:
         (["fragility", "--type", "Broker"], "broker-west"),
         (["fragility", "--remove", "broker-west"], "Berlin Desk"),
         (["communities", "--seed", "1"], "2 communities"),
+        (["hubs", "--metric", "degree", "--region", "Pudong"], "DEGREE"),
+        (["abroad", "--max-hops", "2"], "East Materials Lab"),
+        (
+            ["lost-routes", "broker-west", "--to-country", "DE", "--to-type", "OverseasChannel"],
+            "7 of 7 lose every route",
+        ),
+        (["concentration", "--rel-type", "SERVES"], "HHI 0.5000"),
+        (["unreached", "--max-hops", "2", "--group-by", "country"], "B Battery Co."),
+        (["demands", "--status", "solved"], "0 unsolved demands"),
     ],
 )
 def test_commands_print_tables_with_names(
@@ -44,6 +53,8 @@ def test_commands_print_tables_with_names(
 def test_unknown_id_exits_1(example: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["brokers", "lab-a", "nowhere", "--store", example]) == 1
     assert "nowhere" in capsys.readouterr().err
+    assert main(["lost-routes", "broker-east", "nowhere", "--store", example]) == 1
+    assert "nowhere" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -53,6 +64,10 @@ def test_unknown_id_exits_1(example: str, capsys: pytest.CaptureFixture[str]) ->
         ["path", "lab-a", "ent-b", "--k", "51"],
         ["hubs", "--top", "1001"],
         ["brokers", "lab-a", "ent-b", "--types", "UNICORN"],
+        ["abroad", "--max-hops", "4"],
+        ["lost-routes", "broker-west", "--max-hops", "9"],
+        ["unreached", "--limit", "5001"],
+        ["demands", "--candidates", "51"],
     ],
 )
 def test_bad_bounds_exit_2(
