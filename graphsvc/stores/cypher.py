@@ -18,12 +18,20 @@ How the graph is laid out in Neo4j
 - A node of type ``T`` has the labels ``InnonetNode`` and ``T`` (``:InnonetNode:Institution``),
   its ``id``, its name under the model's name column (``name`` or ``title``), every other
   property of the row, and the bookkeeping properties ``innonet_name`` (the name again, for
-  ordering across types), ``innonet_search`` (what text search matches) and ``innonet_sources``
-  (the sources holding it).
-- A relation is a relationship of its type with its ``id``, its properties and
-  ``innonet_sources``.
-- ``(:InnonetSource {name, loaded_at})`` records each loaded source; ``(:InnonetMeta {key:
-  'graph'})`` holds the data version and the refresh lock.
+  ordering across types) and ``innonet_search`` (what text search matches).
+- A relation is a relationship of its type with its ``id`` and its properties.
+- Who holds what is a relationship from the source, so that a refresh finds what its source
+  holds by walking from one node instead of scanning the graph:
+  ``(:InnonetSource {name, loaded_at})-[:HOLDS]->(:InnonetNode)`` for each node the source holds,
+  and ``(:InnonetSource)-[:HOLDS_RELATIONSHIP]->(:InnonetHolding {id})`` for each relationship it
+  holds (a relationship cannot be the end of another, so one ``InnonetHolding`` node per held
+  relationship stands for it, keyed by the relationship's id).
+- ``(:InnonetMeta {key: 'graph'})`` holds the data version, the layout version and the refresh
+  lock.
+
+Only ``InnonetNode`` carries graph nodes, and only the model's relationship types join them:
+every read of the graph names one or the other, so bookkeeping nodes and ``HOLDS`` relationships
+never appear as graph nodes or relations.
 """
 
 from __future__ import annotations
@@ -37,14 +45,24 @@ from graphsvc.model import NODE_TYPES, RELATION_TYPES, NodeType, RelationType
 NODE_LABEL: Final = "InnonetNode"
 """Every graph node carries it: one uniqueness constraint on ``id`` across all types."""
 SOURCE_LABEL: Final = "InnonetSource"
+HOLDING_LABEL: Final = "InnonetHolding"
+"""One node per held relationship, keyed by the relationship's ``id``."""
 META_LABEL: Final = "InnonetMeta"
-BOOKKEEPING_LABELS: Final = (NODE_LABEL, SOURCE_LABEL, META_LABEL)
+BOOKKEEPING_LABELS: Final = (NODE_LABEL, SOURCE_LABEL, HOLDING_LABEL, META_LABEL)
+
+HOLDS: Final = "HOLDS"
+"""``(:InnonetSource)-[:HOLDS]->(:InnonetNode)``: the source holds the node."""
+HOLDS_RELATIONSHIP: Final = "HOLDS_RELATIONSHIP"
+"""``(:InnonetSource)-[:HOLDS_RELATIONSHIP]->(:InnonetHolding)``: the source holds the relation."""
+BOOKKEEPING_TYPES: Final = (HOLDS, HOLDS_RELATIONSHIP)
+
+LAYOUT: Final = 2
+"""The layout version written to the meta node (1 kept holders in ``innonet_sources`` lists)."""
 
 RESERVED_PREFIX: Final = "innonet_"
 """Property keys the store keeps for itself; rows may not use them."""
 NAME_KEY: Final = "innonet_name"
 SEARCH_KEY: Final = "innonet_search"
-SOURCES_KEY: Final = "innonet_sources"
 
 MAX_HOPS: Final = 8
 """The largest path length a statement may ask for (API_CONTRACT.md: ``maxHops`` <= 8)."""
@@ -80,6 +98,11 @@ def relationship_type(name: str) -> str:
     if name not in _RELATIONSHIP_TYPES:
         raise ValueError(f"{name!r} is not a relation type of the model")
     return name
+
+
+def _model_types() -> str:
+    """Every model relationship type, ``|``-joined: a pattern matching graph relations only."""
+    return "|".join(relationship_type(t.name) for t in RELATION_TYPES)
 
 
 def _hops(max_hops: int) -> int:
@@ -130,12 +153,15 @@ def schema_statements() -> list[Statement]:
       index on ``innonet_search`` for ``CONTAINS``, range indexes on ``kind``, ``country`` and
       ``region``, and each type's name column for people browsing the graph.
     - Refresh bookkeeping: a range index on ``id`` for every relationship type, which the
-      refresh uses to find relationships by id.
+      refresh uses to find relationships by id; ``InnonetHolding.id`` is unique (the lookup
+      from a relationship to its holding node), and so is ``InnonetSource.name`` (where every
+      walk over a source's holdings starts).
     """
     statements = [
         _unique(NODE_LABEL, "id"),
         *(_unique(t.name, "id") for t in NODE_TYPES),
         _unique(SOURCE_LABEL, "name"),
+        _unique(HOLDING_LABEL, "id"),
         _unique(META_LABEL, "key"),
         _node_index(NODE_LABEL, (NAME_KEY, "id")),
         _node_index(NODE_LABEL, (SEARCH_KEY,), text=True),
@@ -178,51 +204,112 @@ READ_NODES: Final = Statement(
 )
 """The nodes among ``$ids`` with their labels and every property (bookkeeping included)."""
 
+NODE_HOLDERS: Final = Statement(
+    "read.holders.nodes",
+    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}}) "
+    f"RETURN n.id AS id, labels(n) AS labels, "
+    f"[(s:{SOURCE_LABEL})-[:{HOLDS}]->(n) | s.name] AS sources",
+)
+"""The nodes among ``$ids`` with the sources holding each (a walk of each node's few ``HOLDS``)."""
+
+RELATIONSHIP_HOLDERS: Final = Statement(
+    "read.holders.relationships",
+    f"UNWIND $ids AS rel_id MATCH (h:{HOLDING_LABEL} {{id: rel_id}}) "
+    f"RETURN h.id AS id, [(s:{SOURCE_LABEL})-[:{HOLDS_RELATIONSHIP}]->(h) | s.name] AS sources",
+)
+"""The relationships among ``$ids`` that someone holds, with the sources holding each."""
+
 HELD_NODES: Final = Statement(
     "refresh.held.nodes",
-    f"MATCH (n:{NODE_LABEL}) WHERE $source IN n.{SOURCES_KEY} "
-    f"RETURN n.id AS id, labels(n) AS labels, n.{SOURCES_KEY} AS sources",
+    f"MATCH (:{SOURCE_LABEL} {{name: $source}})-[:{HOLDS}]->(n:{NODE_LABEL}) RETURN n.id AS id",
 )
+"""The ids of every node ``$source`` holds: a walk from the source node, no scan of the graph."""
+
 HELD_RELATIONSHIPS: Final = Statement(
     "refresh.held.relationships",
-    f"MATCH ()-[r]->() WHERE $source IN r.{SOURCES_KEY} "
-    f"RETURN r.id AS id, type(r) AS type, r.{SOURCES_KEY} AS sources",
+    f"MATCH (:{SOURCE_LABEL} {{name: $source}})-[:{HOLDS_RELATIONSHIP}]->(h:{HOLDING_LABEL}) "
+    "RETURN h.id AS id",
 )
-
-HOLD_NODES: Final = Statement(
-    "refresh.hold.nodes",
-    f"UNWIND $rows AS row MATCH (n:{NODE_LABEL} {{id: row.id}}) SET n.{SOURCES_KEY} = row.sources",
-)
-"""Set which sources hold nodes whose values do not change."""
-
-REMOVE_NODES: Final = Statement(
-    "refresh.remove.nodes",
-    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}}) DETACH DELETE n",
-)
-"""Remove a bounded batch of nodes that no source holds, with every relationship touching them."""
-
-RELATIONSHIPS_TOUCHING: Final = Statement(
-    "refresh.relationships.touching",
-    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}})-[r]-() "
-    "RETURN DISTINCT r.id AS id, type(r) AS type",
-)
+"""The ids of every relationship ``$source`` holds (a walk from the source node)."""
 
 RECORD_SOURCE: Final = Statement(
     "refresh.source",
     f"MERGE (s:{SOURCE_LABEL} {{name: $source}}) SET s.loaded_at = $loaded_at",
 )
+"""Create or stamp the source node; it runs first, as every ``HOLDS`` starts there."""
+
+HOLD_NODES: Final = Statement(
+    "refresh.hold.nodes",
+    f"MATCH (s:{SOURCE_LABEL} {{name: $source}}) "
+    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}}) "
+    f"MERGE (s)-[:{HOLDS}]->(n)",
+)
+"""``$source`` now holds these nodes (which it did not hold before)."""
+
+RELEASE_NODES: Final = Statement(
+    "refresh.release.nodes",
+    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}})<-[h:{HOLDS}]-(s) "
+    "WHERE s.name = $source DELETE h",
+)
+"""``$source`` no longer holds these nodes, which another source still holds.
+
+The source end has no label on purpose: no index can start the match there, so it starts at the
+node (by id) and walks its few ``HOLDS`` back, instead of walking every ``HOLDS`` of the source
+for each row.
+"""
+
+REMOVE_NODES: Final = Statement(
+    "refresh.remove.nodes",
+    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}}) DETACH DELETE n",
+)
+"""Remove a bounded batch of nodes that no source holds, with every relationship touching them
+(their ``HOLDS`` included)."""
+
+HOLD_RELATIONSHIPS: Final = Statement(
+    "refresh.hold.relationships",
+    f"MATCH (s:{SOURCE_LABEL} {{name: $source}}) "
+    f"UNWIND $ids AS rel_id MERGE (h:{HOLDING_LABEL} {{id: rel_id}}) "
+    f"MERGE (s)-[:{HOLDS_RELATIONSHIP}]->(h)",
+)
+"""``$source`` now holds these relationships (a holding node is made for a relationship nobody
+held)."""
+
+RELEASE_RELATIONSHIPS: Final = Statement(
+    "refresh.release.relationships",
+    f"UNWIND $ids AS rel_id "
+    f"MATCH (h:{HOLDING_LABEL} {{id: rel_id}})<-[x:{HOLDS_RELATIONSHIP}]-(s) "
+    "WHERE s.name = $source DELETE x",
+)
+"""``$source`` no longer holds these relationships, which another source still holds (the match
+starts at the holding node, as in :data:`RELEASE_NODES`)."""
+
+REMOVE_HOLDINGS: Final = Statement(
+    "refresh.remove.holdings",
+    f"UNWIND $ids AS rel_id MATCH (h:{HOLDING_LABEL} {{id: rel_id}}) DETACH DELETE h",
+)
+"""Forget who held these relationships (they are deleted in the same refresh)."""
+
+RELATIONSHIPS_TOUCHING: Final = Statement(
+    "refresh.relationships.touching",
+    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}})-[r:{_model_types()}]-() "
+    "RETURN DISTINCT r.id AS id, type(r) AS type",
+)
+"""The graph relationships touching nodes about to be removed (never their ``HOLDS``)."""
 
 PUBLISH_VERSION: Final = Statement(
     "refresh.version",
     f"MERGE (m:{META_LABEL} {{key: 'graph'}}) "
-    "SET m.data_version = $version "
+    "SET m.data_version = $version, m.layout = $layout "
     "REMOVE m.refresh_lock, m.refresh_lock_at",
 )
 """The last statement of a refresh: a new data version, and the lock released with it."""
 
 
 def upsert_nodes(node_type: NodeType) -> Statement:
-    """Create or overwrite nodes of one type; ``row.props`` is every property they keep."""
+    """Create or overwrite nodes of one type; ``row.props`` is every property they keep.
+
+    ``SET n = row.props`` replaces properties only: the node's ``HOLDS`` are untouched.
+    """
     return Statement(
         f"refresh.upsert.{node_type.name}",
         f"UNWIND $rows AS row "
@@ -252,15 +339,13 @@ def upsert_relationships(rel_type: RelationType) -> Statement:
     )
 
 
-def hold_relationships(rel_type: RelationType) -> Statement:
-    """Set which sources hold relationships of one type whose values do not change."""
-    return Statement(
-        f"refresh.hold.{rel_type.name}",
-        f"UNWIND $rows AS row "
-        f"MATCH ()-[r:{relationship_type(rel_type.name)} {{id: row.id}}]->() "
-        f"SET r.{SOURCES_KEY} = row.sources",
-    )
-
+WIPE_RELATIONSHIPS: Final = Statement(
+    "admin.wipe.relationships",
+    "MATCH ()-[r]->() WITH r LIMIT $batch DELETE r RETURN count(*) AS deleted",
+)
+"""Delete a bounded batch of every relationship in the database. It runs before :data:`WIPE`, so
+that deleting a source node (with a ``HOLDS`` to everything it holds) is not one huge
+transaction."""
 
 WIPE: Final = Statement(
     "admin.wipe",
@@ -274,6 +359,12 @@ DATA_VERSION: Final = Statement(
     "read.data_version",
     f"MATCH (m:{META_LABEL} {{key: 'graph'}}) RETURN m.data_version AS version",
 )
+
+READ_LAYOUT: Final = Statement(
+    "read.layout",
+    f"MATCH (m:{META_LABEL} {{key: 'graph'}}) RETURN m.data_version AS version, m.layout AS layout",
+)
+"""Which layout wrote the graph (a graph written by layout 1 must be wiped and reloaded)."""
 
 
 def _relationship_columns(var: str, source: str, target: str) -> str:
@@ -294,7 +385,8 @@ def read_relationships(rel_type: RelationType) -> Statement:
 
 RELATIONSHIPS_OF: Final = Statement(
     "read.relationships_of",
-    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}})-[r]-(m:{NODE_LABEL}) "
+    f"UNWIND $ids AS node_id "
+    f"MATCH (n:{NODE_LABEL} {{id: node_id}})-[r:{_model_types()}]-(m:{NODE_LABEL}) "
     "WHERE $types IS NULL OR type(r) IN $types "
     "WITH DISTINCT r "
     f"RETURN {_relationship_columns('r', 'startNode(r)', 'endNode(r)')} ORDER BY id",
@@ -340,16 +432,14 @@ def count_relationships(rel_type: RelationType) -> Statement:
 
 SOURCES: Final = Statement(
     "read.sources",
-    f"MATCH (s:{SOURCE_LABEL}) RETURN s.name AS name, s.loaded_at AS loaded_at ORDER BY name",
+    f"MATCH (s:{SOURCE_LABEL}) "
+    "RETURN s.name AS name, s.loaded_at AS loaded_at, "
+    f"size([(s)-[:{HOLDS}]->() | 1]) AS nodes, "
+    f"size([(s)-[:{HOLDS_RELATIONSHIP}]->() | 1]) AS relationships "
+    "ORDER BY name",
 )
-NODES_BY_SOURCE: Final = Statement(
-    "read.sources.nodes",
-    f"MATCH (n:{NODE_LABEL}) UNWIND n.{SOURCES_KEY} AS source RETURN source, count(*) AS count",
-)
-RELATIONSHIPS_BY_SOURCE: Final = Statement(
-    "read.sources.relationships",
-    f"MATCH ()-[r]->() UNWIND r.{SOURCES_KEY} AS source RETURN source, count(*) AS count",
-)
+"""Each source with how many nodes and relationships it holds: the number of its ``HOLDS`` and
+``HOLDS_RELATIONSHIP`` (a walk of the source's own holdings, never a scan of the graph)."""
 
 NODE_PAGE: Final = Statement(
     "read.iter.nodes",
@@ -401,7 +491,8 @@ def shortest_path(max_hops: int, rel_types: Sequence[str] | None, *, via: bool) 
 
 DEGREE: Final = Statement(
     "centrality.degree",
-    f"MATCH (n:{NODE_LABEL}) RETURN n.id AS id, size([(n)-[r]-(:{NODE_LABEL}) | r]) AS score",
+    f"MATCH (n:{NODE_LABEL}) "
+    f"RETURN n.id AS id, size([(n)-[r:{_model_types()}]-(:{NODE_LABEL}) | r]) AS score",
 )
 """DEGREE: the number of relationships touching each node (no plugin needed)."""
 
@@ -413,7 +504,7 @@ GDS_VERSION: Final = Statement(
 GDS_PROJECT_U: Final = Statement(
     "gds.project.U",
     f"MATCH (s:{NODE_LABEL}) "
-    f"OPTIONAL MATCH (s)--(t:{NODE_LABEL}) WHERE s.id < t.id "
+    f"OPTIONAL MATCH (s)-[:{_model_types()}]-(t:{NODE_LABEL}) WHERE s.id < t.id "
     "WITH DISTINCT s, t "
     "RETURN gds.graph.project($graph, s, t, {}, {undirectedRelationshipTypes: ['*']}) AS g",
 )
@@ -451,21 +542,22 @@ def all_statements() -> Iterator[Statement]:
     combination differs only in the ``|``-joined type list.
     """
     yield from schema_statements()
-    yield from (ACQUIRE_LOCK, RELEASE_LOCK, READ_NODES, HELD_NODES, HELD_RELATIONSHIPS)
-    yield from (HOLD_NODES, REMOVE_NODES, RELATIONSHIPS_TOUCHING, RECORD_SOURCE, PUBLISH_VERSION)
+    yield from (ACQUIRE_LOCK, RELEASE_LOCK, READ_NODES, NODE_HOLDERS, RELATIONSHIP_HOLDERS)
+    yield from (HELD_NODES, HELD_RELATIONSHIPS, RECORD_SOURCE, HOLD_NODES, RELEASE_NODES)
+    yield from (REMOVE_NODES, HOLD_RELATIONSHIPS, RELEASE_RELATIONSHIPS, REMOVE_HOLDINGS)
+    yield from (RELATIONSHIPS_TOUCHING, PUBLISH_VERSION)
     for node_type in NODE_TYPES:
         yield upsert_nodes(node_type)
         yield count_nodes(node_type)
     for rel_type in RELATION_TYPES:
         yield delete_relationships(rel_type)
         yield upsert_relationships(rel_type)
-        yield hold_relationships(rel_type)
         yield read_relationships(rel_type)
         yield count_relationships(rel_type)
         yield edge_page(rel_type)
-    yield WIPE
-    yield from (DATA_VERSION, RELATIONSHIPS_OF, SEARCH_COUNT, SEARCH_PAGE, SOURCES, NODES_BY_SOURCE)
-    yield from (RELATIONSHIPS_BY_SOURCE, NODE_PAGE)
+    yield from (WIPE_RELATIONSHIPS, WIPE)
+    yield from (DATA_VERSION, READ_LAYOUT, RELATIONSHIPS_OF, SEARCH_COUNT, SEARCH_PAGE, SOURCES)
+    yield NODE_PAGE
     for hops in range(1, MAX_HOPS + 1):
         yield shortest_path(hops, None, via=False)
         yield shortest_path(hops, None, via=True)

@@ -14,6 +14,11 @@ write), and it writes in bounded batches (``batch_size`` rows per statement). Se
 the transaction therefore grows with what a refresh changes; ``db.memory.transaction.max`` must
 allow the largest change (see docs/neo4j.md).
 
+Who holds what is kept as ``HOLDS`` relationships from each source's node (see
+:mod:`graphsvc.stores.cypher`), so what a source held is a walk from that node and a refresh
+reads in proportion to its source and writes in proportion to its change, never scanning the
+graph.
+
 Refreshes are serialised by a lock on the meta node, taken in its own short transaction and
 released by the refresh's commit; a second refresh waits up to ``lock_wait`` seconds and then
 raises :class:`StoreBusy`. A lock left by a killed process goes stale after ``refresh_timeout``.
@@ -143,7 +148,7 @@ def _reserved_keys(properties: dict[str, Any], own: Iterable[str]) -> list[str]:
     return sorted(k for k in properties if k in taken or k.startswith(cypher.RESERVED_PREFIX))
 
 
-def node_properties(node: Node, sources: Sequence[str]) -> dict[str, Any]:
+def node_properties(node: Node) -> dict[str, Any]:
     """Every property a node keeps in Neo4j: its row's values and the store's bookkeeping.
 
     Empty values are left out (Neo4j does not store nulls), as the contract leaves them absent.
@@ -154,17 +159,17 @@ def node_properties(node: Node, sources: Sequence[str]) -> dict[str, Any]:
     props[name_column] = node.name
     props[cypher.NAME_KEY] = node.name
     props[cypher.SEARCH_KEY] = ascii_lower(f"{node.name}\n{node.id}")
-    props[cypher.SOURCES_KEY] = sorted(sources)
     return props
 
 
-def relationship_properties(rel: Relationship, sources: Sequence[str]) -> dict[str, Any]:
-    """Every property a relationship keeps: its values (``weight`` defaults to 1.0), its id and
-    who holds it."""
+def relationship_properties(rel: Relationship) -> dict[str, Any]:
+    """Every property a relationship keeps: its values (``weight`` defaults to 1.0) and its id.
+
+    Who holds it is not a property: see :data:`cypher.HOLDS_RELATIONSHIP`.
+    """
     props = {k: _value(v) for k, v in rel.properties.items() if v is not None}
     props.setdefault("weight", 1.0)
     props["id"] = rel.id
-    props[cypher.SOURCES_KEY] = sorted(sources)
     return props
 
 
@@ -330,6 +335,7 @@ class Neo4jStore:
         self._ready = False
         self._ready_lock = threading.Lock()
         self._gds: bool | None = None
+        self._counts: GraphCounts | None = None
 
     @classmethod
     def from_env(cls, uri: str) -> Neo4jStore:
@@ -415,6 +421,18 @@ class Neo4jStore:
             for statement in cypher.schema_statements():
                 self._run(
                     self._rows(statement), "setting up the schema", write=True, timeout=self.timeout
+                )
+            rows = self._run(
+                self._rows(cypher.READ_LAYOUT),
+                "reading the layout version",
+                write=False,
+                timeout=self.timeout,
+            )
+            if rows and rows[0]["version"] is not None and rows[0]["layout"] != cypher.LAYOUT:
+                raise StoreError(
+                    f"store {self.uri}: the graph in database {self.database!r} was written by an "
+                    f"older innonet (layout {rows[0]['layout'] or 1}, this one writes "
+                    f"{cypher.LAYOUT}); wipe the database and load the sources again"
                 )
             self._ready = True
 
@@ -505,26 +523,28 @@ class Neo4jStore:
         node_changes, rel_changes = _Changes(), _Changes()
         new_ids = {n.id for n in new_nodes}
 
-        # What the graph holds now of these nodes, and what the source holds.
-        live: dict[str, tuple[Node, list[str]]] = {}
+        # What the graph holds now of these nodes, and what the source holds: a walk from the
+        # source node (its HOLDS), never a scan of the graph.
+        live: dict[str, Node] = {}
         for batch in _batches(sorted(new_ids), self.batch_size):
             for row in rows(cypher.READ_NODES, ids=list(batch)):
-                live[row["id"]] = (
-                    node_from_record(row["labels"], row["props"]),
-                    row["props"].get(cypher.SOURCES_KEY) or [],
-                )
-        held_nodes = {
-            r["id"]: (_model_type(r["labels"]), r["sources"])
-            for r in rows(cypher.HELD_NODES, source=source)
-        }
-        released = sorted(set(held_nodes) - new_ids)
+                live[row["id"]] = node_from_record(row["labels"], row["props"])
+        held = {r["id"] for r in rows(cypher.HELD_NODES, source=source)}
+        released = sorted(held - new_ids)
+        # Who else holds what this source lets go: only those nodes are read (the change).
+        released_types: dict[str, str] = {}
+        gone: set[str] = set()
+        for batch in _batches(released, self.batch_size):
+            for row in rows(cypher.NODE_HOLDERS, ids=list(batch)):
+                released_types[row["id"]] = _model_type(row["labels"])
+                if not set(row["sources"]) - {source}:
+                    gone.add(row["id"])
 
         problems = [
-            f"node {n.id!r} is of type {n.type} in this load but {live[n.id][0].type} in the graph"
+            f"node {n.id!r} is of type {n.type} in this load but {live[n.id].type} in the graph"
             for n in new_nodes
-            if n.id in live and live[n.id][0].type != n.type
+            if n.id in live and live[n.id].type != n.type
         ]
-        gone = {id for id in released if not set(held_nodes[id][1]) - {source}}
         endpoint_types = {n.id: n.type for n in new_nodes}
         outside = sorted({e for r in new_rels for e in (r.source, r.target)} - new_ids)
         for batch in _batches(outside, self.batch_size):
@@ -545,43 +565,40 @@ class Neo4jStore:
         if problems:
             raise RefreshConflict(sorted(problems)[:MAX_CONFLICTS])
 
-        # Nodes: write what is new or different; only add the holder to what is unchanged.
+        # The source node first: every HOLDS starts there.
+        loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
+        tx.run(cypher.RECORD_SOURCE.text, {"source": source, "loaded_at": loaded_at}).consume()
+
+        # Nodes: write what is new or different; a node the source did not hold gets a HOLDS.
         upserts: dict[str, list[dict[str, Any]]] = {}
-        holds: list[dict[str, Any]] = []
         for node in new_nodes:
             before = live.get(node.id)
-            sources = sorted({*(before[1] if before else ()), source})
-            props = node_properties(node, sources)
-            if before is None or before[0] != node_from_record([node.type], props):
+            props = node_properties(node)
+            if before is None or before != node_from_record([node.type], props):
                 node_changes.add(node.type, _CREATED if before is None else _UPDATED)
                 upserts.setdefault(node.type, []).append({"id": node.id, "props": props})
             else:
                 node_changes.add(node.type, _UNCHANGED)
-                if sources != sorted(before[1]):
-                    holds.append({"id": node.id, "sources": sources})
         for node_type in NODE_TYPES:
             write(cypher.upsert_nodes(node_type), "rows", upserts.get(node_type.name, []), "nodes")
-        holds += [
-            {"id": id, "sources": sorted(set(held_nodes[id][1]) - {source})}
-            for id in released
-            if id not in gone
-        ]
-        write(cypher.HOLD_NODES, "rows", holds, "holders")
+        write(cypher.HOLD_NODES, "ids", sorted(new_ids - held), "holders")
+        write(cypher.RELEASE_NODES, "ids", [id for id in released if id not in gone], "holders")
 
         # Relationships: the same, by id; one whose type or endpoints change is replaced.
         new_rel_ids = {r.id for r in new_rels}
         live_rels = self._relationships_in(tx, sorted(new_rel_ids))
-        held_rels = {
-            r["id"]: (r["type"], r["sources"])
-            for r in rows(cypher.HELD_RELATIONSHIPS, source=source)
-        }
+        held_rels = {r["id"] for r in rows(cypher.HELD_RELATIONSHIPS, source=source)}
+        released_rels = sorted(held_rels - new_rel_ids)
+        unheld: set[str] = set()  # released relationships no other source holds
+        for batch in _batches(released_rels, self.batch_size):
+            for row in rows(cypher.RELATIONSHIP_HOLDERS, ids=list(batch)):
+                if not set(row["sources"]) - {source}:
+                    unheld.add(row["id"])
         deletions: dict[str, set[str]] = {}
         rel_upserts: dict[str, list[dict[str, Any]]] = {}
-        rel_holds: dict[str, list[dict[str, Any]]] = {}
         for rel in new_rels:
-            before_rel, before_sources = live_rels.get(rel.id, (None, []))
-            sources = sorted({*before_sources, source})
-            props = relationship_properties(rel, sources)
+            before_rel = live_rels.get(rel.id)
+            props = relationship_properties(rel)
             expected = relationship_from_record(rel.id, rel.type, rel.source, rel.target, props)
             if before_rel is None or before_rel != expected:
                 rel_changes.add(rel.type, _CREATED if before_rel is None else _UPDATED)
@@ -596,39 +613,35 @@ class Neo4jStore:
                 )
             else:
                 rel_changes.add(rel.type, _UNCHANGED)
-                if sources != sorted(before_sources):
-                    rel_holds.setdefault(rel.type, []).append({"id": rel.id, "sources": sources})
-        for id, (type_, sources) in held_rels.items():
-            if id in new_rel_ids:
-                continue
-            rest = sorted(set(sources) - {source})
-            if rest:
-                rel_holds.setdefault(type_, []).append({"id": id, "sources": rest})
-            else:
-                deletions.setdefault(type_, set()).add(id)
-                rel_changes.add(type_, _REMOVED)
+        removed: set[str] = set()  # relationships that go, whose holdings go with them
+        for id, rel in self._relationships_in(tx, sorted(unheld)).items():
+            deletions.setdefault(rel.type, set()).add(id)
+            rel_changes.add(rel.type, _REMOVED)
+            removed.add(id)
         for batch in _batches(sorted(gone), self.batch_size):
             for row in rows(cypher.RELATIONSHIPS_TOUCHING, ids=list(batch)):
                 if row["id"] not in new_rel_ids and row["id"] not in deletions.get(row["type"], ()):
                     deletions.setdefault(row["type"], set()).add(row["id"])
                     rel_changes.add(row["type"], _REMOVED)
+                    removed.add(row["id"])
         for rel_type in RELATION_TYPES:
             name = rel_type.name
             ids = sorted(deletions.get(name, ()))
             write(cypher.delete_relationships(rel_type), "ids", ids, "pruning")
             upserts_of = rel_upserts.get(name, [])
             write(cypher.upsert_relationships(rel_type), "rows", upserts_of, "relationships")
-            write(cypher.hold_relationships(rel_type), "rows", rel_holds.get(name, []), "holders")
+        write(cypher.REMOVE_HOLDINGS, "ids", sorted(removed | unheld), "pruning")
+        write(cypher.HOLD_RELATIONSHIPS, "ids", sorted(new_rel_ids - held_rels), "holders")
+        kept = [id for id in released_rels if id not in unheld and id not in removed]
+        write(cypher.RELEASE_RELATIONSHIPS, "ids", kept, "holders")
 
         # Nodes nobody holds go, with every relationship touching them, in bounded batches.
         for id in sorted(gone):
-            node_changes.add(held_nodes[id][0], _REMOVED)
+            node_changes.add(released_types[id], _REMOVED)
         write(cypher.REMOVE_NODES, "ids", sorted(gone), "pruning")
 
-        loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
-        tx.run(cypher.RECORD_SOURCE.text, {"source": source, "loaded_at": loaded_at}).consume()
         version = _next_version(rows(cypher.DATA_VERSION))
-        tx.run(cypher.PUBLISH_VERSION.text, {"version": version}).consume()
+        tx.run(cypher.PUBLISH_VERSION.text, {"version": version, "layout": cypher.LAYOUT}).consume()
         return RefreshReport(
             source=source,
             nodes=node_changes.report(),
@@ -639,37 +652,40 @@ class Neo4jStore:
 
     def _relationships_in(
         self, tx: ManagedTransaction, ids: Sequence[str]
-    ) -> dict[str, tuple[Relationship, list[str]]]:
-        """The relationships among ``ids`` with the sources holding each."""
-        found: dict[str, tuple[Relationship, list[str]]] = {}
+    ) -> dict[str, Relationship]:
+        """The relationships among ``ids`` (one indexed lookup per type and batch)."""
+        found: dict[str, Relationship] = {}
         for batch in _batches(ids, self.batch_size):
             for rel_type in RELATION_TYPES:
                 statement = cypher.read_relationships(rel_type)
                 for record in tx.run(statement.text, {"ids": list(batch)}):
-                    props = dict(record["props"])
-                    found[record["id"]] = (
-                        relationship_from_record(
-                            record["id"], record["type"], record["source"], record["target"], props
-                        ),
-                        list(props.get(cypher.SOURCES_KEY) or []),
+                    found[record["id"]] = relationship_from_record(
+                        record["id"],
+                        record["type"],
+                        record["source"],
+                        record["target"],
+                        dict(record["props"]),
                     )
         return found
 
     def wipe(self) -> None:
         """Delete every node and relationship of the database, in bounded batches.
 
-        For tests and demos: it empties the whole database, innonet's or not.
+        For tests and demos: it empties the whole database, innonet's or not. Relationships go
+        first, so that no batch deletes a source node together with all its ``HOLDS``.
         """
         self._ensure_ready()
-        while True:
-            rows = self._run(
-                self._rows(cypher.WIPE, batch=10_000),
-                "wiping the database",
-                write=True,
-                timeout=self.refresh_timeout,
-            )
-            if not rows or not rows[0]["deleted"]:
-                return
+        self._counts = None
+        for statement in (cypher.WIPE_RELATIONSHIPS, cypher.WIPE):
+            while True:
+                rows = self._run(
+                    self._rows(statement, batch=10_000),
+                    "wiping the database",
+                    write=True,
+                    timeout=self.refresh_timeout,
+                )
+                if not rows or not rows[0]["deleted"]:
+                    break
 
     # --- reading ---------------------------------------------------------------------------
     def data_version(self) -> str:
@@ -679,13 +695,15 @@ class Neo4jStore:
     def node(self, id: str) -> Node | None:
         return self.nodes([id]).get(id)
 
-    def _node_rows(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+    def _node_rows(
+        self, ids: Iterable[str], statement: cypher.Statement = cypher.READ_NODES
+    ) -> list[dict[str, Any]]:
         unique = list(dict.fromkeys(ids))
 
         def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
             found = []
             for batch in _batches(unique, self.batch_size):
-                found += [r.data() for r in tx.run(cypher.READ_NODES.text, {"ids": list(batch)})]
+                found += [r.data() for r in tx.run(statement.text, {"ids": list(batch)})]
             return found
 
         return self._read(work, "reading nodes")
@@ -695,16 +713,13 @@ class Neo4jStore:
 
     def node_refs(self, ids: Iterable[str]) -> dict[str, NodeRef]:
         return {
-            r["id"]: NodeRef(
-                _model_type(r["labels"]), frozenset(r["props"].get(cypher.SOURCES_KEY) or ())
-            )
-            for r in self._node_rows(ids)
+            r["id"]: NodeRef(_model_type(r["labels"]), frozenset(r["sources"]))
+            for r in self._node_rows(ids, cypher.NODE_HOLDERS)
         }
 
     def relationships(self, ids: Sequence[str]) -> dict[str, Relationship]:
         unique = list(dict.fromkeys(ids))
-        found = self._read(lambda tx: self._relationships_in(tx, unique), "reading relationships")
-        return {id: rel for id, (rel, _) in found.items()}
+        return self._read(lambda tx: self._relationships_in(tx, unique), "reading relationships")
 
     def relationships_of(
         self, node_ids: Sequence[str], *, rel_types: Sequence[str] | None = None
@@ -748,35 +763,38 @@ class Neo4jStore:
 
     def counts(self) -> GraphCounts:
         def work(tx: ManagedTransaction) -> GraphCounts:
+            version = tx.run(cypher.DATA_VERSION.text).single()
+            data_version = str(version["version"]) if version and version["version"] else "0"
+            cached = self._counts
+            if cached is not None and cached.data_version == data_version:
+                return cached
+
             def count(statement: cypher.Statement) -> int:
                 return int(tx.run(statement.text).single(strict=True)["count"])
 
             by_type = {t.name: count(cypher.count_nodes(t)) for t in NODE_TYPES}
             by_rel = {t.name: count(cypher.count_relationships(t)) for t in RELATION_TYPES}
-            node_counts = {r["source"]: r["count"] for r in tx.run(cypher.NODES_BY_SOURCE.text)}
-            rel_counts = {
-                r["source"]: r["count"] for r in tx.run(cypher.RELATIONSHIPS_BY_SOURCE.text)
-            }
             sources = [
                 SourceInfo(
                     name=r["name"],
                     loaded_at=r["loaded_at"],
-                    nodes=node_counts.get(r["name"], 0),
-                    relationships=rel_counts.get(r["name"], 0),
+                    nodes=int(r["nodes"]),
+                    relationships=int(r["relationships"]),
                 )
                 for r in tx.run(cypher.SOURCES.text)
             ]
-            version = tx.run(cypher.DATA_VERSION.text).single()
             return GraphCounts(
                 nodes=sum(by_type.values()),
                 relationships=sum(by_rel.values()),
                 by_type={k: v for k, v in sorted(by_type.items()) if v},
                 by_relation_type={k: v for k, v in sorted(by_rel.items()) if v},
                 sources=sources,
-                data_version=str(version["version"]) if version and version["version"] else "0",
+                data_version=data_version,
             )
 
-        return self._read(work, "counting")
+        counts = self._read(work, "counting")
+        self._counts = counts
+        return counts
 
     def iter_nodes(self) -> Iterator[Node]:
         """Every node ordered by id, a page of ``PAGE`` per read (each its own transaction)."""

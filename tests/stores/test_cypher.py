@@ -4,7 +4,10 @@
 - Each statement's labels, relationship types and property keys are checked against the model
   on the parse tree (``cypher-guard`` 3.0's own parser rejects ``MERGE (n:L {id: row.id})`` and
   ``WHERE $x IN n.list``, so it cannot check these statements; this is the equivalent check).
-- Each node and relation type's statements match committed golden files
+- Every read of the graph names graph nodes (``InnonetNode`` or a model label) and model
+  relationship types only, so the bookkeeping (sources, holdings, meta) never shows as a node
+  or a relation; the holdings are reached from the source node, never by a scan.
+- Each node and relation type's statements, and the shared ones, match committed golden files
   (``INNONET_UPDATE_GOLDEN=1`` rewrites them).
 
 The grammar has no schema commands (``CREATE CONSTRAINT``/``CREATE INDEX``): those statements are
@@ -29,15 +32,15 @@ GOLDEN = Path(__file__).parent / "golden"
 STATEMENTS = list(cypher.all_statements())
 
 # Keys that are not graph properties: fields of the parameter rows and of returned maps.
-ROW_KEYS = {"id", "props", "source", "target", "sources", "type"}
+ROW_KEYS = {"id", "props", "source", "target", "type"}
 BOOKKEEPING_KEYS = {
     cypher.NAME_KEY,
     cypher.SEARCH_KEY,
-    cypher.SOURCES_KEY,
     "key",
     "name",
     "loaded_at",
     "data_version",
+    "layout",
     "refresh_lock",
     "refresh_lock_at",
     "gdsVersion",
@@ -45,8 +48,10 @@ BOOKKEEPING_KEYS = {
 GDS_CONFIG_KEYS = {"undirectedRelationshipTypes", "useWassermanFaust"}
 NODE_KEYS = {"id"} | {p.name for t in NODE_TYPES for p in t.properties}
 REL_KEYS = {"id"} | {p.name for p in RELATION_PROPERTIES}
-LABELS = {t.name for t in NODE_TYPES} | set(cypher.BOOKKEEPING_LABELS)
-REL_TYPES = {t.name for t in RELATION_TYPES}
+MODEL_LABELS = {t.name for t in NODE_TYPES}
+LABELS = MODEL_LABELS | set(cypher.BOOKKEEPING_LABELS)
+MODEL_REL_TYPES = {t.name for t in RELATION_TYPES}
+REL_TYPES = MODEL_REL_TYPES | set(cypher.BOOKKEEPING_TYPES)
 
 
 class _Errors(ErrorListener):  # type: ignore[misc]
@@ -143,6 +148,98 @@ def test_statement_parses_and_fits_the_model(statement: cypher.Statement) -> Non
     assert keys <= allowed, f"property keys outside the model: {keys - allowed}"
 
 
+def _graph_read(name: str) -> bool:
+    """Statements that read the graph itself (not the sources, the meta node or the schema)."""
+    if name.startswith(("path.", "centrality.", "gds.project.")):
+        return True
+    return name.startswith("read.") and name not in (
+        "read.data_version",
+        "read.layout",
+        "read.sources",
+        "read.holders.relationships",
+    )
+
+
+GRAPH_READS = [s for s in STATEMENTS if _graph_read(s.name)]
+
+
+def _patterns(tree: ParserRuleContext) -> list[ParserRuleContext]:
+    """Each pattern (a chain of nodes and relationships) of a tree, pattern comprehensions too."""
+    return [
+        node
+        for node in _walk(tree)
+        if isinstance(
+            node, CypherParser.PatternElemContext | CypherParser.RelationshipsChainPatternContext
+        )
+    ]
+
+
+def _in_pattern(pattern: ParserRuleContext, kind: type) -> list[ParserRuleContext]:
+    """The nodes of ``kind`` in ``pattern`` itself (not in patterns nested inside it)."""
+    found = []
+    for child in pattern.getChildren():
+        if isinstance(child, kind):
+            found.append(child)
+        elif isinstance(child, ParserRuleContext) and not isinstance(
+            child, CypherParser.PatternElemContext | CypherParser.RelationshipsChainPatternContext
+        ):
+            found += _in_pattern(child, kind)
+    return found
+
+
+def _labels_of(node: ParserRuleContext) -> set[str]:
+    labels = node.nodeLabels()
+    return {name.getText() for name in labels.name()} if labels else set()
+
+
+def _types_of(rel: ParserRuleContext) -> set[str]:
+    detail = rel.relationDetail()
+    types = detail.relationshipTypes() if detail else None
+    return {name.getText() for name in types.name()} if types else set()
+
+
+@pytest.mark.parametrize("statement", GRAPH_READS, ids=lambda s: s.name)
+def test_graph_reads_never_see_bookkeeping(statement: cypher.Statement) -> None:
+    """Every pattern of a graph read matches graph nodes and model relations only.
+
+    A relationship in a graph pattern must name model types (a bare ``-[r]-`` would also walk a
+    source's ``HOLDS``); a labelled node must carry ``InnonetNode`` or a model label; an unlabelled
+    node is only allowed at the end of a model relationship (which joins ``InnonetNode``s only).
+    The one holdings walk allowed is ``(:InnonetSource)-[:HOLDS]->(n)`` of ``read.holders.nodes``,
+    whose graph node is matched by label outside it.
+    """
+    graph_labels = MODEL_LABELS | {cypher.NODE_LABEL}
+    for pattern in _patterns(parse(statement.text)):
+        rels = _in_pattern(pattern, CypherParser.RelationshipPatternContext)
+        nodes = _in_pattern(pattern, CypherParser.NodePatternContext)
+        types = set().union(*(_types_of(r) for r in rels)) if rels else set()
+        if statement.name == "read.holders.nodes" and types == {cypher.HOLDS}:
+            assert [_labels_of(n) for n in nodes] == [{cypher.SOURCE_LABEL}, set()]
+            continue
+        for rel in rels:
+            assert _types_of(rel), f"an untyped relationship in {pattern.getText()}"
+            assert _types_of(rel) <= MODEL_REL_TYPES, pattern.getText()
+        for node in nodes:
+            labels = _labels_of(node)
+            if labels:
+                assert labels & graph_labels, pattern.getText()
+                assert not labels & (set(cypher.BOOKKEEPING_LABELS) - {cypher.NODE_LABEL})
+            else:
+                assert rels, f"an unlabelled node outside a relationship: {pattern.getText()}"
+
+
+def test_holdings_are_walked_from_the_source() -> None:
+    """What a source holds is found from its node (by the unique name), never by a scan."""
+    for statement in (cypher.HELD_NODES, cypher.HELD_RELATIONSHIPS):
+        assert statement.text.startswith(f"MATCH (:{cypher.SOURCE_LABEL} {{name: $source}})-[:")
+    texts = " ".join(s.text for s in STATEMENTS)
+    assert "innonet_sources" not in texts
+    assert not re.search(r"\bIN [a-z]+\.", texts), "list membership on a property (no index)"
+    schema = " ".join(s.text for s in cypher.schema_statements())
+    assert f"FOR (n:{cypher.SOURCE_LABEL}) REQUIRE n.name IS UNIQUE" in schema
+    assert f"FOR (n:{cypher.HOLDING_LABEL}) REQUIRE n.id IS UNIQUE" in schema
+
+
 def test_a_typo_is_caught() -> None:
     labels, _, keys = vocabulary(parse("MATCH (n:Institutoin) WHERE n.contry = $c RETURN n"))
     assert labels - LABELS == {"Institutoin"}
@@ -186,14 +283,24 @@ def test_values_are_parameters() -> None:
         assert quoted <= {"graph", "*"}, (statement.name, quoted)
 
 
+TYPE_NAMES = [t.name for t in NODE_TYPES] + [t.name for t in RELATION_TYPES]
+SHARED = "shared"
+"""The golden file of every statement that belongs to no single type (bookkeeping, reads)."""
+
+
+def _of_type(statement: cypher.Statement, type_name: str) -> bool:
+    return statement.name.split(".")[-1] == type_name or f".{type_name}." in statement.name
+
+
 def _golden_text(prefix: str) -> str:
-    chosen = [s for s in STATEMENTS if s.name.split(".")[-1] == prefix or f".{prefix}." in s.name]
+    if prefix == SHARED:
+        chosen = [s for s in STATEMENTS if not any(_of_type(s, t) for t in TYPE_NAMES)]
+    else:
+        chosen = [s for s in STATEMENTS if _of_type(s, prefix)]
     return "".join(f"// {s.name}\n{s.text}\n\n" for s in chosen)
 
 
-@pytest.mark.parametrize(
-    "type_name", [t.name for t in NODE_TYPES] + [t.name for t in RELATION_TYPES]
-)
+@pytest.mark.parametrize("type_name", [*TYPE_NAMES, SHARED])
 def test_golden(type_name: str) -> None:
     text = _golden_text(type_name)
     assert text, f"no statements for {type_name}"

@@ -28,7 +28,7 @@ ACH = Node(
 
 
 def test_node_properties_carry_the_name_column_and_bookkeeping() -> None:
-    props = node_properties(ACH, ["b-src", "a-src"])
+    props = node_properties(ACH)
     assert props == {
         "id": "ach-1",
         "title": "Deep-Sea Sensor 深海",
@@ -37,12 +37,11 @@ def test_node_properties_carry_the_name_column_and_bookkeeping() -> None:
         "year": 2021,
         cypher.NAME_KEY: "Deep-Sea Sensor 深海",
         cypher.SEARCH_KEY: "deep-sea sensor 深海\nach-1",
-        cypher.SOURCES_KEY: ["a-src", "b-src"],
     }
 
 
 def test_a_node_round_trips() -> None:
-    stored = node_properties(ACH, ["s"])
+    stored = node_properties(ACH)
     back = node_from_record(["InnonetNode", "Achievement"], stored)
     assert back == Node(
         "ach-1", "Achievement", ACH.name, {"field": "ocean", "tags": ["a", "b"], "year": 2021}
@@ -51,8 +50,8 @@ def test_a_node_round_trips() -> None:
 
 def test_relationship_weight_defaults_and_round_trips() -> None:
     rel = Relationship("x", "DEVELOPED", "sjtu", "ach-1", {"mode": None, "note": "n"})
-    props = relationship_properties(rel, ["s"])
-    assert props == {"note": "n", "weight": 1.0, "id": "x", cypher.SOURCES_KEY: ["s"]}
+    props = relationship_properties(rel)
+    assert props == {"note": "n", "weight": 1.0, "id": "x"}
     back = relationship_from_record("x", "DEVELOPED", "sjtu", "ach-1", props)
     assert back == Relationship("x", "DEVELOPED", "sjtu", "ach-1", {"note": "n", "weight": 1.0})
 

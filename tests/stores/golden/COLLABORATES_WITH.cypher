@@ -7,9 +7,6 @@ UNWIND $ids AS rel_id MATCH ()-[r:COLLABORATES_WITH {id: rel_id}]->() DELETE r
 // refresh.upsert.COLLABORATES_WITH
 UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) MERGE (a)-[r:COLLABORATES_WITH {id: row.id}]->(b) SET r = row.props
 
-// refresh.hold.COLLABORATES_WITH
-UNWIND $rows AS row MATCH ()-[r:COLLABORATES_WITH {id: row.id}]->() SET r.innonet_sources = row.sources
-
 // read.relationships.COLLABORATES_WITH
 UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:COLLABORATES_WITH {id: rel_id}]->(b:InnonetNode) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
 

@@ -7,9 +7,6 @@ UNWIND $ids AS rel_id MATCH ()-[r:DEVELOPED {id: rel_id}]->() DELETE r
 // refresh.upsert.DEVELOPED
 UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) MERGE (a)-[r:DEVELOPED {id: row.id}]->(b) SET r = row.props
 
-// refresh.hold.DEVELOPED
-UNWIND $rows AS row MATCH ()-[r:DEVELOPED {id: row.id}]->() SET r.innonet_sources = row.sources
-
 // read.relationships.DEVELOPED
 UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:DEVELOPED {id: rel_id}]->(b:InnonetNode) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
 

@@ -7,9 +7,6 @@ UNWIND $ids AS rel_id MATCH ()-[r:INVESTED_IN {id: rel_id}]->() DELETE r
 // refresh.upsert.INVESTED_IN
 UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) MERGE (a)-[r:INVESTED_IN {id: row.id}]->(b) SET r = row.props
 
-// refresh.hold.INVESTED_IN
-UNWIND $rows AS row MATCH ()-[r:INVESTED_IN {id: row.id}]->() SET r.innonet_sources = row.sources
-
 // read.relationships.INVESTED_IN
 UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:INVESTED_IN {id: rel_id}]->(b:InnonetNode) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
 

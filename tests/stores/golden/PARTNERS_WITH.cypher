@@ -7,9 +7,6 @@ UNWIND $ids AS rel_id MATCH ()-[r:PARTNERS_WITH {id: rel_id}]->() DELETE r
 // refresh.upsert.PARTNERS_WITH
 UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) MERGE (a)-[r:PARTNERS_WITH {id: row.id}]->(b) SET r = row.props
 
-// refresh.hold.PARTNERS_WITH
-UNWIND $rows AS row MATCH ()-[r:PARTNERS_WITH {id: row.id}]->() SET r.innonet_sources = row.sources
-
 // read.relationships.PARTNERS_WITH
 UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:PARTNERS_WITH {id: rel_id}]->(b:InnonetNode) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
 

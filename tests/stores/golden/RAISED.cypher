@@ -7,9 +7,6 @@ UNWIND $ids AS rel_id MATCH ()-[r:RAISED {id: rel_id}]->() DELETE r
 // refresh.upsert.RAISED
 UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) MERGE (a)-[r:RAISED {id: row.id}]->(b) SET r = row.props
 
-// refresh.hold.RAISED
-UNWIND $rows AS row MATCH ()-[r:RAISED {id: row.id}]->() SET r.innonet_sources = row.sources
-
 // read.relationships.RAISED
 UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:RAISED {id: rel_id}]->(b:InnonetNode) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
 

@@ -7,9 +7,6 @@ UNWIND $ids AS rel_id MATCH ()-[r:SOLVES {id: rel_id}]->() DELETE r
 // refresh.upsert.SOLVES
 UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) MERGE (a)-[r:SOLVES {id: row.id}]->(b) SET r = row.props
 
-// refresh.hold.SOLVES
-UNWIND $rows AS row MATCH ()-[r:SOLVES {id: row.id}]->() SET r.innonet_sources = row.sources
-
 // read.relationships.SOLVES
 UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:SOLVES {id: rel_id}]->(b:InnonetNode) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
 

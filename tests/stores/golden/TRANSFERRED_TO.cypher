@@ -7,9 +7,6 @@ UNWIND $ids AS rel_id MATCH ()-[r:TRANSFERRED_TO {id: rel_id}]->() DELETE r
 // refresh.upsert.TRANSFERRED_TO
 UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) MERGE (a)-[r:TRANSFERRED_TO {id: row.id}]->(b) SET r = row.props
 
-// refresh.hold.TRANSFERRED_TO
-UNWIND $rows AS row MATCH ()-[r:TRANSFERRED_TO {id: row.id}]->() SET r.innonet_sources = row.sources
-
 // read.relationships.TRANSFERRED_TO
 UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:TRANSFERRED_TO {id: rel_id}]->(b:InnonetNode) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
 

@@ -1,0 +1,171 @@
+// schema.constraint.InnonetNode.id
+CREATE CONSTRAINT innonet_node_id_unique IF NOT EXISTS FOR (n:InnonetNode) REQUIRE n.id IS UNIQUE
+
+// schema.constraint.InnonetSource.name
+CREATE CONSTRAINT innonet_source_name_unique IF NOT EXISTS FOR (n:InnonetSource) REQUIRE n.name IS UNIQUE
+
+// schema.constraint.InnonetHolding.id
+CREATE CONSTRAINT innonet_holding_id_unique IF NOT EXISTS FOR (n:InnonetHolding) REQUIRE n.id IS UNIQUE
+
+// schema.constraint.InnonetMeta.key
+CREATE CONSTRAINT innonet_meta_key_unique IF NOT EXISTS FOR (n:InnonetMeta) REQUIRE n.key IS UNIQUE
+
+// schema.index.InnonetNode.innonet_name.id
+CREATE INDEX innonet_node_name_id IF NOT EXISTS FOR (n:InnonetNode) ON (n.innonet_name, n.id)
+
+// schema.index.InnonetNode.innonet_search
+CREATE TEXT INDEX innonet_node_search IF NOT EXISTS FOR (n:InnonetNode) ON (n.innonet_search)
+
+// schema.index.InnonetNode.kind
+CREATE INDEX innonet_node_kind IF NOT EXISTS FOR (n:InnonetNode) ON (n.kind)
+
+// schema.index.InnonetNode.country
+CREATE INDEX innonet_node_country IF NOT EXISTS FOR (n:InnonetNode) ON (n.country)
+
+// schema.index.InnonetNode.region
+CREATE INDEX innonet_node_region IF NOT EXISTS FOR (n:InnonetNode) ON (n.region)
+
+// refresh.lock.acquire
+MERGE (m:InnonetMeta {key: 'graph'}) WITH m WHERE m.refresh_lock IS NULL OR m.refresh_lock_at < $stale_before SET m.refresh_lock = $tag, m.refresh_lock_at = $now RETURN m.refresh_lock AS lock
+
+// refresh.lock.release
+MATCH (m:InnonetMeta {key: 'graph'}) WHERE m.refresh_lock = $tag REMOVE m.refresh_lock, m.refresh_lock_at RETURN count(m) AS released
+
+// read.nodes
+UNWIND $ids AS node_id MATCH (n:InnonetNode {id: node_id}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props
+
+// read.holders.nodes
+UNWIND $ids AS node_id MATCH (n:InnonetNode {id: node_id}) RETURN n.id AS id, labels(n) AS labels, [(s:InnonetSource)-[:HOLDS]->(n) | s.name] AS sources
+
+// read.holders.relationships
+UNWIND $ids AS rel_id MATCH (h:InnonetHolding {id: rel_id}) RETURN h.id AS id, [(s:InnonetSource)-[:HOLDS_RELATIONSHIP]->(h) | s.name] AS sources
+
+// refresh.held.nodes
+MATCH (:InnonetSource {name: $source})-[:HOLDS]->(n:InnonetNode) RETURN n.id AS id
+
+// refresh.held.relationships
+MATCH (:InnonetSource {name: $source})-[:HOLDS_RELATIONSHIP]->(h:InnonetHolding) RETURN h.id AS id
+
+// refresh.source
+MERGE (s:InnonetSource {name: $source}) SET s.loaded_at = $loaded_at
+
+// refresh.hold.nodes
+MATCH (s:InnonetSource {name: $source}) UNWIND $ids AS node_id MATCH (n:InnonetNode {id: node_id}) MERGE (s)-[:HOLDS]->(n)
+
+// refresh.release.nodes
+UNWIND $ids AS node_id MATCH (n:InnonetNode {id: node_id})<-[h:HOLDS]-(s) WHERE s.name = $source DELETE h
+
+// refresh.remove.nodes
+UNWIND $ids AS node_id MATCH (n:InnonetNode {id: node_id}) DETACH DELETE n
+
+// refresh.hold.relationships
+MATCH (s:InnonetSource {name: $source}) UNWIND $ids AS rel_id MERGE (h:InnonetHolding {id: rel_id}) MERGE (s)-[:HOLDS_RELATIONSHIP]->(h)
+
+// refresh.release.relationships
+UNWIND $ids AS rel_id MATCH (h:InnonetHolding {id: rel_id})<-[x:HOLDS_RELATIONSHIP]-(s) WHERE s.name = $source DELETE x
+
+// refresh.remove.holdings
+UNWIND $ids AS rel_id MATCH (h:InnonetHolding {id: rel_id}) DETACH DELETE h
+
+// refresh.relationships.touching
+UNWIND $ids AS node_id MATCH (n:InnonetNode {id: node_id})-[r:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES]-() RETURN DISTINCT r.id AS id, type(r) AS type
+
+// refresh.version
+MERGE (m:InnonetMeta {key: 'graph'}) SET m.data_version = $version, m.layout = $layout REMOVE m.refresh_lock, m.refresh_lock_at
+
+// admin.wipe.relationships
+MATCH ()-[r]->() WITH r LIMIT $batch DELETE r RETURN count(*) AS deleted
+
+// admin.wipe
+MATCH (n) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted
+
+// read.data_version
+MATCH (m:InnonetMeta {key: 'graph'}) RETURN m.data_version AS version
+
+// read.layout
+MATCH (m:InnonetMeta {key: 'graph'}) RETURN m.data_version AS version, m.layout AS layout
+
+// read.relationships_of
+UNWIND $ids AS node_id MATCH (n:InnonetNode {id: node_id})-[r:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES]-(m:InnonetNode) WHERE $types IS NULL OR type(r) IN $types WITH DISTINCT r RETURN r.id AS id, type(r) AS type, startNode(r).id AS source, endNode(r).id AS target, properties(r) AS props ORDER BY id
+
+// read.search.count
+MATCH (n:InnonetNode) WHERE ($types IS NULL OR any(l IN labels(n) WHERE l IN $types)) AND ($kinds IS NULL OR n.kind IN $kinds) AND ($country IS NULL OR n.country = $country) AND ($region IS NULL OR n.region = $region) AND ($text IS NULL OR n.innonet_search CONTAINS $text) RETURN count(n) AS total
+
+// read.search.page
+MATCH (n:InnonetNode) WHERE ($types IS NULL OR any(l IN labels(n) WHERE l IN $types)) AND ($kinds IS NULL OR n.kind IN $kinds) AND ($country IS NULL OR n.country = $country) AND ($region IS NULL OR n.region = $region) AND ($text IS NULL OR n.innonet_search CONTAINS $text) AND ($after_name IS NULL OR n.innonet_name > $after_name OR (n.innonet_name = $after_name AND n.id > $after_id)) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.sources
+MATCH (s:InnonetSource) RETURN s.name AS name, s.loaded_at AS loaded_at, size([(s)-[:HOLDS]->() | 1]) AS nodes, size([(s)-[:HOLDS_RELATIONSHIP]->() | 1]) AS relationships ORDER BY name
+
+// read.iter.nodes
+MATCH (n:InnonetNode) WHERE n.id > $after RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.id LIMIT $page_size
+
+// path.shortest.1.all
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..1]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.1.all.via
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..1]-(b)) WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.2.all
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..2]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.2.all.via
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..2]-(b)) WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.3.all
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..3]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.3.all.via
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..3]-(b)) WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.4.all
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..4]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.4.all.via
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..4]-(b)) WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.5.all
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..5]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.5.all.via
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..5]-(b)) WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.6.all
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..6]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.6.all.via
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..6]-(b)) WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.7.all
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..7]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.7.all.via
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..7]-(b)) WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.8.all
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..8]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.8.all.via
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..8]-(b)) WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// centrality.degree
+MATCH (n:InnonetNode) RETURN n.id AS id, size([(n)-[r:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES]-(:InnonetNode) | r]) AS score
+
+// gds.version
+CALL gds.version() YIELD gdsVersion RETURN gdsVersion AS version
+
+// gds.project.U
+MATCH (s:InnonetNode) OPTIONAL MATCH (s)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES]-(t:InnonetNode) WHERE s.id < t.id WITH DISTINCT s, t RETURN gds.graph.project($graph, s, t, {}, {undirectedRelationshipTypes: ['*']}) AS g
+
+// gds.drop
+CALL gds.graph.`drop`($graph, false) YIELD graphName RETURN graphName
+
+// gds.stream.BETWEENNESS
+CALL gds.betweenness.stream($graph) YIELD nodeId, score RETURN gds.util.asNode(nodeId).id AS id, score
+
+// gds.stream.CLOSENESS
+CALL gds.closeness.stream($graph, {useWassermanFaust: true}) YIELD nodeId, score RETURN gds.util.asNode(nodeId).id AS id, score
+
+// gds.stream.HARMONIC
+CALL gds.closeness.harmonic.stream($graph) YIELD nodeId, score RETURN gds.util.asNode(nodeId).id AS id, score
+
