@@ -26,11 +26,8 @@ raises :class:`StoreBusy`. A lock left by a killed process goes stale after ``re
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import heapq
-import json
 import logging
 import os
 import re
@@ -70,6 +67,8 @@ from graphsvc.stores.contract import (
     StoreBusy,
     StoreError,
     TypeChanges,
+    decode_cursor,
+    encode_cursor,
 )
 
 log = logging.getLogger(__name__)
@@ -200,24 +199,6 @@ def relationship_from_record(
         k: v for k, v in props.items() if k != "id" and not k.startswith(cypher.RESERVED_PREFIX)
     }
     return Relationship(id=id, type=type_, source=source, target=target, properties=rest)
-
-
-def encode_cursor(name: str, id: str) -> str:
-    raw = json.dumps([name, id], ensure_ascii=False).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[str, str]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        name, id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, TypeError, binascii.Error) as exc:
-        raise ValueError(
-            f"invalid cursor {cursor!r}: pass an endCursor from an earlier page"
-        ) from exc
-    if not isinstance(name, str) or not isinstance(id, str):
-        raise ValueError(f"invalid cursor {cursor!r}: pass an endCursor from an earlier page")
-    return name, id
 
 
 def search_parameters(where: SearchFilter) -> dict[str, Any]:
