@@ -39,7 +39,6 @@ import numpy as np
 import numpy.typing as npt
 
 from graphsvc.stores.contract import CentralityPushdown, Store
-from queries.attributes import node_attributes
 from queries.errors import MAX_TOP, BadRequest, check_node_types, check_range
 from queries.projection import IntArray, Projection, projection
 from queries.results import CentralityResult, Score
@@ -132,9 +131,7 @@ def centrality(
     wanted = check_node_types(types)
     graph = projection(store)
     scores = centrality_scores(store, graph, name)
-    mask = graph.node_mask(types=wanted, kinds=kinds, country=country)
-    if region is not None:
-        mask &= node_attributes(store, graph).region_mask(region)
+    mask = graph.node_mask(types=wanted, kinds=kinds, country=country, region=region)
     picked = scores.order[mask[scores.order]][:top].tolist()
     return CentralityResult(
         name,

@@ -26,7 +26,6 @@ import numpy as np
 
 from graphsvc.model import NODE_TYPE_BY_NAME
 from graphsvc.stores.contract import Store
-from queries.attributes import NodeAttributes, node_attributes
 from queries.errors import MAX_HOPS, MAX_LIMIT, BadRequest, check_range
 from queries.projection import BoolArray, Projection, projection
 from queries.reach import adjacency_matrix
@@ -150,21 +149,20 @@ def unsolved_demands(
                 f"unknown demand status {unknown[0]!r}; known: {', '.join(DEMAND_STATUSES)}"
             )
     graph = projection(store)
-    attributes = node_attributes(store, graph)
     unsolved = graph.node_mask(types=["Demand"]) & (projection(store, ["SOLVES"]).degree == 0)
     part = None if field is None else field.casefold()
     asked = [
         i
         for i in np.flatnonzero(unsolved).tolist()
-        if (statuses is None or (attributes.statuses[i] or "open") in statuses)
-        and (part is None or part in (attributes.fields[i] or "").casefold())
+        if (statuses is None or (graph.statuses[i] or "open") in statuses)
+        and (part is None or part in (graph.fields[i] or "").casefold())
     ]
     nearest = graph.memo(
         ("nearest candidate", max_hops), lambda: _nearest(store, graph, unsolved, max_hops)
     )
     asked.sort(key=lambda i: (nearest[i], i))
     shown = asked[:limit]
-    found = _candidates(store, graph, attributes, shown, max_hops, candidates)
+    found = _candidates(store, graph, shown, max_hops, candidates)
     posters = projection(store, ["RAISED"]).adjacency
     return UnsolvedDemands(
         len(asked),
@@ -172,8 +170,8 @@ def unsolved_demands(
         [
             UnsolvedDemand(
                 graph.ids[i],
-                attributes.fields[i],
-                attributes.statuses[i] or "open",
+                graph.fields[i],
+                graph.statuses[i] or "open",
                 [graph.ids[p] for p in posters[i]],
                 None if np.isinf(nearest[i]) else int(nearest[i]),
                 found[i],
@@ -184,7 +182,7 @@ def unsolved_demands(
 
 
 def _transferred(store: Store, graph: Projection) -> BoolArray:
-    statuses = node_attributes(store, graph).statuses
+    statuses = graph.statuses
     by_status = np.fromiter(
         (s in TRANSFERRED_STATUSES for s in statuses), dtype=bool, count=len(statuses)
     )
@@ -192,7 +190,7 @@ def _transferred(store: Store, graph: Projection) -> BoolArray:
 
 
 def _achievements_by_field(store: Store, graph: Projection) -> dict[str, list[int]]:
-    fields = node_attributes(store, graph).fields
+    fields = graph.fields
     by_field: dict[str, list[int]] = {}
     for i in np.flatnonzero(graph.node_mask(types=["Achievement"])).tolist():
         by_field.setdefault(_key(fields[i]), []).append(i)
@@ -205,7 +203,7 @@ def _nearest(store: Store, graph: Projection, unsolved: BoolArray, max_hops: int
     ``max_hops`` and one from its achievements not yet transferred."""
     from scipy.sparse.csgraph import dijkstra
 
-    fields = node_attributes(store, graph).fields
+    fields = graph.fields
     transferred = _transferred(store, graph)
     by_field = _achievements_by_field(store, graph)
     adjacency = adjacency_matrix(graph)
@@ -241,7 +239,6 @@ def _nearest(store: Store, graph: Projection, unsolved: BoolArray, max_hops: int
 def _candidates(
     store: Store,
     graph: Projection,
-    attributes: NodeAttributes,
     demands: list[int],
     max_hops: int,
     most: int,
@@ -259,7 +256,7 @@ def _candidates(
             adjacency, directed=True, indices=chunk, unweighted=True, return_predecessors=True
         )
         for row, demand in enumerate(chunk):
-            pool = np.asarray(by_field.get(_key(attributes.fields[demand]), []), dtype=np.int64)
+            pool = np.asarray(by_field.get(_key(graph.fields[demand]), []), dtype=np.int64)
             far = distance[row, pool]
             keep = (far <= max_hops) | ~transferred[pool]
             pool, far = pool[keep], far[keep]

@@ -29,13 +29,13 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from graphsvc.model import NODE_TYPE_NAMES, RELATION_TYPE_BY_NAME, RELATION_TYPE_NAMES
-from graphsvc.stores.contract import Store
+from graphsvc.stores.contract import Node, Store
 from queries.errors import NotFound, QueryError, check_relation_types
 from queries.results import Path
 
@@ -83,19 +83,57 @@ class _Edges:
 
 
 class _Nodes:
-    """Ids in id order and the attributes filters use."""
+    """Ids in id order and the attributes that filters, groupings and matches use."""
 
-    __slots__ = ("countries", "country_codes", "ids", "index", "kind_codes", "kinds", "types")
+    __slots__ = (
+        "countries",
+        "country_codes",
+        "fields",
+        "ids",
+        "index",
+        "kind_codes",
+        "kinds",
+        "region_codes",
+        "regions",
+        "statuses",
+        "types",
+    )
 
-    def __init__(
-        self, ids: list[str], types: list[int], kinds: list[str | None], countries: list[str | None]
-    ):
-        self.ids = ids
-        self.index = {node_id: i for i, node_id in enumerate(ids)}
-        self.types = np.asarray(types, dtype=np.int64)
-        self.kinds = kinds
-        self.countries = countries
-        self.kind_codes, self.country_codes = _codes(kinds), _codes(countries)
+    def __init__(self, rows: list[_NodeRow]):
+        self.ids = [r.id for r in rows]
+        self.index = {node_id: i for i, node_id in enumerate(self.ids)}
+        self.types = np.asarray([r.type for r in rows], dtype=np.int64)
+        self.kinds = [r.kind for r in rows]
+        self.countries = [r.country for r in rows]
+        self.regions = [r.region for r in rows]
+        self.fields = [r.field for r in rows]
+        self.statuses = [r.status for r in rows]
+        self.kind_codes = _codes(self.kinds)
+        self.country_codes = _codes(self.countries)
+        self.region_codes = _codes(self.regions)
+
+
+class _NodeRow(NamedTuple):
+    id: str
+    type: int
+    kind: str | None
+    country: str | None
+    region: str | None
+    field: str | None
+    status: str | None
+
+    @classmethod
+    def of(cls, node: Node) -> _NodeRow:
+        field, status = node.properties.get("field"), node.properties.get("status")
+        return cls(
+            node.id,
+            _TYPE_CODE[node.type],
+            node.kind,
+            node.country,
+            node.region,
+            field if isinstance(field, str) else None,
+            status if isinstance(status, str) else None,
+        )
 
 
 def _codes(values: list[str | None]) -> dict[str | None, BoolArray]:
@@ -219,6 +257,20 @@ class Projection:
         """The ``country`` of node ``i``, None when it has none."""
         return self._nodes.countries[i]
 
+    def region_of(self, i: int) -> str | None:
+        """The ``region`` (district or province) of node ``i``, None when it has none."""
+        return self._nodes.regions[i]
+
+    @property
+    def fields(self) -> list[str | None]:
+        """Each node's ``field`` (achievements and demands), None for the others."""
+        return self._nodes.fields
+
+    @property
+    def statuses(self) -> list[str | None]:
+        """Each node's ``status`` (achievements and demands), None when it has none."""
+        return self._nodes.statuses
+
     @property
     def type_codes(self) -> IntArray:
         """Each node's type as its position in :data:`graphsvc.model.NODE_TYPE_NAMES`."""
@@ -229,9 +281,10 @@ class Projection:
         types: Iterable[str] | None = None,
         kinds: Iterable[str] | None = None,
         country: str | None = None,
+        region: str | None = None,
     ) -> BoolArray:
-        """The nodes of one of ``types`` (model names), one of ``kinds`` and of ``country``;
-        a filter given as None does not restrict."""
+        """The nodes of one of ``types`` (model names), one of ``kinds``, of ``country`` and of
+        ``region``; a filter given as None does not restrict."""
         mask = np.ones(len(self.ids), dtype=bool)
         if types is not None:
             mask &= np.isin(self._nodes.types, [_TYPE_CODE[t] for t in types])
@@ -243,6 +296,8 @@ class Projection:
             mask &= any_kind
         if country is not None:
             mask &= self._nodes.country_codes.get(country, np.zeros(len(self.ids), dtype=bool))
+        if region is not None:
+            mask &= self._nodes.region_codes.get(region, np.zeros(len(self.ids), dtype=bool))
         return mask
 
     # --- pairs -----------------------------------------------------------------------------
@@ -384,14 +439,10 @@ class Projection:
     @classmethod
     def from_store(cls, store: Store, version: str) -> Projection:
         """Read every node and relationship of ``store`` into a projection labelled ``version``."""
-        rows = [
-            (node.id, _TYPE_CODE[node.type], node.kind, node.country) for node in store.iter_nodes()
-        ]
-        if any(a[0] > b[0] for a, b in itertools.pairwise(rows)):
-            rows.sort(key=lambda row: row[0])
-        nodes = _Nodes(
-            [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows]
-        )
+        rows = [_NodeRow.of(node) for node in store.iter_nodes()]
+        if any(a.id > b.id for a, b in itertools.pairwise(rows)):
+            rows.sort(key=lambda row: row.id)
+        nodes = _Nodes(rows)
         index = nodes.index
         edge_ids: list[str] = []
         source: list[int] = []

@@ -29,7 +29,6 @@ import numpy as np
 import numpy.typing as npt
 
 from graphsvc.stores.contract import Store
-from queries.attributes import node_attributes
 from queries.errors import (
     MAX_HOPS,
     MAX_LIMIT,
@@ -198,9 +197,8 @@ def overseas_reach(
     others = (
         graph.node_mask(types=wanted) if wanted is not None else ~graph.node_mask(types=[_CHANNEL])
     )
-    mask = others & graph.node_mask(kinds=kinds, country=country) & (found.channels > 0)
-    if region is not None:
-        mask &= node_attributes(store, graph).region_mask(region)
+    mask = others & graph.node_mask(kinds=kinds, country=country, region=region)
+    mask &= found.channels > 0
     picked = np.flatnonzero(mask)
     order = np.lexsort((picked, -found.countries[picked], -found.channels[picked]))[:top]
     items = []
@@ -534,12 +532,13 @@ def unreached(
     asked = _end_mask(graph, from_types, from_kinds, None)
     reached = reaches(graph, targets, asked, max_hops)
     nodes = np.flatnonzero(asked).tolist()
-    if group_by == "region":
-        regions = node_attributes(store, graph).regions
-        group_of = [regions[i] for i in nodes]
-    else:
-        value = {"kind": graph.kind_of, "type": graph.type_of, "country": graph.country_of}
-        group_of = [value[group_by](i) for i in nodes]
+    value = {
+        "region": graph.region_of,
+        "kind": graph.kind_of,
+        "type": graph.type_of,
+        "country": graph.country_of,
+    }
+    group_of = [value[group_by](i) for i in nodes]
     members: dict[str | None, list[int]] = {}
     for i, group in zip(nodes, group_of, strict=True):
         members.setdefault(group, []).append(i)
