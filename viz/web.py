@@ -11,12 +11,13 @@ and data version, so a dashboard that embeds a map does not recompute it on ever
 from __future__ import annotations
 
 import html
+import re
 import threading
 import types
 import typing
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import MISSING, fields
+from dataclasses import MISSING, Field, fields
 from typing import Any, Final
 
 from starlette.concurrency import run_in_threadpool
@@ -113,22 +114,43 @@ def _error_page(status: int, heading: str, message: str) -> HTMLResponse:
     return HTMLResponse(body, status_code=status, headers=_HEADERS)
 
 
+def _default_text(field: Field[object]) -> str:
+    """A parameter's default as a person reads it."""
+    if field.default is MISSING:
+        return "required"
+    if field.default is None:
+        return "any"
+    return str(field.default)
+
+
+def _described(doc: str | None) -> str:
+    """A request class's docstring as HTML: ``name`` marks a parameter."""
+    text = html.escape(" ".join((doc or "").split()))
+    return re.sub(r"``(.+?)``", r"<code>\1</code>", text)
+
+
 def _index_page() -> str:
-    items = []
+    sections = []
     for kind, request_type in KINDS.items():
-        params = ", ".join(
-            f.name if f.default is MISSING else f"{f.name}={f.default!r}"
+        rows = "".join(
+            f"<tr><td><code>{f.name}</code></td><td>{html.escape(_default_text(f))}</td></tr>"
             for f in fields(request_type)
         )
-        doc = " ".join((request_type.__doc__ or "").split())
-        items.append(
-            f'<li><a href="{kind}"><code>{kind}</code></a>: {html.escape(doc)}'
-            f"<br><small>parameters: {html.escape(params)}</small></li>"
+        needs_nothing = all(f.default is not MISSING for f in fields(request_type))
+        heading = f'<a href="{kind}">{kind}</a>' if needs_nothing else kind
+        sections.append(
+            f"<h2>{heading}</h2><p>{_described(request_type.__doc__)}</p>"
+            f"<table><tr><th>parameter</th><th>default</th></tr>{rows}</table>"
         )
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>innonet maps</title>'
+        "<style>body{font-family:sans-serif;max-width:52em;margin:2em auto;color:#222}"
+        "td,th{padding:.15em 1em .15em 0;text-align:left}th{font-weight:600}</style>"
         "</head><body><h1>innonet maps</h1><p>Each map is one self-contained page that works "
-        f"offline. Lists are comma-separated.</p><ul>{''.join(items)}</ul></body></html>"
+        "offline. Ask with query parameters, lists comma-separated, for example "
+        "<code>/maps/hub?metric=BETWEENNESS&amp;types=BROKER&amp;top=50</code> or "
+        "<code>/maps/ego?id=brk:east&amp;depth=2</code>.</p>"
+        f"{''.join(sections)}</body></html>"
     )
 
 
