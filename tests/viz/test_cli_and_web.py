@@ -68,6 +68,9 @@ def client(map_server: LoopbackServer) -> Iterator[httpx.Client]:
 def test_routes_answer_pages(client: httpx.Client) -> None:
     listing = client.get("/maps/")
     assert listing.status_code == 200 and 'href="hub"' in listing.text
+    assert "<tr><td><code>id</code></td><td>required</td></tr>" in listing.text
+    assert "<tr><td><code>country</code></td><td>any</td></tr>" in listing.text
+    assert "None" not in listing.text and "``" not in listing.text
     page = client.get("/maps/ego", params={"id": "inst-4", "depth": "1"})
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
