@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, Literal
 
 ID_PATTERN: Final = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 """Node ids (and explicit relation ids): 1-128 characters of ``A-Z a-z 0-9 . _ : -``."""
@@ -88,9 +88,20 @@ class NodeType:
         return self.column("country") is not None
 
 
+Flow = Literal["forward", "reverse", "both"]
+"""Which way technology moves along a relation: ``"forward"`` source -> target, ``"reverse"``
+target -> source, ``"both"`` either way."""
+
+
 @dataclass(frozen=True, slots=True)
 class RelationType:
-    """A relation type: which node types it joins and what it means."""
+    """A relation type: which node types it joins and what it means.
+
+    ``flow`` says which way technology (and what carries it: a deal, a solution, funding) moves
+    along the relation, whatever way the relation is written; brokerage roles are read on it
+    (``queries.roles``). The reason for each relation type's flow is written next to it in
+    :data:`RELATION_TYPES`.
+    """
 
     name: str  # "DEVELOPED"; also the Neo4j relationship type and the GraphQL enum value
     sources: tuple[str, ...]  # node type names allowed at the source
@@ -99,6 +110,7 @@ class RelationType:
     colour: str
     symmetric: bool = False  # no direction in meaning: D holds both directions
     properties: tuple[Property, ...] = field(default=())
+    flow: Flow = "forward"
 
     def column(self, name: str) -> Property | None:
         for prop in self.properties:
@@ -320,6 +332,7 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
         "produced or holds the achievement",
         "#2ca02c",
         properties=RELATION_PROPERTIES,
+        flow="forward",  # the achievement comes out of the lab that developed it
     ),
     RelationType(
         "TRANSFERRED_TO",
@@ -328,6 +341,7 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
         "the achievement was transferred to the institution",
         "#17becf",
         properties=_with(RELATION_PROPERTIES, _TRANSFER_MODE),
+        flow="forward",  # the achievement goes to the institution that receives it
     ),
     RelationType(
         "BROKERED",
@@ -336,6 +350,7 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
         "the broker served a deal on this achievement",
         "#ff7f0e",
         properties=RELATION_PROPERTIES,
+        flow="reverse",  # the achievement goes to the broker, who takes it to market
     ),
     RelationType(
         "SERVES",
@@ -344,6 +359,8 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
         "the institution is the broker's client",
         "#ffbb78",
         properties=RELATION_PROPERTIES,
+        flow="forward",  # the broker brings technology to its client; what a client hands over
+        # is its achievements the broker BROKERED (DEVELOPED, then BROKERED)
     ),
     RelationType(
         "INVESTED_IN",
@@ -352,6 +369,7 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
         "invested, lent or funded",
         "#d62728",
         properties=RELATION_PROPERTIES,
+        flow="forward",  # money and backing go to what the investor funds, never back
     ),
     RelationType(
         "PARTNERS_WITH",
@@ -360,6 +378,8 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
         "works through that overseas channel",
         "#9467bd",
         properties=RELATION_PROPERTIES,
+        flow="both",  # channels carry transfer both ways: the city's technology abroad, and
+        # foreign technology in (seed 003: 200+ brought in by the eastern centre; "双向技术转移")
     ),
     RelationType(
         "COLLABORATES_WITH",
@@ -369,6 +389,7 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
         "#7f7f7f",
         symmetric=True,
         properties=RELATION_PROPERTIES,
+        flow="both",  # joint R&D: no direction
     ),
     RelationType(
         "RAISED",
@@ -377,6 +398,7 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
         "the enterprise posted the demand",
         "#8c564b",
         properties=RELATION_PROPERTIES,
+        flow="reverse",  # a demand leads to the enterprise that posted it (the solution goes there)
     ),
     RelationType(
         "SOLVES",
@@ -385,6 +407,7 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
         "the achievement answers the demand",
         "#bcbd22",
         properties=RELATION_PROPERTIES,
+        flow="forward",  # the achievement goes to the demand it answers
     ),
 )
 

@@ -31,7 +31,7 @@ from queries.paths import k_shortest_paths, shortest_path
 from queries.reach import GROUPINGS as REACH_GROUPINGS
 from queries.reach import lost_routes, overseas_reach, unreached
 from queries.results import BROKERAGE_ROLES, Path
-from queries.roles import GROUPINGS, brokerage_roles
+from queries.roles import GROUPINGS, NETWORKS, brokerage_roles
 
 Answer = Callable[[Store, argparse.Namespace, Console], None]
 NODE_TYPE_CHOICES = sorted({*NODE_TYPE_NAMES, *(n.upper() for n in NODE_TYPE_NAMES)})
@@ -86,6 +86,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="groups: node type, or kind (university vs enterprise)",
     )
     roles.add_argument("--role", choices=BROKERAGE_ROLES, help="rank by this role")
+    roles.add_argument(
+        "--network",
+        choices=NETWORKS,
+        default="flow",
+        help="flow: the actor flow network (technology's direction, achievements and demands "
+        "contracted away; default); d: the relationships as written, where brokers never broker",
+    )
     roles.add_argument("--top", type=int, default=20, help="how many (<= 1000)")
 
     holes = _command(subparsers, "holes", "structural holes (Burt)", answer_holes)
@@ -311,11 +318,17 @@ def answer_hubs(store: Store, args: argparse.Namespace, console: Console) -> Non
 def answer_roles(store: Store, args: argparse.Namespace, console: Console) -> None:
     """``innonet roles``: brokerage role counts and z-scores."""
     profiles = brokerage_roles(
-        store, group_by=args.group_by, types=args.type, role=args.role, top=args.top
+        store,
+        group_by=args.group_by,
+        types=args.type,
+        role=args.role,
+        top=args.top,
+        network=args.network,
     )
     names = _names(store, (p.node for p in profiles))
+    network = "actor flow network" if args.network == "flow" else "D"
     table = Table(
-        title=f"brokerage roles (groups: node {args.group_by})",
+        title=f"brokerage roles on the {network} (groups: node {args.group_by})",
         caption="count (z-score against shuffled group labels)",
     )
     for column in ("id", "name", "group", "total", *BROKERAGE_ROLES):

@@ -9,7 +9,10 @@ id):
   smallest id) kept for weighted paths and for the relationships shown on a path;
 - **D**, the directed simple graph: an arc u -> v wherever a relationship goes from u to v, both
   ways for symmetric relation types (COLLABORATES_WITH);
-- per node: its type, kind and country for filters, and its degree (relationships touching it).
+- per node: its type, kind and country for filters, and its degree (relationships touching it);
+- on demand, the **actor flow network** (:meth:`Projection.flow_arcs`): the arcs along which
+  technology flows (each relation type's ``flow`` in the graph model) between actors, with the
+  achievements and demands in between contracted away.
 
 A relationship from a node to itself counts in the node's degree but is not an edge of U or D
 (both are simple graphs). networkx and igraph forms of U and D are built on first use and kept.
@@ -34,7 +37,12 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from graphsvc.model import NODE_TYPE_NAMES, RELATION_TYPE_BY_NAME, RELATION_TYPE_NAMES
+from graphsvc.model import (
+    NODE_TYPE_BY_NAME,
+    NODE_TYPE_NAMES,
+    RELATION_TYPE_BY_NAME,
+    RELATION_TYPE_NAMES,
+)
 from graphsvc.stores.contract import Node, Store
 from queries.errors import NotFound, QueryError, check_relation_types
 from queries.results import Path
@@ -49,6 +57,13 @@ RESTRICTED_CACHE_SIZE = 16
 _TYPE_CODE = {name: code for code, name in enumerate(NODE_TYPE_NAMES)}
 _REL_CODE = {name: code for code, name in enumerate(RELATION_TYPE_NAMES)}
 _SYMMETRIC = np.array([RELATION_TYPE_BY_NAME[n].symmetric for n in RELATION_TYPE_NAMES], dtype=bool)
+_FLOWS_FORWARD = np.array([RELATION_TYPE_BY_NAME[n].flow != "reverse" for n in RELATION_TYPE_NAMES])
+_FLOWS_BACK = np.array([RELATION_TYPE_BY_NAME[n].flow != "forward" for n in RELATION_TYPE_NAMES])
+
+ACTOR_TYPES = tuple(t for t in NODE_TYPE_NAMES if NODE_TYPE_BY_NAME[t].name_column == "name")
+"""The node types of actors: those named by a ``name`` (Institution, Broker, Investor,
+OverseasChannel); the titled ones (Achievement, Demand) are what flows between actors."""
+_ACTOR = np.array([t in ACTOR_TYPES for t in NODE_TYPE_NAMES])
 
 
 class _Edges:
@@ -380,6 +395,59 @@ class Projection:
             with self._lock:
                 self._memo[key] = value
             return value
+
+    def actor_mask(self) -> BoolArray:
+        """The nodes that are actors (of :data:`ACTOR_TYPES`)."""
+        return _ACTOR[self._nodes.types]
+
+    def flow_arcs(self) -> IntArray:
+        """The arcs of the **actor flow network**, as rows ``(u, v)`` in ascending order.
+
+        A relationship is a flow arc in the direction its type's ``flow`` gives (both ways for
+        ``"both"``). The actor flow network has an arc u -> v between two distinct actors when a
+        flow path leads from u to v through achievements and demands only (none, one or more:
+        ``lab -> achievement -> demand -> enterprise``); it is a simple directed graph, and
+        achievements and demands have no arcs in it. Computed once per projection.
+
+        Examples
+        --------
+        >>> from queries.examples import example_store
+        >>> store = example_store()
+        >>> p = projection(store)
+        >>> sorted((p.ids[u], p.ids[v]) for u, v in p.flow_arcs().tolist())[:4]
+        [('broker-east', 'ent-b'), ('broker-west', 'channel-de'), ('broker-west', 'lab-a'), \
+('channel-de', 'broker-west')]
+        >>> store.close()
+        """
+        return self.memo("flow arcs", self._build_flow_arcs)
+
+    def _build_flow_arcs(self) -> IntArray:
+        import scipy.sparse as sp
+
+        n = len(self.ids)
+        edges = self._edges
+        proper = edges.source != edges.target
+        forward, back = proper & _FLOWS_FORWARD[edges.type], proper & _FLOWS_BACK[edges.type]
+        tail = np.concatenate((edges.source[forward], edges.target[back]))
+        head = np.concatenate((edges.target[forward], edges.source[back]))
+        flow = sp.csr_array((np.ones(len(tail)), (tail, head)), shape=(n, n))
+        actor = self.actor_mask()
+        actors, things = np.flatnonzero(actor), np.flatnonzero(~actor)
+        from_things = flow[things]
+        # reach[x, v]: a flow path leads from the thing x to the actor v through things only
+        step, between = from_things[:, actors], from_things[:, things]
+        reach = (step > 0).astype(np.float64)
+        while True:
+            grown = ((step + between @ reach) > 0).astype(np.float64)
+            if grown.nnz == reach.nnz:
+                break
+            reach = grown
+        from_actors = flow[actors]
+        contracted = sp.coo_array(from_actors[:, actors] + from_actors[:, things] @ reach)
+        u, v = actors[contracted.row], actors[contracted.col]
+        keep = u != v
+        key = np.unique(u[keep] * n + v[keep])
+        return np.column_stack((key // n, key % n)).reshape(-1, 2)
 
     def networkx_u(self) -> Any:
         """U as a ``networkx.Graph`` on node ids; nodes carry ``type``, edges ``cost`` and

@@ -1,30 +1,47 @@
 """Brokerage roles of Gould and Fernandez (1989): how each actor brokers between groups.
 
-On D, a node ``b`` *brokers* the open two-path ``a -> b -> c`` when ``a != c`` and there is no
-arc ``a -> c``. With each node in a group (its node type, or its ``kind``), the two-path gives
-``b`` one of five roles (see :data:`queries.results.BROKERAGE_ROLES`):
+On a directed network, a node ``b`` *brokers* the open two-path ``a -> b -> c`` when ``a != c``
+and there is no arc ``a -> c``. With each node in a group (its node type, or its ``kind``), the
+two-path gives ``b`` one of five roles (see :data:`queries.results.BROKERAGE_ROLES`):
 
 ============== ===================== ============================================================
 role           groups of a, b, c     in an innovation network, e.g.
 ============== ===================== ============================================================
-coordinator    a = b = c             an institution relaying between two institutions
+coordinator    a = b = c             an enterprise passing another's technology on to a third
 itinerant      a = c != b            a broker between two institutions (also called consultant)
 representative a = b != c            an institution carrying its group's ties out
-gatekeeper     b = c != a            an institution letting outsiders' ties in
-liaison        a, b, c all differ    a broker linking a lab's achievement to an investor
+gatekeeper     b = c != a            an enterprise letting a university's technology into
+                                     the enterprises it works with
+liaison        a, b, c all differ    an agency between a university and an enterprise
 ============== ===================== ============================================================
 
-**Expected counts and z-scores.** Under the null of random group labels (the other nodes' labels
-shuffled, the graph, the broker's own group and the group sizes fixed), the two endpoints of each
-of the ``T`` two-paths ``b`` brokers are two distinct nodes drawn from the other ``N - 1``; the
-probability ``p`` of each role follows from the group sizes (with ``n'`` the group sizes without
-``b``: ``P(a in j, c in k) = n'_j (n'_k - [j = k]) / ((N - 1)(N - 2))``). The expected count is
-``T p`` and the z-score ``(count - T p) / sqrt(T p (1 - p))``, the two-paths being treated as
-independent trials (0 when the variance is 0). A positive z-score says the node brokers in that
-role more than its position alone would predict.
+**Which network** (``network``):
 
-networkx has no such function; the tests check the counts against enumeration of all triads and
-the expected counts against enumeration of all label permutations on small graphs.
+- ``"flow"`` (the default): the **actor flow network** of
+  :meth:`queries.projection.Projection.flow_arcs`. Roles need the direction technology moves,
+  which the graph model gives each relation type (``RelationType.flow``): a lab's achievement
+  goes to the broker that brokered it (BROKERED is written broker -> achievement, the flow goes
+  the other way), the broker brings it to its clients (SERVES), a demand leads to the enterprise
+  that raised it. Achievements and demands are contracted away, so that ``university ->
+  achievement -> broker -> enterprise`` makes the broker the go-between of the university and
+  the enterprise. Only actors (Institution, Broker, Investor, OverseasChannel) are in this
+  network; the null model below draws from them alone.
+- ``"d"``: D of API_CONTRACT.md, the relationships as written. Every BROKERED, SERVES,
+  PARTNERS_WITH and INVESTED_IN relationship leaves the broker or investor, so on D brokers and
+  investors have no incoming arc and never broker anything.
+
+**Expected counts and z-scores.** Under the null of random group labels (the other nodes' labels
+shuffled, the network, the broker's own group and the group sizes fixed), the two endpoints of
+each of the ``T`` two-paths ``b`` brokers are two distinct nodes drawn from the other ``N - 1``
+nodes of the network; the probability ``p`` of each role follows from the group sizes (with
+``n'`` the group sizes without ``b``: ``P(a in j, c in k) = n'_j (n'_k - [j = k]) / ((N - 1)
+(N - 2))``). The expected count is ``T p`` and the z-score ``(count - T p) / sqrt(T p (1 - p))``,
+the two-paths being treated as independent trials (0 when the variance is 0). A positive
+z-score says the node brokers in that role more than its position alone would predict.
+
+networkx has no such function; the tests check the counts against enumeration of all triads (on
+D, and on an actor flow network built by brute force from the relationships) and the expected
+counts against enumeration of all label permutations on small graphs.
 """
 
 from __future__ import annotations
@@ -44,14 +61,17 @@ from queries.results import BROKERAGE_ROLES, BrokerageProfile
 FloatArray = npt.NDArray[np.float64]
 GroupBy = Literal["type", "kind"]
 GROUPINGS: Final = ("type", "kind")
+Network = Literal["flow", "d"]
+NETWORKS: Final = ("flow", "d")
 
 COORDINATOR, ITINERANT, REPRESENTATIVE, GATEKEEPER, LIAISON = range(5)
 
 
 @dataclass(frozen=True, slots=True)
 class BrokerageTable:
-    """Every node's group, role counts, expected counts and z-scores (rows = nodes,
-    columns = :data:`~queries.results.BROKERAGE_ROLES`)."""
+    """Every node's group, role counts, expected counts and z-scores (rows = nodes of the
+    projection, columns = :data:`~queries.results.BROKERAGE_ROLES`; nodes outside the network,
+    such as achievements in the actor flow network, have zero rows)."""
 
     groups: list[str]
     group_of: npt.NDArray[np.int64]
@@ -67,6 +87,7 @@ def brokerage_roles(
     types: Sequence[str] | None = None,
     role: str | None = None,
     top: int = 20,
+    network: Network = "flow",
 ) -> list[BrokerageProfile]:
     """The nodes that broker most, with their Gould-Fernandez role profile.
 
@@ -83,6 +104,9 @@ def brokerage_roles(
         Rank by this role's count (``"gatekeeper"``) instead of the total.
     top : int, default 20
         Most profiles returned, 0 to 1000.
+    network : {"flow", "d"}, default "flow"
+        The actor flow network (technology's direction, achievements and demands contracted
+        away), or D as written (where brokers and investors never broker).
 
     Returns
     -------
@@ -93,29 +117,34 @@ def brokerage_roles(
     Raises
     ------
     BadRequest
-        For an unknown grouping, role or type, or ``top`` out of range.
+        For an unknown grouping, role, type or network, or ``top`` out of range.
 
     Examples
     --------
+    In the example network (:mod:`queries.examples`) technology flows from lab A to enterprise B
+    through the eastern centre, but also straight through the demand it solves, so the centre
+    brokers nothing; lab A brokers between the western agency, its German partner and the rest.
+
     >>> from queries.examples import example_store
     >>> store = example_store()
-    >>> for p in brokerage_roles(store, top=3):
+    >>> for p in brokerage_roles(store, group_by="kind", top=3):
     ...     print(p.node, p.group, p.total, {r: c for r, c in p.counts.items() if c})
-    lab-a Institution 3 {'representative': 1, 'gatekeeper': 1, 'liaison': 1}
-    ach-battery Achievement 2 {'liaison': 2}
-    ent-b Institution 2 {'liaison': 2}
-    >>> [p.node for p in brokerage_roles(store, role="gatekeeper")]
-    ['lab-a']
+    lab-a university 5 {'representative': 2, 'gatekeeper': 1, 'liaison': 2}
+    broker-west agency 1 {'liaison': 1}
+    >>> [p.node for p in brokerage_roles(store, network="d", top=3)]
+    ['lab-a', 'ach-battery', 'ent-b']
     >>> store.close()
     """
     if group_by not in GROUPINGS:
         raise BadRequest(f"group_by must be one of {', '.join(GROUPINGS)}, got {group_by!r}")
     if role is not None and role not in BROKERAGE_ROLES:
         raise BadRequest(f"unknown role {role!r}; known: {', '.join(BROKERAGE_ROLES)}")
+    if network not in NETWORKS:
+        raise BadRequest(f"network must be one of {', '.join(NETWORKS)}, got {network!r}")
     check_range("top", top, maximum=MAX_TOP)
     wanted = check_node_types(types)
     graph = projection(store)
-    table = brokerage_table(graph, group_by)
+    table = brokerage_table(graph, group_by, network)
     key = table.counts.sum(axis=1) if role is None else table.counts[:, BROKERAGE_ROLES.index(role)]
     candidates = np.flatnonzero((key > 0) & graph.node_mask(types=wanted))
     ranked = candidates[np.lexsort((candidates, -key[candidates]))][:top].tolist()
@@ -132,9 +161,18 @@ def brokerage_roles(
     ]
 
 
-def brokerage_table(graph: Projection, group_by: GroupBy = "type") -> BrokerageTable:
-    """The brokerage of every node of ``graph``, computed once per data version and grouping."""
-    return graph.memo(("brokerage", group_by), lambda: _table(graph, group_by))
+def brokerage_table(
+    graph: Projection, group_by: GroupBy = "type", network: Network = "flow"
+) -> BrokerageTable:
+    """The brokerage of every node of ``graph`` on ``network``, computed once per data version,
+    grouping and network."""
+    if network == "flow":
+        arcs, members = graph.flow_arcs(), graph.actor_mask()
+    else:
+        arcs, members = graph.arcs, np.ones(graph.number_of_nodes(), dtype=bool)
+    return graph.memo(
+        ("brokerage", network, group_by), lambda: _table(graph, group_by, arcs, members)
+    )
 
 
 def _groups(graph: Projection, group_by: GroupBy) -> tuple[list[str], npt.NDArray[np.int64]]:
@@ -165,10 +203,16 @@ def role_of(a: int, b: int, c: int) -> int:
     return LIAISON
 
 
-def _table(graph: Projection, group_by: GroupBy) -> BrokerageTable:
+def _table(
+    graph: Projection,
+    group_by: GroupBy,
+    arcs: npt.NDArray[np.int64],
+    members: npt.NDArray[np.bool_],
+) -> BrokerageTable:
+    """The table on the network of ``arcs`` whose nodes are ``members`` (the others have none)."""
     names, group = _groups(graph, group_by)
     n, g = graph.number_of_nodes(), len(names)
-    source, target = graph.arcs[:, 0], graph.arcs[:, 1]
+    source, target = arcs[:, 0], arcs[:, 1]
     into = np.zeros((n, g))
     out = np.zeros((n, g))
     np.add.at(into, (target, group[source]), 1)
@@ -210,7 +254,8 @@ def _table(graph: Projection, group_by: GroupBy) -> BrokerageTable:
     )
     counts = np.rint(open_paths).astype(np.int64)
 
-    probability = _role_probabilities(np.bincount(group, minlength=g), n)[group]
+    sizes = np.bincount(group[members], minlength=g)
+    probability = _role_probabilities(sizes, int(members.sum()))[group] * members[:, None]
     trials = counts.sum(axis=1, keepdims=True).astype(np.float64)
     expected = trials * probability
     variance = trials * probability * (1 - probability)

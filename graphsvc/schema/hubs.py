@@ -10,7 +10,7 @@ import strawberry
 
 from graphsvc.schema.enums import NodeType, data_enum, node_type_of
 from graphsvc.schema.types import MAX_FIRST, Info, Node, load_nodes, must_load
-from queries import results
+from queries import results, roles
 from queries.errors import check_range
 
 BrokerageRole = strawberry.enum(
@@ -26,6 +26,18 @@ BrokerageRole = strawberry.enum(
 class Grouping(enum.Enum):
     TYPE = "type"
     KIND = "kind"
+
+
+BrokerageNetwork = strawberry.enum(
+    data_enum("BrokerageNetwork", {network.upper(): network for network in roles.NETWORKS}),
+    description="The directed network brokerage roles are read on: FLOW, the actor flow network "
+    "(each relation type's direction of technology flow from the graph model, achievements and "
+    "demands contracted away, so a broker between a university's achievement and an enterprise "
+    "client is their go-between); D, the relationships as written (API_CONTRACT's D, where "
+    "brokers and investors have no incoming arc and never broker).",
+)
+FLOW_NETWORK = BrokerageNetwork("flow")
+"""The default network of brokerage roles (the actor flow network)."""
 
 
 @strawberry.enum(description="How structural holes are ranked.")

@@ -8,12 +8,14 @@ worker threads through the request's :class:`~graphsvc.schema.context.Context`.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import strawberry
 
 from graphsvc.schema.enums import CentralityMetric, NodeType, RelType, model_names, rel_type_of
 from graphsvc.schema.hubs import (
+    FLOW_NETWORK,
+    BrokerageNetwork,
     BrokerageProfile,
     BrokerageRole,
     Communities,
@@ -258,8 +260,10 @@ class Query:
 
     @strawberry.field(
         description="The nodes that broker most between groups (node types, or kinds), with "
-        "their Gould-Fernandez role profile, ranked by `role`'s count (the total when omitted) "
-        f"then id; `top` at most {MAX_TOP}. Nodes of `types` are returned; all are scored."
+        "their Gould-Fernandez role profile on `network` (the actor flow network by default), "
+        "ranked by `role`'s count (the total when omitted) then id; `top` at most "
+        f"{MAX_TOP}. Nodes of `types` are returned; all are scored. A broker between a "
+        "university and an enterprise is a LIAISON with groupBy KIND (its kind is neither)."
     )
     async def brokerage_roles(
         self,
@@ -268,9 +272,11 @@ class Query:
         types: NodeTypes = None,
         role: BrokerageRole | None = None,  # type: ignore[valid-type]
         top: int | None = 20,
+        network: BrokerageNetwork | None = FLOW_NETWORK,  # type: ignore[valid-type]
     ) -> list[BrokerageProfile]:
         top = _bounded("top", top, 20, MAX_TOP)
         store = info.context.store
+        chosen = cast(roles.Network, _given(network, FLOW_NETWORK).value)
         found = await info.context.call(
             lambda: roles.brokerage_roles(
                 store,
@@ -278,6 +284,7 @@ class Query:
                 types=model_names(types),
                 role=None if role is None else role.value,
                 top=top,
+                network=chosen,
             )
         )
         return [BrokerageProfile.of(profile) for profile in found]

@@ -28,6 +28,8 @@ def example(tmp_path: Path) -> str:
         (["brokers", "lab-a", "ent-b", "--types", "BROKER"], "broker-east"),
         (["hubs", "--metric", "pagerank", "--type", "BROKER", "--top", "2"], "Western"),
         (["roles", "--group-by", "kind"], "lab-a"),
+        (["roles", "--type", "Broker"], "Market"),
+        (["roles", "--network", "d", "--type", "Broker"], "brokerage roles on the D"),
         (["holes", "--by", "constraint"], "constraint"),
         (["fragility", "--type", "Broker"], "broker-west"),
         (["fragility", "--remove", "broker-west"], "Berlin Desk"),
