@@ -16,12 +16,11 @@ if TYPE_CHECKING:
 
 def test_brokerage_roles(api: Running, loaded: EmbeddedStore) -> None:
     got = api.data(
-        "{ brokerageRoles(groupBy: KIND, types: [BROKER], role: GATEKEEPER, top: 5) { "
+        "{ brokerageRoles(groupBy: KIND, types: [BROKER], role: LIAISON, top: 5) { "
         "node { id type } group total roles { role count expected zScore } } }"
     )["brokerageRoles"]
-    want = roles.brokerage_roles(
-        loaded, group_by="kind", types=["Broker"], role="gatekeeper", top=5
-    )
+    want = roles.brokerage_roles(loaded, group_by="kind", types=["Broker"], role="liaison", top=5)
+    assert want, "the test graph must have brokers in the liaison role"
     assert [(p["node"]["id"], p["group"], p["total"]) for p in got] == [
         (p.node, p.group, p.total) for p in want
     ]
