@@ -24,6 +24,8 @@ from graphsvc.stores.embedded import EmbeddedStore
 from loaders.refresh import refresh_bundle
 from loaders.synthetic import write_bundle
 
+SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "examples" / "shanghai"
+
 NODES = 400
 
 
@@ -70,6 +72,16 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("bundle")
     write_bundle(out, nodes=NODES, seed=11)
     return out
+
+
+@pytest.fixture(scope="session")
+def shanghai(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
+    """The Shanghai sample in an embedded store (shared: tests must not write to it)."""
+    store = EmbeddedStore(tmp_path_factory.mktemp("shanghai") / "innonet.db")
+    with refresh_bundle(store, SAMPLE_BUNDLE, "shanghai") as result:
+        assert result.valid
+    yield store
+    store.close()
 
 
 @pytest.fixture(scope="session")

@@ -3,14 +3,10 @@ universities and enterprises on the actor flow network, and never on D."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
-
 from graphsvc.stores.embedded import EmbeddedStore
-from loaders.refresh import refresh_bundle
 from queries import roles
 
 if TYPE_CHECKING:
@@ -32,16 +28,6 @@ def api_example(question: str) -> str:
         if not line.startswith("#"):
             body.append(line)
     return "\n".join(body)
-
-
-@pytest.fixture(scope="module")
-def shanghai(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
-    """The Shanghai sample in an embedded store (tests must not write to it)."""
-    store = EmbeddedStore(tmp_path_factory.mktemp("shanghai") / "innonet.db")
-    with refresh_bundle(store, SHANGHAI, "shanghai") as result:
-        assert result.valid
-    yield store
-    store.close()
 
 
 def test_docs_broker_example_answers(serve: Serve, shanghai: EmbeddedStore) -> None:

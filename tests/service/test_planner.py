@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from graphsvc.stores.embedded import EmbeddedStore
-from loaders.refresh import refresh_bundle
 from queries import centrality, concentration, demands, reach
 
 if TYPE_CHECKING:
     from tests.service.conftest import Running, Serve
 
 SHANGHAI = Path(__file__).resolve().parents[2] / "examples" / "shanghai"
-
-
-@pytest.fixture(scope="module")
-def shanghai(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
-    """The Shanghai sample in an embedded store (tests must not write to it)."""
-    store = EmbeddedStore(tmp_path_factory.mktemp("shanghai") / "innonet.db")
-    with refresh_bundle(store, SHANGHAI, "shanghai") as result:
-        assert result.valid
-    yield store
-    store.close()
 
 
 def test_shanghai_sample_answers(serve: Serve, shanghai: EmbeddedStore) -> None:
