@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from tests.service.conftest import Serve
 
 REPO = Path(__file__).resolve().parents[2]
-SHANGHAI = REPO / "examples" / "shanghai"
 
 
 def api_example(question: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -12,8 +11,6 @@ from queries import centrality, concentration, demands, reach
 
 if TYPE_CHECKING:
     from tests.service.conftest import Running, Serve
-
-SHANGHAI = Path(__file__).resolve().parents[2] / "examples" / "shanghai"
 
 
 def test_shanghai_sample_answers(serve: Serve, shanghai: EmbeddedStore) -> None:
