@@ -5,6 +5,8 @@ code             when
 ===============  ==========================================================================
 ``NOT_FOUND``    a node id that is not in the graph (``extensions.id`` holds it)
 ``BAD_REQUEST``  an argument out of range, a malformed or over-limit document, a bad variable
+``TRUNCATED``    an exact answer would take more work than a request may do (``intermediaries``
+                 past its work cap); the message says how to ask for one that fits
 ``INTERNAL``     anything unexpected; the message is fixed and tells nothing of the cause
 ===============  ==========================================================================
 
@@ -29,6 +31,11 @@ INTERNAL_MESSAGE = "Internal error; quote the X-Request-ID of this response when
 log = logging.getLogger("innonet.errors")
 
 
+class Truncated(QueryError):
+    """An exact answer would take more work than one request may do; the message says what to
+    ask instead."""
+
+
 def is_unexpected(error: GraphQLError) -> bool:
     """True for an error the client did not cause.
 
@@ -48,6 +55,8 @@ def coded(error: GraphQLError) -> GraphQLError:
     extensions: dict[str, Any] = dict(error.extensions or {})
     if isinstance(original, NotFound):
         extensions.update(code="NOT_FOUND", id=original.id)
+    elif isinstance(original, Truncated):
+        extensions["code"] = "TRUNCATED"
     elif is_unexpected(error):
         return GraphQLError(
             INTERNAL_MESSAGE,

@@ -13,6 +13,7 @@ from typing import Any, TypeVar, cast
 import strawberry
 
 from graphsvc.schema.enums import CentralityMetric, NodeType, RelType, model_names, rel_type_of
+from graphsvc.schema.errors import Truncated
 from graphsvc.schema.hubs import (
     FLOW_NETWORK,
     BrokerageNetwork,
@@ -37,11 +38,11 @@ from graphsvc.schema.planner import (
     Unreached,
     UnsolvedDemands,
 )
-from graphsvc.schema.rankings import MAX_EVIDENCE, Centrality, Intermediary
+from graphsvc.schema.rankings import MAX_EVIDENCE, Centrality, Intermediary, Introductions
 from graphsvc.schema.search import GraphStats, NodeConnection, search_page
 from graphsvc.schema.types import MAX_FIRST, Info, Node, Path, Subgraph, load_node
 from graphsvc.stores.contract import SearchFilter
-from queries import brokers, centrality, demands, holes, neighbourhood, paths, reach, roles
+from queries import brokers, centrality, demands, holes, neighbourhood, paths, reach, results, roles
 from queries import communities as communities_
 from queries import concentration as concentration_
 from queries import fragility as fragility_
@@ -61,6 +62,30 @@ def _given(value: T | None, default: T) -> T:
 
 def _bounded(name: str, value: int | None, default: int, maximum: int) -> int:
     return check_range(name, _given(value, default), maximum=maximum)
+
+
+async def _introduce(
+    info: Info,
+    source: str,
+    target: str,
+    max_hops: int,
+    types: NodeTypes,
+    limit: int | None,
+) -> results.Intermediaries:
+    """The intermediaries of ``source`` and ``target`` with evidence, as far as the cap allows."""
+    limit = _bounded("limit", limit, 10, MAX_LIMIT)
+    store = info.context.store
+    return await info.context.call(
+        lambda: brokers.intermediaries(
+            store,
+            source,
+            target,
+            max_hops=max_hops,
+            types=model_names(types),
+            limit=limit,
+            evidence=MAX_EVIDENCE,
+        )
+    )
 
 
 # Defaults of list and enum arguments, shown in the schema (typed Any: the enums are built
@@ -202,7 +227,9 @@ class Query:
         description="Who can introduce two nodes: every node (of `types`, all when omitted) on "
         f"the simple paths of at most `maxHops` (up to {MAX_HOPS}) relationships between them, "
         "ranked by how many of those paths pass through it, then by the shortest, then by id; "
-        f"at most `limit` (up to {MAX_LIMIT})."
+        f"at most `limit` (up to {MAX_LIMIT}). The counts are exact: when there are more paths "
+        "than one request may examine, the answer is an error with code TRUNCATED (ask with a "
+        "smaller `maxHops`, or ask `introductions` for the partial answer)."
     )
     async def intermediaries(
         self,
@@ -213,21 +240,32 @@ class Query:
         types: NodeTypes = None,
         limit: int | None = 10,
     ) -> list[Intermediary]:
-        max_hops = _bounded("maxHops", max_hops, 4, MAX_HOPS)
-        limit = _bounded("limit", limit, 10, MAX_LIMIT)
-        store = info.context.store
-        found = await info.context.call(
-            lambda: brokers.intermediaries(
-                store,
-                source,
-                target,
-                max_hops=max_hops,
-                types=model_names(types),
-                limit=limit,
-                evidence=MAX_EVIDENCE,
+        hops = _bounded("maxHops", max_hops, 4, MAX_HOPS)
+        found = await _introduce(info, source, target, hops, types, limit)
+        if found.truncated:
+            raise Truncated(
+                f"the routes between {source!r} and {target!r} within maxHops {hops} are "
+                "more than one request may examine (it stopped after "
+                f"{found.paths_examined:,} paths), so pathCount would be a lower bound: ask with "
+                "a smaller maxHops, or ask introductions for the partial answer"
             )
-        )
         return [Intermediary(item=item) for item in found.items]
+
+    @strawberry.field(
+        description="`intermediaries` as far as the search goes: the same ranking, with "
+        "`truncated` telling whether the work cap stopped it before every path was examined."
+    )
+    async def introductions(
+        self,
+        info: Info,
+        source: strawberry.ID,
+        target: strawberry.ID,
+        max_hops: int | None = 4,
+        types: NodeTypes = None,
+        limit: int | None = 10,
+    ) -> Introductions:
+        hops = _bounded("maxHops", max_hops, 4, MAX_HOPS)
+        return Introductions(found=await _introduce(info, source, target, hops, types, limit))
 
     @strawberry.field(
         description="Every node of the graph is scored by `metric`; the answer is the `top` (at "

@@ -40,6 +40,29 @@ class Intermediary:
         return [Path.of(path) for path in self.item.paths[:first]]
 
 
+@strawberry.type(description="Who can introduce two nodes, as far as the search went.")
+class Introductions:
+    found: strawberry.Private[results.Intermediaries]
+
+    @strawberry.field(
+        description="Ranked as `intermediaries` ranks them; when `truncated`, each `pathCount` "
+        "counts the paths examined, a lower bound."
+    )
+    def intermediaries(self) -> list[Intermediary]:
+        return [Intermediary(item=item) for item in self.found.items]
+
+    @strawberry.field(
+        description="True when the search stopped at its work cap before it had examined every "
+        "simple path within `maxHops`; the counts are then complete for every shorter length."
+    )
+    def truncated(self) -> bool:
+        return self.found.truncated
+
+    @strawberry.field(description="How many simple paths the search examined.")
+    def paths_examined(self) -> int:
+        return self.found.paths_examined
+
+
 @strawberry.type(description="One node's place in a ranking.")
 class Score:
     rank: int = strawberry.field(description="1 for the highest score.")
