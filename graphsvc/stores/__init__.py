@@ -17,11 +17,12 @@ def store_uri(given: str | None = None) -> str:
     return uri or DEFAULT_STORE
 
 
-def open_store(uri: str | None = None) -> Store:
+def open_store(uri: str | None = None, *, create: bool = True) -> Store:
     """Open the store named by ``uri`` (see :func:`store_uri`).
 
     A ``bolt://`` or ``neo4j://`` URI opens Neo4j (user and password from ``NEO4J_USER`` and
-    ``NEO4J_PASSWORD``); any other value is the path of the embedded store's file.
+    ``NEO4J_PASSWORD``); any other value is the path of the embedded store's file, created when
+    missing unless ``create`` is False (commands that only read pass False).
     """
     uri = store_uri(uri)
     if uri.startswith(NEO4J_SCHEMES):
@@ -35,7 +36,7 @@ def open_store(uri: str | None = None) -> Store:
         )
     from graphsvc.stores.embedded import EmbeddedStore
 
-    return EmbeddedStore(uri)
+    return EmbeddedStore(uri, create=create)
 
 
 __all__ = ["DEFAULT_STORE", "Store", "StoreError", "open_store", "store_uri"]

@@ -210,6 +210,9 @@ class EmbeddedStore:
         The database file. Its folder must exist.
     lock_timeout : float
         Seconds a refresh waits for another refresh to finish before :class:`StoreBusy`.
+    create : bool
+        Create the file when it does not exist; when False, a missing file is a
+        :class:`StoreError` (a mistyped path must not read as an empty graph).
 
     Examples
     --------
@@ -225,12 +228,20 @@ class EmbeddedStore:
     >>> store.close()
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 120.0) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, lock_timeout: float = 120.0, create: bool = True
+    ) -> None:
         self.path = Path(path)
         self.uri = str(self.path)
         self.lock_timeout = lock_timeout
         if not self.path.parent.is_dir():
             raise StoreError(f"store {self.uri}: folder {self.path.parent} does not exist")
+        if not create and not self.path.exists():
+            raise StoreError(
+                f"no store at {self.uri}: load a bundle into it first "
+                f"(innonet load BUNDLE --store {self.uri}), or name another with --store "
+                "or INNONET_STORE"
+            )
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()

@@ -84,3 +84,10 @@ def test_a_failed_refresh_leaves_the_graph_as_it_was(store_path: Path) -> None:
     assert [n.id for n in store.iter_nodes()] == ["sjtu"]
     assert store.data_version() == version
     store.close()
+
+
+def test_reading_a_store_that_does_not_exist_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "typo.db"
+    with pytest.raises(StoreError, match=r"no store at .*typo\.db: load a bundle into it first"):
+        open_store(str(path), create=False)
+    assert not path.exists()
