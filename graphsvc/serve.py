@@ -6,12 +6,14 @@ import argparse
 import os
 import socket
 import sys
+from pathlib import Path
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 from graphsvc.cli import add_store_option
 from graphsvc.settings import LOG_LEVELS, Settings, SettingsError
+from graphsvc.stores import NEO4J_SCHEMES
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -60,6 +62,13 @@ def run_serve(args: argparse.Namespace) -> int:
     url = f"http://{shown}:{args.port}/"
     print(f"innonet: serving {settings.store} at {url}", flush=True)
     print(f"  GraphQL: {url}graphql   health: {url}healthz   maps: {url}maps/", flush=True)
+    if not settings.store.startswith(NEO4J_SCHEMES) and not Path(settings.store).exists():
+        print(
+            f"innonet serve: no store at {settings.store} yet; /healthz answers 503 until "
+            f"`innonet load BUNDLE --store {settings.store}` writes it",
+            file=sys.stderr,
+            flush=True,
+        )
     config = TcpConfig(
         "graphsvc.app:app_from_env",
         factory=True,

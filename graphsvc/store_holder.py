@@ -29,7 +29,7 @@ class StoreHolder:
         """The open store; :class:`StoreError` when it cannot be opened. Blocking."""
         with self._lock:
             if self._store is None:
-                self._store = open_store(self.uri)
+                self._store = open_store(self.uri, create=False)
             return self._store
 
     def close(self) -> None:

@@ -185,7 +185,7 @@ def run(answer: Answer, args: argparse.Namespace, console: Console | None = None
     """Open the store, answer, print; map unknown ids to exit 1 and bad bounds to exit 2."""
     errors = Console(stderr=True)
     try:
-        store = open_store(args.store)
+        store = open_store(args.store, create=False)
     except StoreError as exc:
         errors.print(f"innonet {args.command}: {exc}", markup=False)
         return 2

@@ -178,7 +178,7 @@ def _path(args: argparse.Namespace) -> int:
 def _draw(args: argparse.Namespace, request: MapRequest) -> int:
     """Draw ``request`` from the store and write the page; report errors as exit codes."""
     try:
-        store = open_store(args.store)
+        store = open_store(args.store, create=False)
     except StoreError as exc:
         print(f"innonet viz: {exc}", file=sys.stderr)
         return 2

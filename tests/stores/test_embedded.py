@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -91,3 +93,21 @@ def test_reading_a_store_that_does_not_exist_is_a_clear_error(tmp_path: Path) ->
     with pytest.raises(StoreError, match=r"no store at .*typo\.db: load a bundle into it first"):
         open_store(str(path), create=False)
     assert not path.exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["hubs"], ["path", "sjtu", "fudan"], ["viz", "hub", "--out", "hubs.html"]],
+)
+def test_commands_that_read_refuse_a_missing_store(tmp_path: Path, command: list[str]) -> None:
+    missing = tmp_path / "typo.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "graphsvc.cli", *command, "--store", str(missing)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "no store at" in done.stderr and "load a bundle into it first" in done.stderr
+    assert not missing.exists()
