@@ -182,21 +182,25 @@ def _endpoints(parser: argparse.ArgumentParser) -> None:
 
 
 def run(answer: Answer, args: argparse.Namespace, console: Console | None = None) -> int:
-    """Open the store, answer, print; map unknown ids to exit 1 and bad bounds to exit 2."""
-    errors = Console(stderr=True)
+    """Open the store, answer, print; map unknown ids to exit 1 and bad bounds to exit 2.
+
+    Errors go to stderr as plain single lines (no wrapping), so that logs can be searched.
+    """
+
+    def fail(exc: Exception, code: int) -> int:
+        print(f"innonet {args.command}: {exc}", file=sys.stderr)
+        return code
+
     try:
         store = open_store(args.store, create=False)
     except StoreError as exc:
-        errors.print(f"innonet {args.command}: {exc}", markup=False)
-        return 2
+        return fail(exc, 2)
     try:
         answer(store, args, console or Console())
     except NotFound as exc:
-        errors.print(f"innonet {args.command}: {exc}", markup=False)
-        return 1
+        return fail(exc, 1)
     except (BadRequest, StoreError) as exc:
-        errors.print(f"innonet {args.command}: {exc}", markup=False)
-        return 2
+        return fail(exc, 2)
     finally:
         store.close()
     return 0
