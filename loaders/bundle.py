@@ -1,9 +1,11 @@
 """A bundle on disk: which files it holds, and their records streamed with physical line numbers.
 
-Files are read as UTF-8 (an optional BOM), RFC 4180 quoting, one record at a time. Bytes that are
-not UTF-8 do not stop the reading: the record is yielded with U+FFFD in their place and a
-:class:`Problem` names the physical line of the bad byte. Broken quoting becomes a problem at the
-line where the record starts. Every byte read is fed to a digest, so that a second reading can
+Files are read as UTF-8 (an optional BOM), RFC 4180 quoting, one record at a time. A file that
+plainly is not UTF-8 text (UTF-16, UTF-32) is one :class:`Problem` and no record. Bytes that are
+not UTF-8 do not stop the reading: the record is yielded with U+FFFD in their place; the first bad
+byte is a problem naming its physical line, and the further lines holding some are counted into
+one more problem (which says when they read as GBK/GB18030). Broken quoting becomes a problem at
+the line where the record starts. Every byte read is fed to a digest, so that a second reading can
 prove the file did not change in between.
 """
 
@@ -25,6 +27,21 @@ KNOWN_FILES: Final = (*(t.file for t in NODE_TYPES), RELATION_FILE)
 """The files a bundle may hold, in the order they are read (nodes first, relations last)."""
 
 _READ_BUFFER: Final = 1 << 20
+_SNIFF: Final = 4096
+"""Bytes at the start of a file looked at for signs of another encoding than UTF-8."""
+_BOM: Final = "\ufeff"
+_WIDE_BOMS: Final = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),  # before UTF-16: it starts with the UTF-16 LE mark
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+_WIDE_ENCODINGS: Final = (
+    ("UTF-32", "utf-32-le"),
+    ("UTF-32", "utf-32-be"),
+    ("UTF-16", "utf-16-le"),
+    ("UTF-16", "utf-16-be"),
+)
 
 
 class BundleError(Exception):
@@ -73,10 +90,15 @@ class Bundle:
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """One CSV record: the physical line it starts on and its fields (the header is line 1)."""
+    """One CSV record: the physical line it starts on and its fields (the header is line 1).
+
+    ``offset`` is the byte offset of the record in its file when the reading was asked to count
+    them (see :func:`read_records`), else 0; :func:`read_record_at` reads the record again there.
+    """
 
     line: int
     fields: list[str]
+    offset: int = 0
 
 
 class _HashingReader(io.RawIOBase):
@@ -114,16 +136,26 @@ class _HashingReader(io.RawIOBase):
         super().close()
 
 
+def file_changed(path: Path) -> BundleChanged:
+    """The error of a bundle file found changed while it was being loaded."""
+    return BundleChanged(f"{path}: the file changed while loading; nothing was written, load again")
+
+
 def new_digest() -> hashlib.blake2b:
     """The digest files are hashed with."""
     return hashlib.blake2b(digest_size=32)
 
 
-def read_records(path: Path, digest: hashlib.blake2b) -> Iterator[Record | Problem]:
-    """The records of the CSV file at ``path`` (header first), and its problems in line order.
+def read_records(
+    path: Path, digest: hashlib.blake2b, *, offsets: bool = False
+) -> Iterator[Record | Problem]:
+    """The records of the CSV file at ``path`` (header first), and its problems.
 
-    Every byte of the file goes through ``digest`` by the time the iterator is exhausted.
-    Raises :class:`BundleError` when the file cannot be opened.
+    Every byte of the file goes through ``digest`` by the time the iterator is exhausted. A file
+    whose first block is plainly not UTF-8 (a UTF-16 or UTF-32 byte order mark, NUL bytes) gives
+    one problem and no record. Invalid UTF-8 is reported at its first line; further lines holding
+    some are counted into one problem at the end. With ``offsets``, each record carries its byte
+    offset. Raises :class:`BundleError` when the file cannot be opened.
     """
     name = path.name
     try:
@@ -132,13 +164,23 @@ def read_records(path: Path, digest: hashlib.blake2b) -> Iterator[Record | Probl
         raise BundleError(f"{path}: cannot read: {exc.strerror}") from None
     watched = _HashingReader(raw, digest)
     buffered = io.BufferedReader(watched, buffer_size=_READ_BUFFER)
-    text = io.TextIOWrapper(buffered, encoding="utf-8-sig", errors="surrogateescape", newline="")
-    with text:
-        lines = iter(text)
+    with buffered:
+        head = buffered.peek(_SNIFF)[:_SNIFF]
+        encoding = _not_utf8(head)
+        if encoding is not None:
+            yield Problem(name, 1, WHOLE_RECORD, f"{encoding}; save it as UTF-8")
+            while buffered.read(_READ_BUFFER):  # hash the rest: pass 2 compares digests
+                pass
+            return
+        text = io.TextIOWrapper(buffered, encoding="utf-8", errors="surrogateescape", newline="")
+        position = [0]
+        lines = _counted(text, position) if offsets else _without_bom(text)
+        invalid = _InvalidUtf8(name)
         reader = csv.reader(lines, strict=True)
         header: list[str] = []
         while True:
             start = reader.line_num + 1
+            offset = position[0]
             try:
                 fields = next(reader)
             except StopIteration:
@@ -153,11 +195,123 @@ def read_records(path: Path, digest: hashlib.blake2b) -> Iterator[Record | Probl
             if not fields:
                 continue
             if watched.invalid_utf8 and not _is_utf8(fields):
-                yield from _encoding_problems(name, start, fields, header)
+                first = invalid.see(start, fields, header)
+                if first is not None:
+                    yield first
                 fields = [_repaired(field) for field in fields]
             if not header:
                 header = fields
-            yield Record(start, fields)
+            yield Record(start, fields, offset)
+        more = invalid.more()
+        if more is not None:
+            yield more
+
+
+def read_record_at(path: Path, offset: int) -> list[str]:
+    """The fields of the record at byte ``offset`` of ``path`` (an offset :func:`read_records`
+    gave), bytes that are not UTF-8 replaced; :class:`BundleChanged` when none is there any more.
+    """
+    try:
+        with path.open("rb") as raw:
+            raw.seek(offset)
+            text = io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="")
+            fields = next(csv.reader(text, strict=True), None)
+    except (OSError, csv.Error):
+        fields = None
+    if not fields:
+        raise file_changed(path)
+    return [_repaired(field) for field in fields]
+
+
+def _without_bom(text: Iterator[str]) -> Iterator[str]:
+    for line in text:
+        yield line.removeprefix(_BOM)
+        break
+    yield from text
+
+
+def _counted(text: Iterator[str], position: list[int]) -> Iterator[str]:
+    """The lines of ``text`` (a BOM dropped), ``position[0]`` moved past each line's bytes."""
+    for line in text:
+        position[0] += len(line.encode("utf-8", "surrogateescape"))
+        yield line.removeprefix(_BOM)
+        break
+    for line in text:
+        position[0] += len(line.encode("utf-8", "surrogateescape"))
+        yield line
+
+
+def _not_utf8(head: bytes) -> str | None:
+    """Why a file whose first block is ``head`` is plainly no UTF-8 text, or None."""
+    for bom, encoding in _WIDE_BOMS:
+        if head.startswith(bom):
+            return f"not UTF-8 (looks like {encoding})"
+    if b"\x00" not in head:
+        return None
+    for encoding, codec in _WIDE_ENCODINGS:
+        text = codecs.getincrementaldecoder(codec)("replace").decode(head)
+        if "," in text and "\x00" not in text and "\ufffd" not in text:
+            return f"not UTF-8 (looks like {encoding})"
+    return "not UTF-8 text (it holds NUL bytes)"
+
+
+class _InvalidUtf8:
+    """The invalid UTF-8 of one file: the first bad byte in full, the other lines counted."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.found = False
+        self.last_line = 0
+        self.more_from = 0
+        self.more_lines = 0
+        self.gb18030 = True  # every bad field decodes as GB18030 so far
+
+    def see(self, start: int, fields: list[str], header: list[str]) -> Problem | None:
+        """Take in a record holding invalid UTF-8; the problem to report if it is the first."""
+        first = None
+        line = start
+        for index, field in enumerate(fields):
+            try:
+                field.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                data = field.encode("utf-8", "surrogateescape")
+                self.gb18030 = self.gb18030 and _decodes(data, "gb18030")
+                bad_line = line + field[: exc.start].count("\n")
+                if not self.found:
+                    self.found = True
+                    byte = field[exc.start].encode("utf-8", "surrogateescape")[0]
+                    column = _repaired(header[index]) if index < len(header) else WHOLE_RECORD
+                    first = Problem(
+                        self.file, bad_line, column, f"invalid UTF-8 (byte 0x{byte:02x})"
+                    )
+                elif bad_line > self.last_line:
+                    self.more_from = self.more_from or bad_line
+                    self.more_lines += 1
+                self.last_line = max(self.last_line, bad_line)
+            line += field.count("\n")
+        return first
+
+    def more(self) -> Problem | None:
+        """One problem for the lines after the first that hold invalid UTF-8, if there are any."""
+        count = self.more_lines
+        if not count:
+            return None
+        message = f"invalid UTF-8 on {count} more line{'s' if count > 1 else ''}"
+        if count > 1:
+            message += f", up to line {self.last_line}"
+        if self.gb18030:
+            message += (
+                "; the bad bytes read as GB18030: the file may be GBK/GB18030, save it as UTF-8"
+            )
+        return Problem(self.file, self.more_from, WHOLE_RECORD, message)
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _quoting_problem(file: str, line: int, error: str) -> Problem:
@@ -176,18 +330,3 @@ def _is_utf8(fields: list[str]) -> bool:
 
 def _repaired(field: str) -> str:
     return field.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def _encoding_problems(
-    file: str, start: int, fields: list[str], header: list[str]
-) -> Iterator[Problem]:
-    line = start
-    for index, field in enumerate(fields):
-        try:
-            field.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            bad_line = line + field[: exc.start].count("\n")
-            byte = field[exc.start].encode("utf-8", "surrogateescape")[0]
-            column = _repaired(header[index]) if index < len(header) else WHOLE_RECORD
-            yield Problem(file, bad_line, column, f"invalid UTF-8 (byte 0x{byte:02x})")
-        line += field.count("\n")

@@ -32,6 +32,7 @@ from graphsvc.stores.contract import GraphCounts, StoreError
 from graphsvc.stores.contract import Progress as ProgressCallback
 from loaders.bundle import KNOWN_FILES, BundleError
 from loaders.refresh import LoadResult, refresh_bundle
+from loaders.synthetic import RELATIONS_PER_NODE, write_bundle
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -75,10 +76,33 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     generate = subparsers.add_parser(
         "generate", help="write a valid synthetic bundle of any size (for tests and benchmarks)"
     )
-    generate.add_argument("out", metavar="OUT", type=Path, help="the bundle directory to write")
-    generate.add_argument("--nodes", metavar="N", type=_non_negative, required=True)
-    generate.add_argument("--relations", metavar="M", type=_non_negative, default=None)
-    generate.add_argument("--seed", metavar="S", type=int, default=0)
+    generate.add_argument(
+        "out",
+        metavar="OUT",
+        type=Path,
+        help="the bundle directory to write (created; its bundle files are overwritten)",
+    )
+    generate.add_argument(
+        "--nodes",
+        metavar="N",
+        type=_non_negative,
+        required=True,
+        help="how many nodes to write, spread over the node files",
+    )
+    generate.add_argument(
+        "--relations",
+        metavar="M",
+        type=_non_negative,
+        default=None,
+        help=f"how many relations to write (default: {RELATIONS_PER_NODE} per node)",
+    )
+    generate.add_argument(
+        "--seed",
+        metavar="S",
+        type=int,
+        default=0,
+        help="the random seed: the same N, M and S write the same bundle (default 0)",
+    )
     generate.set_defaults(handler=generate_command)
 
 
@@ -163,11 +187,17 @@ def _print_summary(result: LoadResult) -> None:
     console = Console(highlight=False, soft_wrap=True)
     rate = result.records / result.seconds if result.seconds else 0.0
     contents = result.contents
+    repeated = len(contents.repeated)
+    merged = (
+        f"; {repeated} repeated relation row{'s' if repeated > 1 else ''} merged"
+        if repeated
+        else ""
+    )
     if result.report is None:
         console.print(
             f"dry run: bundle {result.bundle.path} is valid for source {result.source!r}: "
             f"{sum(contents.nodes.values())} nodes, {sum(contents.relationships.values())} "
-            f"relationships; nothing was written"
+            f"relationships{merged}; nothing was written"
         )
         return
     table = Table(title=f"source {result.source}")
@@ -188,7 +218,7 @@ def _print_summary(result: LoadResult) -> None:
     console.print(
         f"loaded {result.bundle.path} as source {result.source!r}: "
         f"{sum(contents.nodes.values())} nodes, {sum(contents.relationships.values())} "
-        f"relationships in {result.seconds:.1f} s ({rate:,.0f} rows/s)"
+        f"relationships in {result.seconds:.1f} s ({rate:,.0f} rows/s){merged}"
         + ("" if result.report.changed else "; nothing changed")
     )
 
@@ -294,8 +324,6 @@ def _print_counts(counts: GraphCounts) -> None:
 
 def generate_command(args: argparse.Namespace) -> int:
     """``innonet generate``: write a synthetic bundle with ``loaders.synthetic``."""
-    from loaders.synthetic import write_bundle
-
     try:
         counts = write_bundle(args.out, nodes=args.nodes, seed=args.seed, relations=args.relations)
     except ValueError as exc:

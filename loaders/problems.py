@@ -9,18 +9,53 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import unicodedata
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, Final, NamedTuple
 
 WHOLE_RECORD = "-"
 """The column given for a problem that is not one column's (a broken record, a short row)."""
+_ESCAPED_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+"""Characters a problem line never shows as they are: controls, line breaks, invisible or
+unassigned characters, and the bytes that were not UTF-8 (kept as lone surrogates)."""
+_SHORT_ESCAPES: Final = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escaped(text: str) -> str:
+    r"""``text`` with the characters of :data:`_ESCAPED_CATEGORIES` written as escapes.
+
+    A byte that was not UTF-8 (decoded with ``surrogateescape``) shows as that byte.
+
+    >>> print(escaped("name\x00\udcd6\u2028题"))
+    name\x00\xd6\u2028题
+    """
+    if text.isprintable():
+        return text
+    return "".join(_escape(char) for char in text)
+
+
+def _escape(char: str) -> str:
+    if unicodedata.category(char) not in _ESCAPED_CATEGORIES:
+        return char
+    code = ord(char)
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 class Problem(NamedTuple):
-    """One thing wrong with a bundle. ``line`` is the physical line (the header is line 1).
+    r"""One thing wrong with a bundle. ``line`` is the physical line (the header is line 1).
+
+    Shown as one line: control characters and bytes that were not UTF-8 are escaped.
 
     >>> str(Problem("brokers.csv", 7, "kind", "unknown kind 'x'"))
     "brokers.csv:7: kind: unknown kind 'x'"
+    >>> print(Problem("brokers.csv", 1, "na\nme", "column given twice"))
+    brokers.csv:1: na\nme: column given twice
     """
 
     file: str
@@ -29,7 +64,7 @@ class Problem(NamedTuple):
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+        return f"{escaped(self.file)}:{self.line}: {escaped(self.column)}: {escaped(self.message)}"
 
 
 class ProblemLog:

@@ -26,9 +26,9 @@ from graphsvc.stores.contract import (
 )
 from loaders.bundle import (
     Bundle,
-    BundleChanged,
     BundleError,
     Record,
+    file_changed,
     new_digest,
     read_records,
 )
@@ -155,20 +155,16 @@ def _writing(progress: Progress | None) -> Progress | None:
     return report
 
 
-def _changed(path: Path) -> BundleChanged:
-    return BundleChanged(f"{path}: the file changed while loading; nothing was written, load again")
-
-
 def _records(bundle: Bundle, name: str, contents: BundleContents) -> Iterator[Record]:
     """The records of file ``name`` again (header first), checking it is the file validated."""
     path = bundle.path / name
     digest = new_digest()
     for item in read_records(path, digest):
         if isinstance(item, Problem):
-            raise _changed(path)
+            raise file_changed(path)
         yield item
     if digest.digest() != contents.digests[name]:
-        raise _changed(path)
+        raise file_changed(path)
 
 
 def _nodes(bundle: Bundle, contents: BundleContents) -> Iterator[Node]:
@@ -181,18 +177,24 @@ def _nodes(bundle: Bundle, contents: BundleContents) -> Iterator[Node]:
         for record in records:
             node, problems = rows.transform(record)
             if node is None or problems:
-                raise _changed(bundle.path / name)
+                raise file_changed(bundle.path / name)
             yield node
 
 
 def _relationships(bundle: Bundle, contents: BundleContents) -> Iterator[Relationship]:
-    """Every relationship of the bundle, read again from ``relations.csv``."""
+    """Every relationship of the bundle, read again from ``relations.csv``, once each: the rows
+    pass 1 found repeating an earlier one cell for cell are skipped."""
     if RELATION_FILE not in bundle.files:
         return
     records = _records(bundle, RELATION_FILE, contents)
     rows = RelationRows(RELATION_FILE, next(records).fields)
+    repeated = iter(contents.repeated)
+    skip = next(repeated, 0)
     for record in records:
+        if record.line == skip:
+            skip = next(repeated, 0)
+            continue
         relationship, problems = rows.transform(record)
         if relationship is None or problems:
-            raise _changed(bundle.path / RELATION_FILE)
+            raise file_changed(bundle.path / RELATION_FILE)
         yield relationship

@@ -32,6 +32,7 @@ RELATION_ENDPOINT_COLUMNS: Final = ("source", "target")
 RELATION_TYPE_COLUMN: Final = "type"
 RELATION_REQUIRED_COLUMNS: Final = (*RELATION_ENDPOINT_COLUMNS, RELATION_TYPE_COLUMN)
 _TEXT: Final = Property("extra", PropertyType.TEXT)
+ROWS_NOT_CHECKED: Final = "rows not checked until the header is fixed"
 
 
 def bad_id_message(value: str) -> str:
@@ -68,8 +69,15 @@ def _defaults(header: Sequence[str], properties: Sequence[Property]) -> dict[str
     return {p.name: p.default for p in properties if p.default is not None and p.name not in header}
 
 
-def header_problems(file: str, header: Sequence[str], required: Sequence[str]) -> list[Problem]:
-    """Missing required columns and repeated column names, reported on line 1."""
+def check_header(
+    file: str, header: Sequence[str], required: Sequence[str], needed: Sequence[str]
+) -> tuple[list[Problem], bool]:
+    """Missing required columns and repeated column names, reported on line 1, and whether the
+    rows can be read: only when no column is repeated and the ``needed`` ones are there.
+
+    When they cannot, the last problem says the rows were not checked (rather than reporting
+    every row wrong because of its header).
+    """
     problems = [
         Problem(file, 1, name, f"required column missing (the header has: {', '.join(header)})")
         for name in required
@@ -80,7 +88,11 @@ def header_problems(file: str, header: Sequence[str], required: Sequence[str]) -
         if name in seen:
             problems.append(Problem(file, 1, name, "column given twice"))
         seen.add(name)
-    return problems
+    readable = len(seen) == len(header) and all(name in seen for name in needed)
+    if not readable:
+        last = problems[-1]
+        problems[-1] = last._replace(message=f"{last.message}; {ROWS_NOT_CHECKED}")
+    return problems, readable
 
 
 def _read_properties(
@@ -125,11 +137,22 @@ class NodeRows:
         self.node_type = node_type
         self.file = node_type.file
         self.width = len(header)
-        self.problems = header_problems(self.file, header, node_type.required_columns)
-        self.readable = ID_COLUMN in header
-        self._id_index = header.index(ID_COLUMN) if self.readable else 0  # unused unless readable
+        self.problems, self.readable = check_header(
+            self.file, header, node_type.required_columns, (ID_COLUMN,)
+        )
+        # the ids of a file whose rows are not read still count as known endpoints
+        self.ids_readable = header.count(ID_COLUMN) == 1
+        self._id_index = header.index(ID_COLUMN) if self.ids_readable else 0
         self._columns = _columns(header, node_type.properties, {ID_COLUMN})
         self._defaults = _defaults(header, node_type.properties)
+
+    def node_id(self, record: Record) -> str | None:
+        """The id of ``record`` when it has a valid one (for a file with :attr:`ids_readable`)."""
+        fields = record.fields
+        if self._id_index >= len(fields):
+            return None
+        node_id = fields[self._id_index]
+        return node_id if ID_PATTERN.fullmatch(node_id) is not None else None
 
     def transform(self, record: Record) -> tuple[Node | None, list[Problem]]:
         """The node of ``record`` (None when its id is bad) and the problems of the record."""
@@ -151,9 +174,11 @@ class RelationRows:
 
     def __init__(self, file: str, header: Sequence[str]) -> None:
         self.file = file
+        self.header = tuple(header)
         self.width = len(header)
-        self.problems = header_problems(file, header, RELATION_REQUIRED_COLUMNS)
-        self.readable = all(name in header for name in RELATION_REQUIRED_COLUMNS)
+        self.problems, self.readable = check_header(
+            file, header, RELATION_REQUIRED_COLUMNS, RELATION_REQUIRED_COLUMNS
+        )
         index = {name: i for i, name in enumerate(header)}
         self._source = index.get("source", 0)  # unused unless readable
         self._target = index.get("target", 0)

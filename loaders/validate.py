@@ -1,16 +1,21 @@
 """The first pass over a bundle: check every record, keep only what later checks need.
 
 What stays in memory is one small entry per node id (its type and first line), one per relation
-key (its first line), and the graph's answer for endpoints the bundle does not hold. Checks that
-ask the graph (an id held by a node of another type, an endpoint from another source) are made
-in batches; problems are still reported in line order within each file.
+key (its first line, byte offset and a 64-bit hash of its cells), the lines of rows that repeat an
+earlier relation cell for cell (merged: pass 2 skips them), and the graph's answer for endpoints
+the bundle does not hold. A row repeating a relation's key with other cells is read back from its
+offset to say which cells differ. Checks that ask the graph (an id held by a node of another
+type, an endpoint from another source) are made in batches; problems are reported in line order
+within each batch of records, and a file's count of further invalid UTF-8 lines at its end.
 """
 
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Final
 
 from graphsvc.model import (
@@ -19,9 +24,17 @@ from graphsvc.model import (
     RELATION_FILE,
     RELATION_TYPE_BY_NAME,
     RELATION_TYPES,
+    relation_id,
 )
 from graphsvc.stores.contract import NodeRef, Progress, Relationship, Store
-from loaders.bundle import Bundle, Record, new_digest, read_records
+from loaders.bundle import (
+    Bundle,
+    Record,
+    file_changed,
+    new_digest,
+    read_record_at,
+    read_records,
+)
 from loaders.problems import WHOLE_RECORD, Problem, ProblemLog
 from loaders.rows import ID_COLUMN, NodeRows, RelationRows
 
@@ -38,6 +51,11 @@ _FITS: Final = frozenset(
     for target in rel.targets
 )
 """(relation type, source type index, target type index) for every pair of endpoints allowed."""
+_HASH_BITS: Final = 64
+_HASH_MASK: Final = (1 << _HASH_BITS) - 1
+_LINE_BITS: Final = 40
+_LINE_MASK: Final = (1 << _LINE_BITS) - 1
+"""A relation key's entry packs, from the low bits up: its cells' hash, its line, its offset."""
 
 
 @dataclass
@@ -48,6 +66,8 @@ class BundleContents:
     records: dict[str, int] = field(default_factory=dict)
     nodes: Counter[str] = field(default_factory=Counter)
     relationships: Counter[str] = field(default_factory=Counter)
+    repeated: array[int] = field(default_factory=lambda: array("Q"))
+    """The lines of relation rows that repeat an earlier row cell for cell, in order."""
 
 
 def _described(types: tuple[str, ...]) -> str:
@@ -75,7 +95,7 @@ class BundleValidator:
         self.problems = problems
         self.progress = progress
         self._node_index: dict[str, int] = {}  # id -> first line << _TYPE_BITS | type index
-        self._relation_lines: dict[str, int] = {}  # relationship id -> first line
+        self._relations: dict[str, int] = {}  # relationship id -> offset, line, cells' hash
         self._graph: dict[str, NodeRef | None] = {}  # endpoints the bundle does not hold
 
     def validate(self, bundle: Bundle) -> BundleContents:
@@ -86,7 +106,7 @@ class BundleValidator:
             records = self._validate_file(bundle, name, digest, contents)
             contents.digests[name] = digest.digest()
             contents.records[name] = records
-        self._relation_lines.clear()
+        self._relations.clear()
         return contents
 
     def _validate_file(
@@ -96,28 +116,32 @@ class BundleValidator:
         batch = _Batch()
         count = 0
         stage = f"validating {name}"
-        for item in read_records(bundle.path / name, digest):
+        path = bundle.path / name
+        said = False  # the reading itself found a problem
+        for item in read_records(path, digest, offsets=name == RELATION_FILE):
             if isinstance(item, Problem):
                 batch.problems.append(item)
+                said = True
                 continue
             if rows is None:
                 rows = _rows_for(name, item.fields)
                 batch.problems.extend(rows.problems)
                 continue
             count += 1
-            if not rows.readable:
-                continue
             if isinstance(rows, NodeRows):
-                self._check_node(rows, item, batch, contents)
-            else:
-                self._check_relationship(rows, item, batch, contents)
+                if rows.readable:
+                    self._check_node(rows, item, batch, contents)
+                elif rows.ids_readable:
+                    self._index_node(rows, item)
+            elif rows.readable:
+                self._check_relationship(path, rows, item, batch, contents)
             batch.records += 1
             if batch.records >= LOOKUP_BATCH:
                 self._flush(name, batch)
                 batch = _Batch()
             if self.progress is not None and count % PROGRESS_EVERY == 0:
                 self.progress(stage, count)
-        if rows is None:
+        if rows is None and not said:
             batch.problems.append(Problem(name, 1, WHOLE_RECORD, "empty file: no header row"))
         self._flush(name, batch)
         if self.progress is not None:
@@ -147,25 +171,35 @@ class BundleValidator:
         batch.nodes.append((record.line, node.id, node.type))
         contents.nodes[node.type] += 1
 
+    def _index_node(self, rows: NodeRows, record: Record) -> None:
+        """Know the id of a record whose file's rows are not checked, as an endpoint."""
+        node_id = rows.node_id(record)
+        if node_id is not None and node_id not in self._node_index:
+            self._node_index[node_id] = record.line << _TYPE_BITS | _TYPE_INDEX[rows.node_type.name]
+
     def _check_relationship(
-        self, rows: RelationRows, record: Record, batch: _Batch, contents: BundleContents
+        self,
+        path: Path,
+        rows: RelationRows,
+        record: Record,
+        batch: _Batch,
+        contents: BundleContents,
     ) -> None:
         relationship, problems = rows.transform(record)
         batch.problems.extend(problems)
         if relationship is None:
             return
-        first = self._relation_lines.get(relationship.id)
+        cells = hash(tuple(record.fields)) & _HASH_MASK
+        first = self._relations.get(relationship.id)
         if first is not None:
-            batch.problems.append(
-                Problem(
-                    rows.file,
-                    record.line,
-                    WHOLE_RECORD,
-                    f"duplicate relation, first at line {first}",
-                )
-            )
+            if first & _HASH_MASK == cells:
+                contents.repeated.append(record.line)
+            else:
+                batch.problems.extend(_conflicts(path, rows, record, relationship, first))
             return
-        self._relation_lines[relationship.id] = record.line
+        self._relations[relationship.id] = (
+            record.offset << _LINE_BITS | record.line
+        ) << _HASH_BITS | cells
         contents.relationships[relationship.type] += 1
         source = self._node_index.get(relationship.source)
         target = self._node_index.get(relationship.target)
@@ -251,6 +285,59 @@ class BundleValidator:
                 f"{self.source!r} holds it, and this load removes it"
             )
         return ref.type
+
+
+def _conflicts(
+    path: Path, rows: RelationRows, record: Record, relationship: Relationship, first: int
+) -> list[Problem]:
+    """What is wrong with ``record``, whose relation key an earlier row with other cells has.
+
+    The earlier row (``first`` is its packed entry) is read back from its offset: a relation id
+    given to another source, target or type, or else each cell that differs.
+    """
+    line = first >> _HASH_BITS & _LINE_MASK
+    earlier_fields = read_record_at(path, first >> (_HASH_BITS + _LINE_BITS))
+    earlier, _ = rows.transform(Record(line, earlier_fields))
+    if earlier is None or earlier.id != relationship.id:
+        raise file_changed(path)
+    before = relation_id(earlier.source, earlier.type, earlier.target)
+    derived = relation_id(relationship.source, relationship.type, relationship.target)
+    if before != derived:
+        return [
+            Problem(
+                rows.file,
+                record.line,
+                ID_COLUMN,
+                f"relation id {relationship.id!r} is already used at line {line} for {before}",
+            )
+        ]
+    named, advice = (
+        (derived, "an id")
+        if relationship.id == derived
+        else (f"{relationship.id!r} ({derived})", "its own id")
+    )
+    problems = []
+    fields = record.fields
+    for index in range(max(len(fields), len(earlier_fields))):
+        given = earlier_fields[index] if index < len(earlier_fields) else None
+        if given != (fields[index] if index < len(fields) else None):
+            column = rows.header[index] if index < rows.width else WHOLE_RECORD
+            problems.append(
+                Problem(
+                    rows.file,
+                    record.line,
+                    column,
+                    f"the relation {named} was given at line {line} with {_shown(given)}; "
+                    f"give each row {advice} to keep both",
+                )
+            )
+    return problems
+
+
+def _shown(cell: str | None) -> str:
+    if cell is None:
+        return "no such field"
+    return repr(cell) if cell else "an empty cell"
 
 
 def _rows_for(name: str, header: list[str]) -> NodeRows | RelationRows:

@@ -16,6 +16,9 @@ from tests.loaders.conftest import VALID_BUNDLE, BundleWriter, Loader, write_fil
 RELATION_HEADER = "source,target,type,id,date,amount_cny,weight,mode\n"
 RELATION_ROWS = VALID_BUNDLE["relations.csv"].splitlines(keepends=True)[1:]
 ID_RULE = "an id is 1 to 128 characters of A-Z a-z 0-9 . _ : -"
+NOT_CHECKED = "rows not checked until the header is fixed"
+DEMANDS = "id,title,field,status\ndem-1,高镍正极量产,新能源,open\n"
+GBK_DEMANDS = (DEMANDS + "dem-2,氢能储运,新能源,open\ndem-3,芯片封装,集成电路,open\n").encode("gbk")
 
 
 def relations_with(*extra: str) -> str:
@@ -33,11 +36,29 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
     ),
     "missing relation column": (
         {"relations.csv": "source,target\nsjtu,ach-1\n"},
-        ["relations.csv:1: type: required column missing (the header has: source, target)"],
+        [
+            "relations.csv:1: type: required column missing (the header has: source, target); "
+            + NOT_CHECKED
+        ],
     ),
+    # the rows have names; relations.csv still finds stte among the brokers' ids
     "column given twice": (
-        {"brokers.csv": "id,name,kind,name\nstte,上海技术交易所,exchange,又一个\n"},
-        ["brokers.csv:1: name: column given twice"],
+        {"brokers.csv": "id,name,kind,name,certified\nstte,上海技术交易所,exchange,上技所,true\n"},
+        [f"brokers.csv:1: name: column given twice; {NOT_CHECKED}"],
+    ),
+    "relation column given twice": (
+        {"relations.csv": relations_with().replace("weight,mode", "weight,weight", 1)},
+        [f"relations.csv:1: weight: column given twice; {NOT_CHECKED}"],
+    ),
+    "control characters in the header are escaped": (
+        {
+            "institutions.csv": "id,name,re\x01gion\tcity\nsjtu,交大,闵行\n"
+            "fudan,复旦,杨浦\nent-1,某公司,\n"
+        },
+        [
+            "institutions.csv:1: kind: required column missing (the header has: id, name, "
+            "re\\x01gion\\tcity)"
+        ],
     ),
     "empty file": (
         {"brokers.csv": ""},
@@ -229,6 +250,40 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         {"demands.csv": "id,title,field\ndem-1,高镍".encode() + b"\xff\xfe,new\n"},
         ["demands.csv:2: title: invalid UTF-8 (byte 0xff)"],
     ),
+    "invalid UTF-8 on several lines": (
+        {
+            "demands.csv": DEMANDS.encode()
+            + b"dem-2,\xff,x,open\ndem-3,ok,x,open\ndem-4,\xfe\xff,x,open\n"
+        },
+        [
+            "demands.csv:3: title: invalid UTF-8 (byte 0xff)",
+            "demands.csv:5: -: invalid UTF-8 on 1 more line",
+        ],
+    ),
+    "a GBK file": (
+        {"demands.csv": GBK_DEMANDS},
+        [
+            "demands.csv:2: title: invalid UTF-8 (byte 0xb8)",
+            "demands.csv:3: -: invalid UTF-8 on 2 more lines, up to line 4; the bad bytes read "
+            "as GB18030: the file may be GBK/GB18030, save it as UTF-8",
+        ],
+    ),
+    "a UTF-16 file": (
+        {"relations.csv": relations_with().encode("utf-16")},
+        ["relations.csv:1: -: not UTF-8 (looks like UTF-16); save it as UTF-8"],
+    ),
+    "a UTF-16 file without a byte order mark": (
+        {"relations.csv": relations_with().encode("utf-16-be")},
+        ["relations.csv:1: -: not UTF-8 (looks like UTF-16); save it as UTF-8"],
+    ),
+    "a UTF-32 file": (
+        {"relations.csv": relations_with().encode("utf-32-le")},
+        ["relations.csv:1: -: not UTF-8 (looks like UTF-32); save it as UTF-8"],
+    ),
+    "NUL bytes": (
+        {"relations.csv": b"\x00\x01\x02\x03PK"},
+        ["relations.csv:1: -: not UTF-8 text (it holds NUL bytes); save it as UTF-8"],
+    ),
     "invalid UTF-8 inside a multi-line field": (
         {"demands.csv": 'id,title,field\ndem-1,"高镍\n正极\n'.encode() + b'\xc3(",new\n'},
         ["demands.csv:4: title: invalid UTF-8 (byte 0xc3)"],
@@ -259,17 +314,57 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "Achievement; 'stte' is of type Broker",
         ],
     ),
-    "duplicate relation without id": (
+    "a relation repeated with other cells": (
         {"relations.csv": relations_with("sjtu,ach-1,DEVELOPED,,,,3,")},
-        ["relations.csv:12: -: duplicate relation, first at line 2"],
+        [
+            "relations.csv:12: date: the relation sjtu>DEVELOPED>ach-1 was given at line 2 "
+            "with '2021-05-01'; give each row an id to keep both",
+            "relations.csv:12: weight: the relation sjtu>DEVELOPED>ach-1 was given at line 2 "
+            "with an empty cell; give each row an id to keep both",
+        ],
     ),
-    "duplicate relation with the same id": (
+    "a relation repeated with its id and other cells": (
         {
             "relations.csv": relations_with(
-                "sjtu,fudan,COLLABORATES_WITH,lab-1,,,,", "sjtu,fudan,COLLABORATES_WITH,lab-1,,,,"
+                "sjtu,fudan,COLLABORATES_WITH,lab-1,2020-01-01,,,",
+                "sjtu,fudan,COLLABORATES_WITH,lab-1,2021-01-01,,,",
             )
         },
-        ["relations.csv:13: -: duplicate relation, first at line 12"],
+        [
+            "relations.csv:13: date: the relation 'lab-1' (sjtu>COLLABORATES_WITH>fudan) was "
+            "given at line 12 with '2020-01-01'; give each row its own id to keep both"
+        ],
+    ),
+    "a relation repeated with fewer fields": (
+        {"relations.csv": relations_with("stte,sjtu,SERVES,,,,")},
+        [
+            "relations.csv:12: -: 7 fields, but the header has 8",
+            "relations.csv:12: mode: the relation stte>SERVES>sjtu was given at line 6 with an "
+            "empty cell; give each row an id to keep both",
+        ],
+    ),
+    "a relation repeated after a BOM, CRLF line ends and a multi-line field": (
+        {
+            "relations.csv": "\ufeffsource,target,type,note\r\n"
+            'sjtu,ach-1,DEVELOPED,"联合\r\n实验室"\r\n'
+            "fudan,ach-2,DEVELOPED,\r\n"
+            "sjtu,ach-1,DEVELOPED,联合实验室\r\n"
+        },
+        [
+            "relations.csv:5: note: the relation sjtu>DEVELOPED>ach-1 was given at line 2 with "
+            "'联合\\r\\n实验室'; give each row an id to keep both"
+        ],
+    ),
+    "a relation id used for another pair": (
+        {
+            "relations.csv": relations_with(
+                "sjtu,ach-2,DEVELOPED,r1,,,,", "fudan,ach-2,DEVELOPED,r1,,,,"
+            )
+        },
+        [
+            "relations.csv:13: id: relation id 'r1' is already used at line 12 for "
+            "sjtu>DEVELOPED>ach-2"
+        ],
     ),
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -123,6 +124,40 @@ def test_reloading_the_same_bundle_changes_nothing(
     for type_name, (made, _, _, _) in created.items():
         assert unchanged[type_name] == [0, 0, 0, made], type_name
     assert graph_shape(store_path) == after_first
+
+
+def test_relation_rows_repeated_cell_for_cell_are_merged(
+    bundle: BundleWriter, load: Loader, store_path: Path
+) -> None:
+    files = {
+        **VALID_BUNDLE,
+        "relations.csv": VALID_BUNDLE["relations.csv"]
+        + "sjtu,fudan,COLLABORATES_WITH,lab-1,2020-01-01,,,\n" * 2
+        + "sjtu,ach-1,DEVELOPED,,2021-05-01,,,\n",
+    }
+    directory = bundle(files)
+    dry = load(directory, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert (
+        "is valid for source 'bundle': 9 nodes, 11 relationships; 2 repeated relation rows "
+        "merged; nothing was written" in dry.stdout
+    )
+
+    first = load(directory)
+    assert first.returncode == 0, first.stderr
+    assert re.search(
+        r"9 nodes, 11 relationships in .* rows/s\); 2 repeated relation rows merged$",
+        first.stdout,
+        re.MULTILINE,
+    ), first.stdout
+    assert summary_rows(first.stdout)["DEVELOPED"] == [2, 0, 0, 0]
+    _, rels = read_graph(store_path, [], ["lab-1", relation_id("sjtu", "DEVELOPED", "ach-1")])
+    assert rels["lab-1"].properties == {"date": "2020-01-01", "weight": 1.0}
+    assert stats(store_path)["relationships"] == 11
+
+    second = load(directory)
+    assert second.returncode == 0, second.stderr
+    assert "; 2 repeated relation rows merged; nothing changed" in second.stdout
 
 
 def test_two_sources_share_nodes_and_prune_only_their_own(
@@ -310,6 +345,13 @@ def test_generate_writes_a_bundle_that_loads(
     assert run.returncode == 0, run.stderr
     counts = stats(store_path)
     assert (counts["nodes"], counts["relationships"]) == (300, 900)
+
+
+def test_generate_help_describes_every_argument() -> None:
+    run = run_innonet("generate", "--help")
+    assert run.returncode == 0, run.stderr
+    for argument in (r"OUT", r"--nodes N", r"--relations M", r"--seed S"):
+        assert re.search(rf"^  {argument} +[a-z]", run.stdout, re.MULTILINE), run.stdout
 
 
 def test_generate_refuses_a_negative_size(tmp_path: Path) -> None:
