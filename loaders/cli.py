@@ -282,7 +282,7 @@ def _plain_progress() -> ProgressCallback:
 def stats_command(args: argparse.Namespace) -> int:
     """``innonet stats``: the graph's counts, as a table or (``--json``) one JSON object."""
     try:
-        store = open_store(args.store)
+        store = open_store(args.store, create=False)
         try:
             counts = store.counts()
         finally:

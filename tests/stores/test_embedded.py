@@ -97,7 +97,7 @@ def test_reading_a_store_that_does_not_exist_is_a_clear_error(tmp_path: Path) ->
 
 @pytest.mark.parametrize(
     "command",
-    [["hubs"], ["path", "sjtu", "fudan"], ["viz", "hub", "--out", "hubs.html"]],
+    [["stats"], ["hubs"], ["path", "sjtu", "fudan"], ["viz", "hub", "--out", "hubs.html"]],
 )
 def test_commands_that_read_refuse_a_missing_store(tmp_path: Path, command: list[str]) -> None:
     missing = tmp_path / "typo.db"
