@@ -5,7 +5,9 @@ one), returned in the ``X-Request-ID`` response header and written in the access
 
     {"time": "...", "level": "INFO", "logger": "innonet.access", "message": "POST /graphql 200",
      "request_id": "9f1c...", "method": "POST", "path": "/graphql", "status": 200,
-     "duration_ms": 3.1, "operation": "Broker"}
+     "duration_ms": 3.1, "operation": "Broker", "pid": 4242}
+
+``pid`` is the process that served the request (one of the workers of ``--workers N``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import os
 import re
 import sys
 import time
@@ -94,6 +97,7 @@ class AccessLog:
                 duration_ms=round((time.perf_counter() - started) * 1000, 2),
             )
             fields.setdefault("operation", None)
+            fields["pid"] = os.getpid()
             access.info(
                 "%s %s %s", scope["method"], scope["path"], status, extra={"fields": fields}
             )
