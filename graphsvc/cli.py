@@ -19,6 +19,31 @@ Handler = Callable[[argparse.Namespace], int]
 COMMAND_MODULES = ("loaders.cli", "queries.cli", "viz.cli", "graphsvc.serve")
 """Modules whose ``register(subparsers)`` adds subcommands, in ``--help`` order."""
 
+COMMANDS: dict[str, str] = {
+    **dict.fromkeys(("load", "stats", "generate"), "loaders.cli"),
+    **dict.fromkeys(
+        (
+            "path",
+            "brokers",
+            "hubs",
+            "roles",
+            "holes",
+            "fragility",
+            "communities",
+            "abroad",
+            "lost-routes",
+            "concentration",
+            "unreached",
+            "demands",
+        ),
+        "queries.cli",
+    ),
+    "viz": "viz.cli",
+    **dict.fromkeys(("serve", "schema"), "graphsvc.serve"),
+}
+"""Which module registers each command: running one imports only its module, so that
+``innonet load`` does not pay for scipy, igraph and pyvis (a test keeps this table true)."""
+
 
 def add_store_option(parser: argparse.ArgumentParser) -> None:
     """The ``--store`` option every command that touches the graph takes."""
@@ -31,20 +56,24 @@ def add_store_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``innonet`` parser: with every command, or (``command`` given and known) with that
+    command alone, importing only the module that registers it."""
     parser = argparse.ArgumentParser(
         prog="innonet",
         description="Explore innovation networks: load CSV bundles, ask for paths, brokers "
         "and hubs, draw maps, serve GraphQL.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMAND_MODULES:
+    modules = [COMMANDS[command]] if command in COMMANDS else COMMAND_MODULES
+    for name in modules:
         importlib.import_module(name).register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(next((a for a in argv if not a.startswith("-")), None))
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:
