@@ -146,7 +146,8 @@ def test_relation_rows_repeated_cell_for_cell_are_merged(
     first = load(directory)
     assert first.returncode == 0, first.stderr
     assert re.search(
-        r"9 nodes, 11 relationships in .* rows/s\); 2 repeated relation rows merged$",
+        r"9 nodes, 11 relationships in .* rows/s, peak memory \d+ MiB\); "
+        r"2 repeated relation rows merged$",
         first.stdout,
         re.MULTILINE,
     ), first.stdout
