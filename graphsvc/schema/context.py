@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
@@ -23,6 +23,7 @@ from strawberry.extensions import SchemaExtension
 from graphsvc.stores.contract import Node, Relationship, Store
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 RelationsKey = tuple[str, tuple[str, ...] | None]
 """A node id and the relation types asked for (None: all)."""
@@ -58,6 +59,13 @@ class Context:
         result, before, after = await loop.run_in_executor(self.executor, self._versioned, fn)
         self.versions.update((before, after))
         return result
+
+    async def ask(
+        self, question: Callable[Concatenate[Store, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Ask ``question(store, *args, **kwargs)`` of the request's store, as :meth:`call`
+        runs it: the query functions all take the store first."""
+        return await self.call(lambda: question(self.store, *args, **kwargs))
 
     def _versioned(self, fn: Callable[[], T]) -> tuple[T, str, str]:
         before = self.store.data_version()

@@ -74,17 +74,14 @@ async def _introduce(
 ) -> results.Intermediaries:
     """The intermediaries of ``source`` and ``target`` with evidence, as far as the cap allows."""
     limit = _bounded("limit", limit, 10, MAX_LIMIT)
-    store = info.context.store
-    return await info.context.call(
-        lambda: brokers.intermediaries(
-            store,
-            source,
-            target,
-            max_hops=max_hops,
-            types=model_names(types),
-            limit=limit,
-            evidence=MAX_EVIDENCE,
-        )
+    return await info.context.ask(
+        brokers.intermediaries,
+        source,
+        target,
+        max_hops=max_hops,
+        types=model_names(types),
+        limit=limit,
+        evidence=MAX_EVIDENCE,
     )
 
 
@@ -149,16 +146,13 @@ class Query:
     ) -> Subgraph:
         depth = _bounded("depth", depth, 1, MAX_DEPTH)
         limit = _bounded("limit", limit, 500, MAX_LIMIT)
-        store = info.context.store
-        found = await info.context.call(
-            lambda: neighbourhood.neighbourhood(
-                store,
-                id,
-                depth=depth,
-                types=model_names(types),
-                rel_types=model_names(rel_types),
-                limit=limit,
-            )
+        found = await info.context.ask(
+            neighbourhood.neighbourhood,
+            id,
+            depth=depth,
+            types=model_names(types),
+            rel_types=model_names(rel_types),
+            limit=limit,
         )
         return Subgraph.of(found)
 
@@ -179,17 +173,14 @@ class Query:
         weighted: bool | None = False,
     ) -> Path | None:
         max_hops = _bounded("maxHops", max_hops, 6, MAX_HOPS)
-        store = info.context.store
-        found = await info.context.call(
-            lambda: paths.shortest_path(
-                store,
-                source,
-                target,
-                max_hops=max_hops,
-                via=model_names(via),
-                rel_types=model_names(rel_types),
-                weighted=bool(weighted),
-            )
+        found = await info.context.ask(
+            paths.shortest_path,
+            source,
+            target,
+            max_hops=max_hops,
+            via=model_names(via),
+            rel_types=model_names(rel_types),
+            weighted=bool(weighted),
         )
         return None if found is None else Path.of(found)
 
@@ -209,17 +200,14 @@ class Query:
     ) -> list[Path]:
         k = _bounded("k", k, 5, MAX_K)
         max_hops = _bounded("maxHops", max_hops, 6, MAX_HOPS)
-        store = info.context.store
-        found = await info.context.call(
-            lambda: paths.k_shortest_paths(
-                store,
-                source,
-                target,
-                k=k,
-                max_hops=max_hops,
-                via=model_names(via),
-                rel_types=model_names(rel_types),
-            )
+        found = await info.context.ask(
+            paths.k_shortest_paths,
+            source,
+            target,
+            k=k,
+            max_hops=max_hops,
+            via=model_names(via),
+            rel_types=model_names(rel_types),
         )
         return [Path.of(path) for path in found]
 
@@ -282,17 +270,14 @@ class Query:
         top: int | None = 20,
     ) -> Centrality:
         top = _bounded("top", top, 20, MAX_TOP)
-        store = info.context.store
-        found = await info.context.call(
-            lambda: centrality.centrality(
-                store,
-                metric.value,
-                types=model_names(types),
-                kinds=kinds,
-                country=country,
-                region=region,
-                top=top,
-            )
+        found = await info.context.ask(
+            centrality.centrality,
+            metric.value,
+            types=model_names(types),
+            kinds=kinds,
+            country=country,
+            region=region,
+            top=top,
         )
         return Centrality.of(found)
 
@@ -313,17 +298,14 @@ class Query:
         network: BrokerageNetwork | None = FLOW_NETWORK,  # type: ignore[valid-type]
     ) -> list[BrokerageProfile]:
         top = _bounded("top", top, 20, MAX_TOP)
-        store = info.context.store
         chosen = cast(roles.Network, _given(network, FLOW_NETWORK).value)
-        found = await info.context.call(
-            lambda: roles.brokerage_roles(
-                store,
-                group_by=_given(group_by, Grouping.TYPE).value,
-                types=model_names(types),
-                role=None if role is None else role.value,
-                top=top,
-                network=chosen,
-            )
+        found = await info.context.ask(
+            roles.brokerage_roles,
+            group_by=_given(group_by, Grouping.TYPE).value,
+            types=model_names(types),
+            role=None if role is None else role.value,
+            top=top,
+            network=chosen,
         )
         return [BrokerageProfile.of(profile) for profile in found]
 
@@ -339,14 +321,11 @@ class Query:
         top: int | None = 20,
     ) -> list[StructuralHole]:
         top = _bounded("top", top, 20, MAX_TOP)
-        store = info.context.store
-        found = await info.context.call(
-            lambda: holes.structural_holes(
-                store,
-                types=model_names(types),
-                by=_given(by, HoleOrder.EFFECTIVE_SIZE).value,
-                top=top,
-            )
+        found = await info.context.ask(
+            holes.structural_holes,
+            types=model_names(types),
+            by=_given(by, HoleOrder.EFFECTIVE_SIZE).value,
+            top=top,
         )
         return [
             StructuralHole(
@@ -367,10 +346,7 @@ class Query:
         self, info: Info, types: NodeTypes = None, top: int | None = 20
     ) -> Fragility:
         top = _bounded("top", top, 20, MAX_TOP)
-        store = info.context.store
-        found = await info.context.call(
-            lambda: fragility_.fragility(store, types=model_names(types), top=top)
-        )
+        found = await info.context.ask(fragility_.fragility, types=model_names(types), top=top)
         return Fragility.of(found)
 
     @strawberry.field(
@@ -378,8 +354,7 @@ class Query:
         "its component (nothing when it is not an articulation point)."
     )
     async def removal_impact(self, info: Info, id: strawberry.ID) -> RemovalImpact:
-        store = info.context.store
-        separation, lost = await info.context.call(lambda: fragility_.removal_impact(store, id))
+        separation, lost = await info.context.ask(fragility_.removal_impact, id)
         return RemovalImpact(separation=Separation.of(separation), lost_ids=lost)
 
     @strawberry.field(
@@ -395,11 +370,8 @@ class Query:
     ) -> Communities:
         top = _bounded("top", top, 20, MAX_TOP)
         seed = _bounded("seed", seed, 0, 2**31 - 1)
-        store = info.context.store
-        found = await info.context.call(
-            lambda: communities_.communities(
-                store, seed=seed, resolution=_given(resolution, 1.0), top=top
-            )
+        found = await info.context.ask(
+            communities_.communities, seed=seed, resolution=_given(resolution, 1.0), top=top
         )
         return Communities.of(found)
 
@@ -422,17 +394,14 @@ class Query:
     ) -> OverseasReach:
         max_hops = check_range("maxHops", _given(max_hops, 1), maximum=MAX_REACH_HOPS, minimum=1)
         top = _bounded("top", top, 10, MAX_TOP)
-        store = info.context.store
-        found = await info.context.call(
-            lambda: reach.overseas_reach(
-                store,
-                types=model_names(types),
-                kinds=kinds,
-                region=region,
-                country=country,
-                max_hops=max_hops,
-                top=top,
-            )
+        found = await info.context.ask(
+            reach.overseas_reach,
+            types=model_names(types),
+            kinds=kinds,
+            region=region,
+            country=country,
+            max_hops=max_hops,
+            top=top,
         )
         return OverseasReach.of(found)
 
@@ -456,19 +425,16 @@ class Query:
     ) -> LostRoutes:
         hops = _hops_or_any(max_hops)
         limit = _bounded("limit", limit, 100, MAX_LIMIT)
-        store = info.context.store
-        found = await info.context.call(
-            lambda: reach.lost_routes(
-                store,
-                [str(i) for i in removed],
-                to_country=to_country,
-                to_types=model_names(to_types),
-                to_kinds=to_kinds,
-                from_types=model_names(from_types),
-                from_kinds=from_kinds,
-                max_hops=hops,
-                limit=limit,
-            )
+        found = await info.context.ask(
+            reach.lost_routes,
+            [str(i) for i in removed],
+            to_country=to_country,
+            to_types=model_names(to_types),
+            to_kinds=to_kinds,
+            from_types=model_names(from_types),
+            from_kinds=from_kinds,
+            max_hops=hops,
+            limit=limit,
         )
         return LostRoutes.of(found)
 
@@ -487,16 +453,13 @@ class Query:
         top: int | None = 10,
     ) -> Concentration:
         top = _bounded("top", top, 10, MAX_TOP)
-        store = info.context.store
-        found = await info.context.call(
-            lambda: concentration_.concentration(
-                store,
-                rel_type="BROKERED" if rel_type is None else str(rel_type.value),
-                by=_given(by, RelationEnd.SOURCE).value,
-                types=model_names(types),
-                kinds=kinds,
-                top=top,
-            )
+        found = await info.context.ask(
+            concentration_.concentration,
+            rel_type="BROKERED" if rel_type is None else str(rel_type.value),
+            by=_given(by, RelationEnd.SOURCE).value,
+            types=model_names(types),
+            kinds=kinds,
+            top=top,
         )
         return Concentration.of(found)
 
@@ -519,18 +482,15 @@ class Query:
     ) -> Unreached:
         hops = _hops_or_any(max_hops)
         limit = _bounded("limit", limit, 20, MAX_LIMIT)
-        store = info.context.store
-        found = await info.context.call(
-            lambda: reach.unreached(
-                store,
-                from_types=model_names(from_types),
-                from_kinds=from_kinds,
-                to_types=model_names(to_types),
-                to_kinds=to_kinds,
-                max_hops=hops,
-                group_by=_given(group_by, ReachGrouping.REGION).value,
-                limit=limit,
-            )
+        found = await info.context.ask(
+            reach.unreached,
+            from_types=model_names(from_types),
+            from_kinds=from_kinds,
+            to_types=model_names(to_types),
+            to_kinds=to_kinds,
+            max_hops=hops,
+            group_by=_given(group_by, ReachGrouping.REGION).value,
+            limit=limit,
         )
         return Unreached.of(found)
 
@@ -553,16 +513,13 @@ class Query:
         max_hops = _bounded("maxHops", max_hops, 3, MAX_HOPS)
         most = _bounded("candidates", candidates, 5, demands.MAX_CANDIDATES)
         limit = _bounded("limit", limit, 20, MAX_LIMIT)
-        store = info.context.store
-        found = await info.context.call(
-            lambda: demands.unsolved_demands(
-                store,
-                field=field,
-                statuses=model_names(statuses),
-                max_hops=max_hops,
-                candidates=most,
-                limit=limit,
-            )
+        found = await info.context.ask(
+            demands.unsolved_demands,
+            field=field,
+            statuses=model_names(statuses),
+            max_hops=max_hops,
+            candidates=most,
+            limit=limit,
         )
         return UnsolvedDemands.of(found)
 
