@@ -104,8 +104,7 @@ def main() -> None:
 
     # projection: ours reads the store into U, D and attributes; igraph's peer reads the same
     # edges into one igraph.Graph
-    version = store.data_version()
-    ours, graph = timed(lambda: Projection.from_store(store, version))
+    ours, graph = timed(lambda: Projection.from_store(store))
 
     def igraph_from_store() -> igraph.Graph:
         index = {node.id: i for i, node in enumerate(store.iter_nodes())}

@@ -32,7 +32,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, Final, NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -95,6 +95,10 @@ class _Edges:
             self.type[keep],
             self.cost[keep],
         )
+
+
+READ_ATTEMPTS: Final = 3
+"""Reads of the store a projection build tries before it gives up on a graph being refreshed."""
 
 
 class _Nodes:
@@ -505,8 +509,23 @@ class Projection:
         return Projection(self.version, rel_types, self._nodes, self._edges.only(rel_types))
 
     @classmethod
-    def from_store(cls, store: Store, version: str) -> Projection:
-        """Read every node and relationship of ``store`` into a projection labelled ``version``."""
+    def from_store(cls, store: Store) -> Projection:
+        """Read every node and relationship of ``store`` into a projection of one data version.
+
+        Nodes and relationships are read in turn; when a refresh lands in between, the read
+        starts again (up to :data:`READ_ATTEMPTS` times), so the label is always true.
+        """
+        for _ in range(READ_ATTEMPTS):
+            version = store.data_version()
+            read = cls._read(store, version)
+            if store.data_version() == version:
+                return read
+        raise QueryError(
+            f"the graph was refreshed {READ_ATTEMPTS} times while it was being read; ask again"
+        )
+
+    @classmethod
+    def _read(cls, store: Store, version: str) -> Projection:
         rows = [_NodeRow.of(node) for node in store.iter_nodes()]
         if any(a.id > b.id for a, b in itertools.pairwise(rows)):
             rows.sort(key=lambda row: row.id)
@@ -597,7 +616,7 @@ def projection(store: Store, rel_types: Sequence[str] | None = None) -> Projecti
     version = store.data_version()
     with cache.lock:
         if cache.full is None or cache.full.version != version:
-            cache.full = Projection.from_store(store, version)
+            cache.full = Projection.from_store(store)
             cache.restricted.clear()
         if wanted is None:
             return cache.full

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -13,14 +15,15 @@ from hypothesis import strategies as st
 
 from graphsvc.model import NODE_TYPE_NAMES
 from graphsvc.stores.contract import Node, Relationship
+from graphsvc.stores.embedded import EmbeddedStore
 from queries import centrality as centrality_module
 from queries.brokers import intermediaries
 from queries.centrality import METRICS, centrality
-from queries.errors import BadRequest, NotFound
+from queries.errors import BadRequest, NotFound, QueryError
 from queries.examples import example_store
 from queries.neighbourhood import neighbourhood
 from queries.paths import k_shortest_paths, shortest_path
-from queries.projection import projection
+from queries.projection import READ_ATTEMPTS, Projection, projection
 
 SETTINGS = settings(max_examples=40, deadline=None)
 
@@ -222,3 +225,32 @@ def test_bad_bounds_state_the_limit(call: Any, limit: str) -> None:
             call(store)
     finally:
         store.close()
+
+
+class RefreshedWhileRead(EmbeddedStore):
+    """A real embedded store that another process-like writer refreshes each time a node stream
+    ends, ``refreshes`` times: the moment between reading nodes and relationships."""
+
+    refreshes = 0
+
+    def iter_nodes(self) -> Iterator[Node]:
+        yield from super().iter_nodes()
+        if self.refreshes:
+            self.refreshes -= 1
+            writer = EmbeddedStore(self.path)
+            late = Node(f"late-{self.refreshes}", "Institution", "late", {"kind": "university"})
+            writer.refresh(f"late-{self.refreshes}", [late], [])
+            writer.close()
+
+
+def test_a_refresh_during_the_projection_read_is_read_again(tmp_path: Path) -> None:
+    store = RefreshedWhileRead(tmp_path / "g.db")
+    store.refresh("lab", [Node("sjtu", "Institution", "sjtu", {"kind": "university"})], [])
+    store.refreshes = READ_ATTEMPTS - 1
+    graph = Projection.from_store(store)
+    assert graph.version == store.data_version()
+    assert {"late-0", "late-1"} <= set(graph.ids)
+    store.refreshes = READ_ATTEMPTS
+    with pytest.raises(QueryError, match="refreshed 3 times while it was being read"):
+        Projection.from_store(store)
+    store.close()
