@@ -16,7 +16,7 @@ from graphsvc.stores.contract import StoreError
 
 Handler = Callable[[argparse.Namespace], int]
 
-COMMAND_MODULES = ("loaders.cli", "queries.cli", "viz.cli", "graphsvc.serve")
+COMMAND_MODULES = ("loaders.cli", "queries.cli", "viz.cli", "graphsvc.service.serve")
 """Modules whose ``register(subparsers)`` adds subcommands, in ``--help`` order."""
 
 COMMANDS: dict[str, str] = {
@@ -39,7 +39,7 @@ COMMANDS: dict[str, str] = {
         "queries.cli",
     ),
     "viz": "viz.cli",
-    **dict.fromkeys(("serve", "schema"), "graphsvc.serve"),
+    **dict.fromkeys(("serve", "schema"), "graphsvc.service.serve"),
 }
 """Which module registers each command: running one imports only its module, so that
 ``innonet load`` does not pay for scipy, igraph and pyvis (a test keeps this table true)."""

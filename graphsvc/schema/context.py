@@ -4,7 +4,7 @@ Store calls are blocking, so each runs in a worker thread of the app's store poo
 (:meth:`Context.call`), never on the event loop. Each call also reads the store's data version
 just before and just after it; a request whose calls did not all see one and the same version
 has read across a refresh, and the service answers it again from the start (see
-:mod:`graphsvc.endpoint`). So one answer always comes from one graph: the old one or the new
+:mod:`graphsvc.service.endpoint`). So one answer always comes from one graph: the old one or the new
 one, never a mix.
 """
 

@@ -17,8 +17,8 @@ import httpx
 import pytest
 import uvicorn
 
-from graphsvc.app import create_app
-from graphsvc.settings import Settings
+from graphsvc.service.app import create_app
+from graphsvc.service.settings import Settings
 from graphsvc.stores.contract import Store
 from graphsvc.stores.embedded import EmbeddedStore
 from loaders.refresh import refresh_bundle

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from graphsvc.heap import FreezeLongLived
+from graphsvc.service.heap import FreezeLongLived
 
 
 def test_freezes_after_a_slow_full_collection_and_thaws_on_a_new_version() -> None:

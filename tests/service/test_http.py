@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from graphsvc.guards import MAX_BODY_BYTES
+from graphsvc.service.guards import MAX_BODY_BYTES
 
 if TYPE_CHECKING:
     from tests.service.conftest import Running
@@ -124,7 +124,7 @@ def _logged(caplog: pytest.LogCaptureFixture, request_id: str) -> dict[str, obje
 
 
 def test_json_log_lines() -> None:
-    from graphsvc.access_log import JsonFormatter
+    from graphsvc.service.access_log import JsonFormatter
 
     record = logging.LogRecord(
         "innonet.access", logging.INFO, "", 0, "POST %s", ("/graphql",), None

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from graphsvc.serve import RESTART_LIMIT, Supervisor
+from graphsvc.service.serve import RESTART_LIMIT, Supervisor
 from graphsvc.stores.embedded import EmbeddedStore
 
 

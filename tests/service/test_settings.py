@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graphsvc.settings import Settings, SettingsError
+from graphsvc.service.settings import Settings, SettingsError
 
 
 def test_defaults() -> None:

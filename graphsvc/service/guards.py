@@ -7,7 +7,7 @@ from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from graphsvc.endpoint import error_response
+from graphsvc.service.endpoint import error_response
 
 MAX_BODY_BYTES: Final = 1_000_000
 """Largest request body accepted (1 MB); larger ones are answered 413."""

@@ -21,7 +21,7 @@ from typing import Final
 import uvicorn
 
 from graphsvc.cli import add_store_option
-from graphsvc.settings import LOG_LEVELS, Settings, SettingsError
+from graphsvc.service.settings import LOG_LEVELS, Settings, SettingsError
 from graphsvc.stores import NEO4J_SCHEMES
 
 
@@ -95,7 +95,7 @@ def run_serve(args: argparse.Namespace) -> int:
     return supervisor.run()
 
 
-APP: Final = "graphsvc.app:app_from_env"
+APP: Final = "graphsvc.service.app:app_from_env"
 """The application factory every worker runs (it reads the ``INNONET_*`` settings)."""
 
 RESTART_LIMIT: Final = 5

@@ -4,7 +4,7 @@
 route                         what
 ============================  ===================================================================
 ``GET /``                     landing page: what is loaded, example queries, links to the maps
-``POST /graphql``             GraphQL over JSON (:mod:`graphsvc.endpoint`)
+``POST /graphql``             GraphQL over JSON (:mod:`graphsvc.service.endpoint`)
 ``GET /graphql``              the GraphiQL explorer (off when introspection is off)
 ``GET /healthz``              200 ``{"status": "ok"}`` once the store answers, 503 otherwise
 ``/maps/...``                 the interactive maps of :mod:`viz.web`, when installed
@@ -34,12 +34,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from graphsvc.access_log import AccessLog, configure_logging
-from graphsvc.endpoint import GraphQLEndpoint
-from graphsvc.guards import LimitBody, RequireApiKey
 from graphsvc.schema import build_schema
-from graphsvc.settings import Settings
-from graphsvc.store_holder import StoreHolder
+from graphsvc.service.access_log import AccessLog, configure_logging
+from graphsvc.service.endpoint import GraphQLEndpoint
+from graphsvc.service.guards import LimitBody, RequireApiKey
+from graphsvc.service.settings import Settings
+from graphsvc.service.store_holder import StoreHolder
 from graphsvc.stores.contract import GraphCounts, Store, StoreError
 
 HEALTH_TIMEOUT: Final = 5.0
@@ -157,7 +157,9 @@ def _version(holder: StoreHolder) -> str:
 
 def landing_page(counts: GraphCounts | None, settings: Settings, *, maps: bool) -> str:
     """The landing page's HTML."""
-    template = resources.files("graphsvc").joinpath("landing.html").read_text(encoding="utf-8")
+    template = (
+        resources.files("graphsvc.service").joinpath("landing.html").read_text(encoding="utf-8")
+    )
     if counts is None:
         loaded = "<p class=warn>The store does not answer yet; see <a href=/healthz>/healthz</a>."
     else:

@@ -24,10 +24,10 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.types import ExecutionResult
 
-from graphsvc.heap import FreezeLongLived
 from graphsvc.schema import Context, Schema
 from graphsvc.schema.errors import coded
-from graphsvc.store_holder import StoreHolder
+from graphsvc.service.heap import FreezeLongLived
+from graphsvc.service.store_holder import StoreHolder
 from graphsvc.stores.contract import StoreError
 
 STORE_THREADS: Final = 8

@@ -1,0 +1,1 @@
+"""The web service: the Starlette app, its GraphQL endpoint, guards, settings, ``innonet serve``."""
