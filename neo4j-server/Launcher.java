@@ -1,5 +1,5 @@
 // Starts embedded Neo4j Community with Bolt on 127.0.0.1:PORT, for innonet's tests and for
-// developers (see README.md beside this file). Java 17 runs it without a compile step:
+// developers (docs/neo4j.md, "A local server"). Java 17 runs it without a compile step:
 //
 //     java -Xmx2g -cp 'JARS/*' Launcher.java DATA_DIR PORT PASSWORD_FILE [PLUGINS_DIR]
 //

@@ -1,9 +1,7 @@
-"""The store contract suite runs against every store: the embedded store always, Neo4j whenever
-``NEO4J_TEST_URI`` is set."""
+"""The store contract suite runs against every store (see tests/conftest.py for when Neo4j runs)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -11,10 +9,9 @@ import pytest
 
 from graphsvc.stores.contract import Store
 from graphsvc.stores.embedded import EmbeddedStore
+from tests.neo4j_server import STORE_KINDS, fresh_neo4j
 
 StoreFactory = Callable[[], Store]
-
-STORE_KINDS = ["embedded", "neo4j"]
 
 
 @pytest.fixture(params=STORE_KINDS)
@@ -29,14 +26,9 @@ def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[St
             return store
 
     else:
-        uri = os.environ.get("NEO4J_TEST_URI")
-        if not uri:
-            pytest.skip("NEO4J_TEST_URI is not set: no Neo4j server to run the contract against")
-        from graphsvc.stores.neo4j import Neo4jStore
 
         def make() -> Store:
-            store = Neo4jStore.from_env(uri)
-            store.wipe()  # type: ignore[attr-defined]
+            store = fresh_neo4j()
             made.append(store)
             return store
 
