@@ -1,12 +1,14 @@
 """Load test of the GraphQL service: ``node`` lookups, ``shortestPath`` and cached ``centrality``.
 
-Generates a synthetic graph (cached under ``--cache``), serves it with ``innonet serve`` on a
-loopback port, and drives it from a second process: asyncio clients on keep-alive connections
-sending prepared requests, each scenario bounded in time (``--seconds``) and in count
-(``--max-requests``). Prints requests/s, p50/p99 latency and errors per scenario, and stops the
-server when done::
+Generates a synthetic graph (cached under ``--cache``), loads it into the store (the embedded
+store's file in the cache, or the Neo4j server given by ``--store bolt://...``, loaded when it
+does not hold that graph yet), serves it with ``innonet serve`` on a loopback port, and drives it
+from a second process: asyncio clients on keep-alive connections sending prepared requests, each
+scenario bounded in time (``--seconds``) and in count (``--max-requests``). Prints requests/s,
+p50/p99 latency and errors per scenario, and stops the server when done::
 
     python -m bench.service --nodes 100000 --seconds 15   # from the repository root
+    neo4j-server/run -- sh -c 'python -m bench.service --store "$INNONET_STORE"'
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ from typing import Any
 
 import httpx
 
+from graphsvc.stores import open_store
 from graphsvc.stores.contract import SearchFilter
-from graphsvc.stores.embedded import EmbeddedStore
 from loaders.refresh import refresh_bundle
 from loaders.synthetic import write_bundle
 from queries.paths import shortest_path
@@ -38,31 +40,51 @@ from queries.paths import shortest_path
 HOST = "127.0.0.1"
 
 
-def prepare(nodes: int, cache: Path) -> Path:
-    """The store file of a generated graph of ``nodes`` nodes, generated and loaded once."""
-    cache.mkdir(parents=True, exist_ok=True)
-    db = cache / f"graph-{nodes}.db"
-    if db.exists():
-        return db
+def generated_bundle(nodes: int, cache: Path) -> Path:
+    """The folder of a generated bundle of ``nodes`` nodes (seed 1), generated once."""
     bundle = cache / f"bundle-{nodes}"
+    if (bundle / "relations.csv").exists():
+        return bundle
+    partial = cache / f"bundle-{nodes}.partial"
     started = time.perf_counter()
-    write_bundle(bundle, nodes=nodes, seed=1)
+    write_bundle(partial, nodes=nodes, seed=1)
+    partial.rename(bundle)
     print(f"generated {nodes:,} nodes in {time.perf_counter() - started:.1f} s", flush=True)
-    started = time.perf_counter()
-    partial = db.with_suffix(".partial")
-    store = EmbeddedStore(partial)
-    with refresh_bundle(store, bundle, "synthetic") as result:
-        assert result.valid, "the generated bundle did not load"
-    store.close()
-    partial.rename(db)
-    print(f"loaded in {time.perf_counter() - started:.1f} s", flush=True)
-    return db
+    return bundle
 
 
-def requests(db: Path, count: int, seed: int = 7) -> dict[str, list[bytes]]:
+def prepare(nodes: int, cache: Path, store: str | None = None) -> str:
+    """The store holding the generated graph of ``nodes`` nodes as source ``synthetic``, loaded
+    once: ``store`` (a Neo4j URI) or, by default, an embedded store file in ``cache``."""
+    cache.mkdir(parents=True, exist_ok=True)
+    bundle = generated_bundle(nodes, cache)
+    if store is None:
+        db = cache / f"graph-{nodes}.db"
+        if db.exists():
+            return str(db)
+        target = str(db.with_suffix(".partial"))
+    else:
+        target = store
+    opened = open_store(target)
+    try:
+        held = {s.name: s.nodes for s in opened.counts().sources}
+        if held.get("synthetic") != nodes:
+            started = time.perf_counter()
+            with refresh_bundle(opened, bundle, "synthetic") as result:
+                assert result.valid, "the generated bundle did not load"
+            print(f"loaded in {time.perf_counter() - started:.1f} s", flush=True)
+    finally:
+        opened.close()
+    if store is None:
+        Path(target).rename(db)
+        return str(db)
+    return store
+
+
+def requests(uri: str, count: int, seed: int = 7) -> dict[str, list[bytes]]:
     """Prepared request bodies per scenario, on ids drawn from the graph."""
     rng = random.Random(seed)
-    store = EmbeddedStore(db)
+    store = open_store(uri, create=False)
     ids = [n.id for n in store.search(SearchFilter(), first=20_000).nodes]
     institutions = [
         n.id for n in store.search(SearchFilter(types=["Institution"]), first=5000).nodes
@@ -184,8 +206,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(db: Path, port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
-    """``innonet serve`` on ``db``, up and healthy, until the generator is closed."""
+def serving(store: str, port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
+    """``innonet serve`` on ``store``, up and healthy, until the generator is closed."""
     server = subprocess.Popen(
         [
             sys.executable,
@@ -193,7 +215,7 @@ def serving(db: Path, port: int, workers: int) -> Iterator[subprocess.Popen[byte
             "graphsvc.cli",
             "serve",
             "--store",
-            str(db),
+            store,
             "--host",
             HOST,
             "--port",
@@ -231,17 +253,21 @@ def main() -> int:
     parser.add_argument("--max-requests", type=int, default=200_000, help="per scenario")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     parser.add_argument("--cache", type=Path, default=Path(".bench-cache"))
+    parser.add_argument(
+        "--store", default=None, help="a bolt:// URI (Neo4j); default an embedded store file"
+    )
     args = parser.parse_args()
 
-    db = prepare(args.nodes, args.cache)
-    bodies = requests(db, 5000)
+    store = prepare(args.nodes, args.cache, args.store)
+    bodies = requests(store, 5000)
     port = free_port()
     results: dict[str, Any] = {
+        "store": "neo4j" if args.store else "embedded",
         "nodes": args.nodes,
         "workers": args.workers,
         "concurrency": args.concurrency,
     }
-    with serving(db, port, args.workers):
+    with serving(store, port, args.workers):
         warm = time.perf_counter()
         # warm the projections and the centrality cache of every worker before measuring
         for _ in range(4 * args.workers):
