@@ -1,6 +1,8 @@
 """A real uvicorn server on a free loopback port, serving a generated graph, and an HTTP client.
 
-Tests talk to the service only over HTTP, as clients do.
+Tests talk to the service only over HTTP, as clients do. The graphs they are served (``loaded``,
+``shanghai``) are in either store: every test that uses them runs on the embedded store and on
+Neo4j (see tests/neo4j_server.py).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from graphsvc.stores.contract import Store
 from graphsvc.stores.embedded import EmbeddedStore
 from loaders.refresh import refresh_bundle
 from loaders.synthetic import write_bundle
+from tests.neo4j_server import STORE_KINDS, neo4j_holding
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "examples" / "shanghai"
 
@@ -74,24 +77,73 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def load(bundle: Path, source: str) -> Callable[[Store], None]:
+    """What fills a store with ``bundle`` as ``source``."""
+
+    def fill(store: Store) -> None:
+        with refresh_bundle(store, bundle, source) as result:
+            assert result.valid, result.problems
+
+    return fill
+
+
 @pytest.fixture(scope="session")
-def shanghai(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
+def embedded_shanghai(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
     """The Shanghai sample in an embedded store (shared: tests must not write to it)."""
     store = EmbeddedStore(tmp_path_factory.mktemp("shanghai") / "innonet.db")
-    with refresh_bundle(store, SAMPLE_BUNDLE, "shanghai") as result:
-        assert result.valid
+    load(SAMPLE_BUNDLE, "shanghai")(store)
     yield store
     store.close()
 
 
 @pytest.fixture(scope="session")
-def loaded(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
-    """An embedded store holding the bundle (shared: tests must not write to it)."""
+def embedded_loaded(
+    bundle: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[EmbeddedStore]:
+    """An embedded store holding the generated bundle (shared: tests must not write to it)."""
     store = EmbeddedStore(tmp_path_factory.mktemp("store") / "innonet.db")
-    with refresh_bundle(store, bundle, "synthetic") as result:
-        assert result.valid
+    load(bundle, "synthetic")(store)
     yield store
     store.close()
+
+
+@pytest.fixture(params=STORE_KINDS)
+def shanghai(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """The Shanghai sample, in each store in turn (tests must not write to it)."""
+    if request.param == "embedded":
+        yield request.getfixturevalue("embedded_shanghai")
+        return
+    store = neo4j_holding("shanghai", load(SAMPLE_BUNDLE, "shanghai"))
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=STORE_KINDS)
+def loaded(request: pytest.FixtureRequest, bundle: Path) -> Iterator[Store]:
+    """The generated bundle, in each store in turn (tests must not write to it)."""
+    if request.param == "embedded":
+        yield request.getfixturevalue("embedded_loaded")
+        return
+    store = neo4j_holding(f"synthetic {bundle}", load(bundle, "synthetic"))
+    yield store
+    store.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the Neo4j variants last and grouped by the graph they need, so that the one test
+    database is loaded with each graph once rather than at every switch between modules."""
+
+    def graph(item: pytest.Item) -> tuple[int, str]:
+        callspec = getattr(item, "callspec", None)
+        params = callspec.params if callspec is not None else {}
+        for name in ("shanghai", "loaded"):
+            if params.get(name) == "neo4j":
+                return (1, name)
+        if "graph" in params:  # test_both_stores: both stores at once
+            return (1, params["graph"])
+        return (0, "")
+
+    items.sort(key=graph)
 
 
 @pytest.fixture

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from graphsvc.stores.contract import Node, Relationship
+from graphsvc.stores.contract import Node, Relationship, Store
 from graphsvc.stores.embedded import EmbeddedStore
+from graphsvc.stores.neo4j import Neo4jStore
 
 if TYPE_CHECKING:
     from tests.service.conftest import Serve
 
 
-class CountingStore(EmbeddedStore):
+class CountingEmbedded(EmbeddedStore):
     """The embedded store, counting the reads the service makes (a real store, not a stand-in)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.calls: Counter[str] = Counter()
+    calls: Counter[str]
 
     def nodes(self, ids: Sequence[str]) -> dict[str, Node]:
         self.calls["nodes"] += 1
@@ -31,8 +30,35 @@ class CountingStore(EmbeddedStore):
         return super().relationships_of(node_ids, rel_types=rel_types)
 
 
-def test_nested_relations_cost_one_read_per_level(serve: Serve, loaded: EmbeddedStore) -> None:
-    store = CountingStore(loaded.path)
+class CountingNeo4j(Neo4jStore):
+    """The Neo4j store, counting the reads the service makes."""
+
+    calls: Counter[str]
+
+    def nodes(self, ids: Sequence[str]) -> dict[str, Node]:
+        self.calls["nodes"] += 1
+        return super().nodes(ids)
+
+    def relationships_of(
+        self, node_ids: Sequence[str], *, rel_types: Sequence[str] | None = None
+    ) -> list[Relationship]:
+        self.calls["relationships_of"] += 1
+        return super().relationships_of(node_ids, rel_types=rel_types)
+
+
+def counting(loaded: Store) -> CountingEmbedded | CountingNeo4j:
+    """A second, counting store on the same graph as ``loaded``."""
+    store: CountingEmbedded | CountingNeo4j
+    if isinstance(loaded, EmbeddedStore):
+        store = CountingEmbedded(loaded.path)
+    else:
+        store = CountingNeo4j.from_env(loaded.uri)  # type: ignore[assignment]
+    store.calls = Counter()
+    return store
+
+
+def test_nested_relations_cost_one_read_per_level(serve: Serve, loaded: Store) -> None:
+    store = counting(loaded)
     api = serve(store)
     answer = api.data(
         """{ search(types: [INSTITUTION], first: 50) { edges { node {

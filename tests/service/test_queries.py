@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from graphsvc.model import NODE_TYPE_BY_NAME
-from graphsvc.stores.contract import SearchFilter
+from graphsvc.stores.contract import SearchFilter, Store
 from graphsvc.stores.embedded import EmbeddedStore
 from queries import brokers, centrality, neighbourhood, paths
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 NODE_FIELDS = "id type name kind country region properties"
 
 
-def _pair(store: EmbeddedStore) -> tuple[str, str]:
+def _pair(store: Store) -> tuple[str, str]:
     """An institution and a node three or four hops away from it."""
     for node in store.search(SearchFilter(types=["Institution"]), first=50).nodes:
         for other in store.search(SearchFilter(types=["Demand"]), first=50).nodes:
@@ -28,9 +28,16 @@ def _pair(store: EmbeddedStore) -> tuple[str, str]:
     raise AssertionError("no pair three hops apart in the generated graph")
 
 
-@pytest.fixture(scope="module")
-def pair(loaded: EmbeddedStore) -> tuple[str, str]:
-    return _pair(loaded)
+_pairs: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+@pytest.fixture
+def pair(loaded: Store) -> tuple[str, str]:
+    """:func:`_pair` of the served graph, worked out once per store and data version."""
+    key = (loaded.uri, loaded.data_version())
+    if key not in _pairs:
+        _pairs[key] = _pair(loaded)
+    return _pairs[key]
 
 
 def test_node_gives_every_field_and_null_when_unknown(api: Running, loaded: EmbeddedStore) -> None:

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from graphsvc.service.serve import RESTART_LIMIT, Supervisor
-from graphsvc.stores.embedded import EmbeddedStore
+from graphsvc.stores.contract import Store
 
 
 def _free_port() -> int:
@@ -28,7 +28,7 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
-def test_serve_prints_the_url_and_answers(loaded: EmbeddedStore, tmp_path: Path) -> None:
+def test_serve_prints_the_url_and_answers(loaded: Store, tmp_path: Path) -> None:
     port = _free_port()
     env = {**os.environ, "INNONET_API_KEYS": ""}
     process = subprocess.Popen(
@@ -38,7 +38,7 @@ def test_serve_prints_the_url_and_answers(loaded: EmbeddedStore, tmp_path: Path)
             "graphsvc.cli",
             "serve",
             "--store",
-            str(loaded.path),
+            loaded.uri,
             "--port",
             str(port),
             "--log-level",
@@ -84,11 +84,11 @@ def test_serve_refuses_bad_settings(tmp_path: Path) -> None:
 SERVE = [sys.executable, "-m", "graphsvc.cli", "serve"]
 
 
-def _start(store: Path, log: Path, *args: str) -> tuple[subprocess.Popen[str], int]:
+def _start(store: str, log: Path, *args: str) -> tuple[subprocess.Popen[str], int]:
     """``innonet serve --port 0 ARGS`` with stderr to ``log``; the process and its port."""
     with log.open("w") as stderr:
         process = subprocess.Popen(
-            [*SERVE, "--store", str(store), "--port", "0", *args],
+            [*SERVE, "--store", store, "--port", "0", *args],
             stdout=subprocess.PIPE,
             stderr=stderr,
             text=True,
@@ -194,10 +194,10 @@ def _served_by(log: Path) -> dict[tuple[str, str], set[int]]:
 
 @pytest.mark.slow
 def test_workers_each_listen_and_share_keep_alive_connections(
-    loaded: EmbeddedStore, tmp_path: Path
+    loaded: Store, tmp_path: Path
 ) -> None:
     log = tmp_path / "serve.log"
-    process, port = _start(loaded.path, log, "--workers", "2", "--log-level", "info")
+    process, port = _start(loaded.uri, log, "--workers", "2", "--log-level", "info")
     workers: set[int] = set()
     try:
         workers = _ready(process, port, 2)
@@ -221,9 +221,9 @@ def test_workers_each_listen_and_share_keep_alive_connections(
 
 
 @pytest.mark.slow
-def test_a_killed_worker_is_restarted(loaded: EmbeddedStore, tmp_path: Path) -> None:
+def test_a_killed_worker_is_restarted(loaded: Store, tmp_path: Path) -> None:
     log = tmp_path / "serve.log"
-    process, port = _start(loaded.path, log, "--workers", "2", "--log-level", "warning")
+    process, port = _start(loaded.uri, log, "--workers", "2", "--log-level", "warning")
     workers: set[int] = set()
     try:
         workers = _ready(process, port, 2)
