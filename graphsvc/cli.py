@@ -35,6 +35,8 @@ COMMANDS: dict[str, str] = {
             "concentration",
             "unreached",
             "demands",
+            "changes",
+            "trends",
         ),
         "queries.cli",
     ),

@@ -8,7 +8,7 @@ worker threads through the request's :class:`~graphsvc.schema.context.Context`.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, cast
+from typing import Annotated, Any, TypeVar, cast
 
 import strawberry
 
@@ -52,6 +52,14 @@ from queries.reach import MAX_REACH_HOPS
 T = TypeVar("T")
 
 NodeTypes = list[NodeType] | None  # type: ignore[valid-type]
+AsOf = Annotated[
+    str | None,
+    strawberry.argument(
+        description="The graph as of this date, YYYY-MM-DD or a year YYYY (its 31 December): "
+        "nodes from their founded/established/year/posted date, relationships from their date "
+        "(undated ones always; graphAsOf counts them); today's graph when omitted."
+    ),
+]
 RelTypes = list[RelType] | None  # type: ignore[valid-type]
 
 
@@ -71,6 +79,7 @@ async def _introduce(
     max_hops: int,
     types: NodeTypes,
     limit: int | None,
+    as_of: str | None,
 ) -> results.Intermediaries:
     """The intermediaries of ``source`` and ``target`` with evidence, as far as the cap allows."""
     limit = _bounded("limit", limit, 10, MAX_LIMIT)
@@ -82,6 +91,7 @@ async def _introduce(
         types=model_names(types),
         limit=limit,
         evidence=MAX_EVIDENCE,
+        as_of=as_of,
     )
 
 
@@ -171,6 +181,7 @@ class Query:
         via: NodeTypes = None,
         rel_types: RelTypes = None,
         weighted: bool | None = False,
+        as_of: AsOf = None,
     ) -> Path | None:
         max_hops = _bounded("maxHops", max_hops, 6, MAX_HOPS)
         found = await info.context.ask(
@@ -181,6 +192,7 @@ class Query:
             via=model_names(via),
             rel_types=model_names(rel_types),
             weighted=bool(weighted),
+            as_of=as_of,
         )
         return None if found is None else Path.of(found)
 
@@ -197,6 +209,7 @@ class Query:
         max_hops: int | None = 6,
         via: NodeTypes = None,
         rel_types: RelTypes = None,
+        as_of: AsOf = None,
     ) -> list[Path]:
         k = _bounded("k", k, 5, MAX_K)
         max_hops = _bounded("maxHops", max_hops, 6, MAX_HOPS)
@@ -208,6 +221,7 @@ class Query:
             max_hops=max_hops,
             via=model_names(via),
             rel_types=model_names(rel_types),
+            as_of=as_of,
         )
         return [Path.of(path) for path in found]
 
@@ -227,9 +241,10 @@ class Query:
         max_hops: int | None = 4,
         types: NodeTypes = None,
         limit: int | None = 10,
+        as_of: AsOf = None,
     ) -> list[Intermediary]:
         hops = _bounded("maxHops", max_hops, 4, MAX_HOPS)
-        found = await _introduce(info, source, target, hops, types, limit)
+        found = await _introduce(info, source, target, hops, types, limit, as_of)
         if found.truncated:
             raise Truncated(
                 f"the routes between {source!r} and {target!r} within maxHops {hops} are "
@@ -251,9 +266,11 @@ class Query:
         max_hops: int | None = 4,
         types: NodeTypes = None,
         limit: int | None = 10,
+        as_of: AsOf = None,
     ) -> Introductions:
         hops = _bounded("maxHops", max_hops, 4, MAX_HOPS)
-        return Introductions(found=await _introduce(info, source, target, hops, types, limit))
+        found = await _introduce(info, source, target, hops, types, limit, as_of)
+        return Introductions(found=found)
 
     @strawberry.field(
         description="Every node of the graph is scored by `metric`; the answer is the `top` (at "
@@ -268,6 +285,7 @@ class Query:
         country: str | None = None,
         region: str | None = None,
         top: int | None = 20,
+        as_of: AsOf = None,
     ) -> Centrality:
         top = _bounded("top", top, 20, MAX_TOP)
         found = await info.context.ask(
@@ -278,6 +296,7 @@ class Query:
             country=country,
             region=region,
             top=top,
+            as_of=as_of,
         )
         return Centrality.of(found)
 
@@ -296,6 +315,7 @@ class Query:
         role: BrokerageRole | None = None,  # type: ignore[valid-type]
         top: int | None = 20,
         network: BrokerageNetwork | None = FLOW_NETWORK,  # type: ignore[valid-type]
+        as_of: AsOf = None,
     ) -> list[BrokerageProfile]:
         top = _bounded("top", top, 20, MAX_TOP)
         chosen = cast(roles.Network, _given(network, FLOW_NETWORK).value)
@@ -306,6 +326,7 @@ class Query:
             role=None if role is None else role.value,
             top=top,
             network=chosen,
+            as_of=as_of,
         )
         return [BrokerageProfile.of(profile) for profile in found]
 
@@ -319,6 +340,7 @@ class Query:
         types: NodeTypes = None,
         by: HoleOrder | None = HoleOrder.EFFECTIVE_SIZE,
         top: int | None = 20,
+        as_of: AsOf = None,
     ) -> list[StructuralHole]:
         top = _bounded("top", top, 20, MAX_TOP)
         found = await info.context.ask(
@@ -326,6 +348,7 @@ class Query:
             types=model_names(types),
             by=_given(by, HoleOrder.EFFECTIVE_SIZE).value,
             top=top,
+            as_of=as_of,
         )
         return [
             StructuralHole(
@@ -343,10 +366,12 @@ class Query:
         f"(up to {MAX_TOP})."
     )
     async def fragility(
-        self, info: Info, types: NodeTypes = None, top: int | None = 20
+        self, info: Info, types: NodeTypes = None, top: int | None = 20, as_of: AsOf = None
     ) -> Fragility:
         top = _bounded("top", top, 20, MAX_TOP)
-        found = await info.context.ask(fragility_.fragility, types=model_names(types), top=top)
+        found = await info.context.ask(
+            fragility_.fragility, types=model_names(types), top=top, as_of=as_of
+        )
         return Fragility.of(found)
 
     @strawberry.field(
@@ -367,11 +392,16 @@ class Query:
         seed: int | None = 0,
         resolution: float | None = 1.0,
         top: int | None = 20,
+        as_of: AsOf = None,
     ) -> Communities:
         top = _bounded("top", top, 20, MAX_TOP)
         seed = _bounded("seed", seed, 0, 2**31 - 1)
         found = await info.context.ask(
-            communities_.communities, seed=seed, resolution=_given(resolution, 1.0), top=top
+            communities_.communities,
+            seed=seed,
+            resolution=_given(resolution, 1.0),
+            top=top,
+            as_of=as_of,
         )
         return Communities.of(found)
 
@@ -391,6 +421,7 @@ class Query:
         country: str | None = None,
         max_hops: int | None = 1,
         top: int | None = 10,
+        as_of: AsOf = None,
     ) -> OverseasReach:
         max_hops = check_range("maxHops", _given(max_hops, 1), maximum=MAX_REACH_HOPS, minimum=1)
         top = _bounded("top", top, 10, MAX_TOP)
@@ -402,6 +433,7 @@ class Query:
             country=country,
             max_hops=max_hops,
             top=top,
+            as_of=as_of,
         )
         return OverseasReach.of(found)
 
@@ -422,6 +454,7 @@ class Query:
         from_kinds: list[str] | None = None,
         max_hops: int | None = None,
         limit: int | None = 100,
+        as_of: AsOf = None,
     ) -> LostRoutes:
         hops = _hops_or_any(max_hops)
         limit = _bounded("limit", limit, 100, MAX_LIMIT)
@@ -435,6 +468,7 @@ class Query:
             from_kinds=from_kinds,
             max_hops=hops,
             limit=limit,
+            as_of=as_of,
         )
         return LostRoutes.of(found)
 
@@ -451,6 +485,7 @@ class Query:
         types: NodeTypes = None,
         kinds: list[str] | None = None,
         top: int | None = 10,
+        as_of: AsOf = None,
     ) -> Concentration:
         top = _bounded("top", top, 10, MAX_TOP)
         found = await info.context.ask(
@@ -460,6 +495,7 @@ class Query:
             types=model_names(types),
             kinds=kinds,
             top=top,
+            as_of=as_of,
         )
         return Concentration.of(found)
 
@@ -479,6 +515,7 @@ class Query:
         max_hops: int | None = 3,
         group_by: ReachGrouping | None = ReachGrouping.REGION,
         limit: int | None = 20,
+        as_of: AsOf = None,
     ) -> Unreached:
         hops = _hops_or_any(max_hops)
         limit = _bounded("limit", limit, 20, MAX_LIMIT)
@@ -491,6 +528,7 @@ class Query:
             max_hops=hops,
             group_by=_given(group_by, ReachGrouping.REGION).value,
             limit=limit,
+            as_of=as_of,
         )
         return Unreached.of(found)
 
@@ -509,6 +547,7 @@ class Query:
         max_hops: int | None = 3,
         candidates: int | None = 5,
         limit: int | None = 20,
+        as_of: AsOf = None,
     ) -> UnsolvedDemands:
         max_hops = _bounded("maxHops", max_hops, 3, MAX_HOPS)
         most = _bounded("candidates", candidates, 5, demands.MAX_CANDIDATES)
@@ -520,6 +559,7 @@ class Query:
             max_hops=max_hops,
             candidates=most,
             limit=limit,
+            as_of=as_of,
         )
         return UnsolvedDemands.of(found)
 
