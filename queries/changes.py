@@ -500,20 +500,21 @@ def _point(line: _Timeline, metric: str, year: int, day: int, before: int) -> Tr
         demand = line.node_type == _DEMAND
         solved = line.solved_day()
         if metric == "DEMANDS_POSTED":
-            value = np.count_nonzero(demand & nodes & ~line.nodes_at(before))
+            value = float(np.count_nonzero(demand & nodes & ~line.nodes_at(before)))
         elif metric == "DEMANDS_SOLVED":
-            value = np.count_nonzero(demand & (solved > before) & (solved <= day))
+            value = float(np.count_nonzero(demand & (solved > before) & (solved <= day)))
         else:
             existing = np.count_nonzero(demand & nodes)
-            value = np.count_nonzero(demand & (solved <= day)) / existing if existing else 0.0
-        return TrendPoint(year, float(value), {})
+            solved_then = np.count_nonzero(demand & (solved <= day))
+            value = solved_then / existing if existing else 0.0
+        return TrendPoint(year, value, {})
     elif metric == "TOP_BROKER_SHARE":
         deals = line.deals(day)
         total = int(deals.sum())
         brokers = np.flatnonzero((line.node_type == _BROKER) & (deals > 0))
         top = brokers[np.lexsort((brokers, -deals[brokers]))][:TOP_BROKERS].tolist()
-        parts = {line.graph.ids[b]: deals[b] / total for b in top}
-        return TrendPoint(year, float(sum(parts.values())), parts)
+        shares = {line.graph.ids[b]: float(deals[b] / total) for b in top}
+        return TrendPoint(year, sum(shares.values()), shares)
     else:
         moved = line.transfers_in(before, day)
         keys = line.sellers if metric == "TRANSFER_AMOUNT_BY_ACTOR" else line.modes
@@ -523,7 +524,7 @@ def _point(line: _Timeline, metric: str, year: int, day: int, before: int) -> Tr
         )
         if metric == "TRANSFERS":
             return TrendPoint(
-                year, float(np.count_nonzero(moved)), {k: a.count for k, a in chosen.items()}
+                year, float(np.count_nonzero(moved)), {k: float(a.count) for k, a in chosen.items()}
             )
         return TrendPoint(
             year, float(line.amounts[moved].sum()), {k: a.amount_cny for k, a in chosen.items()}

@@ -40,9 +40,11 @@ from graphsvc.schema.planner import (
 )
 from graphsvc.schema.rankings import MAX_EVIDENCE, Centrality, Intermediary, Introductions
 from graphsvc.schema.search import GraphStats, NodeConnection, search_page
+from graphsvc.schema.timeline import Changes, Dating, Trend, TrendMetric
 from graphsvc.schema.types import MAX_FIRST, Info, Node, Path, Subgraph, load_node
 from graphsvc.stores.contract import SearchFilter
 from queries import brokers, centrality, demands, holes, neighbourhood, paths, reach, results, roles
+from queries import changes as changes_
 from queries import communities as communities_
 from queries import concentration as concentration_
 from queries import fragility as fragility_
@@ -562,6 +564,49 @@ class Query:
             as_of=as_of,
         )
         return UnsolvedDemands.of(found)
+
+    @strawberry.field(
+        description="How many nodes and relationships the graph as of `asOf` holds, and how "
+        "many of them are undated: every answer given an asOf included those undated ones."
+    )
+    async def graph_as_of(self, info: Info, as_of: str) -> Dating:
+        return Dating.of(await info.context.ask(changes_.dating, as_of))
+
+    @strawberry.field(
+        description="What changed from `from` to `to` (YYYY-MM-DD or YYYY, its 31 December): "
+        "nodes and relationships that appeared by type, the top hubs by `hubMetric` on each date "
+        "with their rank moves, the brokers whose share of deals rose or fell most, new overseas "
+        "channels and countries reached, demands posted and solved, transfers by mode and by "
+        f"seller kind; `top` (up to {MAX_TOP}) hubs and brokers. docs/analytics.md defines each."
+    )
+    async def changes(
+        self,
+        info: Info,
+        from_: Annotated[str, strawberry.argument(name="from")],
+        to: str,
+        hub_metric: CentralityMetric = CentralityMetric.DEGREE,
+        top: int | None = 10,
+    ) -> Changes:
+        top = _bounded("top", top, 10, MAX_TOP)
+        found = await info.context.ask(
+            changes_.changes, from_, to, hub_metric=hub_metric.value, top=top
+        )
+        return Changes.of(found)
+
+    @strawberry.field(
+        description="A yearly series of `metric` from the year `from` to the year `to` (at most "
+        f"{changes_.MAX_YEARS} years): each year's value and its parts (by type, mode, ...)."
+    )
+    async def trends(
+        self,
+        info: Info,
+        metric: TrendMetric,  # type: ignore[valid-type]
+        from_: Annotated[int, strawberry.argument(name="from")],
+        to: int,
+    ) -> Trend:
+        name = str(metric.value)  # type: ignore[attr-defined]
+        found = await info.context.ask(changes_.trends, name, from_, to)
+        return Trend.of(found)
 
     @strawberry.field(
         description="Counts of the graph: nodes, relationships, per type, per loaded source."
