@@ -20,6 +20,7 @@ import re
 from typing import Any, Final
 
 from graphsvc.model import NODE_TYPE_BY_NAME, RELATION_SINCE
+from graphsvc.stores.contract import Node, Relationship
 from queries.errors import BadRequest
 
 UNDATED: Final = 0
@@ -127,3 +128,28 @@ def relation_day(properties: dict[str, Any]) -> int:
     (20200501, 0)
     """
     return day_of(properties.get(RELATION_SINCE))
+
+
+def dated_rows(
+    day: int | None, nodes: dict[str, Node], relationships: list[Relationship]
+) -> tuple[dict[str, Node], list[Relationship]]:
+    """The ``nodes`` that exist on ``day`` and the ``relationships`` that exist on it (their
+    date, and both ends among the nodes kept or outside ``nodes``: a caller checks those); all
+    of them when ``day`` is None. For code that reads rows from the store rather than a
+    projection (the maps).
+
+    >>> lab = Node("lab", "Institution", "Lab", {"founded": 2019})
+    >>> old = Relationship("r", "COLLABORATES_WITH", "lab", "x", {"date": "2018-01-01"})
+    >>> kept, rels = dated_rows(20191231, {"lab": lab}, [old])
+    >>> list(kept), rels
+    (['lab'], [])
+    """
+    if day is None:
+        return nodes, relationships
+    kept = {i: n for i, n in nodes.items() if node_day(n.type, n.properties) <= day}
+    gone = nodes.keys() - kept.keys()
+    return kept, [
+        r
+        for r in relationships
+        if relation_day(r.properties) <= day and r.source not in gone and r.target not in gone
+    ]

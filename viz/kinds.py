@@ -77,9 +77,11 @@ class HubMapRequest:
     kinds: tuple[str, ...] | None = None
     country: str | None = None
     labels: int = HUB_LABELS
+    as_of: str | None = None
 
     def draw(self, store: Store) -> MapPage:
-        """Rank with :func:`queries.centrality.centrality` and draw the hub map."""
+        """Rank with :func:`queries.centrality.centrality` (on the graph as of ``as_of``, a date
+        YYYY-MM-DD or a year) and draw the hub map."""
         check_range("labels", self.labels, maximum=NODE_CAP)
         types = _types(self.types)
         country = _country("country", self.country)
@@ -90,6 +92,7 @@ class HubMapRequest:
             kinds=self.kinds,
             country=country,
             top=self.top,
+            as_of=self.as_of,
         )
         filters = [
             ", ".join(type_label(t) for t in types) if types else "all types",
@@ -102,6 +105,7 @@ class HubMapRequest:
             matching=count_matching(store, types=types, kinds=self.kinds, country=country),
             filters="actors of " + "; ".join(f for f in filters if f),
             labels=self.labels,
+            as_of=self.as_of,
         )
 
 
@@ -113,9 +117,10 @@ class ChannelMapRequest:
     region: str | None = None
     max_nodes: int = NODE_CAP
     labels: int = HUB_LABELS
+    as_of: str | None = None
 
     def draw(self, store: Store) -> MapPage:
-        """Draw the global channel map from the store."""
+        """Draw the global channel map from the store (as of ``as_of`` when given)."""
         check_range("labels", self.labels, maximum=NODE_CAP)
         return channel_map(
             store,
@@ -123,6 +128,7 @@ class ChannelMapRequest:
             region=self.region,
             max_nodes=_max_nodes(self.max_nodes),
             labels=self.labels,
+            as_of=self.as_of,
         )
 
 
