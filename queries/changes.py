@@ -506,7 +506,7 @@ def _point(line: _Timeline, metric: str, year: int, day: int, before: int) -> Tr
         else:
             existing = np.count_nonzero(demand & nodes)
             solved_then = np.count_nonzero(demand & (solved <= day))
-            value = solved_then / existing if existing else 0.0
+            value = float(solved_then / existing) if existing else 0.0
         return TrendPoint(year, value, {})
     elif metric == "TOP_BROKER_SHARE":
         deals = line.deals(day)
