@@ -172,6 +172,19 @@ class _NodeRow(NamedTuple):
         )
 
 
+def sorted_unique(values: IntArray) -> IntArray:
+    """The distinct values in ascending order, as ``np.unique`` gives them, by sorting: numpy
+    2.4's hash-based ``unique`` takes about 2 s on 500,000 int64 keys, a sort 0.03 s.
+
+    >>> sorted_unique(np.array([5, 1, 5, 3, 1])).tolist()
+    [1, 3, 5]
+    """
+    ordered = np.sort(values)
+    if len(ordered) == 0:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
 def _codes(values: list[str | None]) -> dict[str | None, BoolArray]:
     """For each distinct value, the mask of the nodes holding it."""
     vocabulary = sorted({v for v in values if v is not None})
@@ -271,7 +284,7 @@ class Projection:
         symmetric = _SYMMETRIC[edges.type[position]]
         arc_source = np.concatenate((s, t[symmetric]))
         arc_target = np.concatenate((t, s[symmetric]))
-        arc_key = np.unique(arc_source * n + arc_target)
+        arc_key = sorted_unique(arc_source * n + arc_target)
         self.arcs: IntArray = np.column_stack((arc_key // n, arc_key % n)).reshape(-1, 2)
 
         self._lock = threading.Lock()
@@ -501,7 +514,7 @@ class Projection:
         contracted = sp.coo_array(from_actors[:, actors] + from_actors[:, things] @ reach)
         u, v = actors[contracted.row], actors[contracted.col]
         keep = u != v
-        key = np.unique(u[keep] * n + v[keep])
+        key = sorted_unique(u[keep] * n + v[keep])
         return np.column_stack((key // n, key % n)).reshape(-1, 2)
 
     def networkx_u(self) -> Any:

@@ -9,6 +9,8 @@ import html
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from graphsvc.model import NODE_TYPE_BY_NAME
 from graphsvc.stores.contract import Node, Store
 from queries.centrality import centrality
@@ -447,10 +449,10 @@ def _hub_map(
     them, size by score, colour by node type, the top 15 labelled."""
     import networkx as nx
 
-    keep = {graph.node_index(h.node) for h in ranked}
-    edges = [
-        (graph.ids[u], graph.ids[v]) for u, v in graph.pairs.tolist() if u in keep and v in keep
-    ]
+    inside = np.zeros(graph.number_of_nodes(), dtype=bool)
+    inside[[graph.node_index(h.node) for h in ranked]] = True
+    among_pairs = graph.pairs[inside[graph.pairs[:, 0]] & inside[graph.pairs[:, 1]]]
+    edges = [(graph.ids[u], graph.ids[v]) for u, v in among_pairs.tolist()]
     among = nx.Graph()
     among.add_nodes_from(h.node for h in ranked)
     among.add_edges_from(edges)
