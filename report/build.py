@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -156,14 +155,6 @@ METRIC_NAMES = {
 RATIOS = ("MATCH_RATE", "TOP_BROKER_SHARE")
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
-    """The report's page and the figures it states (metric -> (this year, compared year))."""
-
-    html: str
-    figures: dict[str, tuple[float, float]]
-
-
 def _fmt(metric: str, value: float) -> str:
     return f"{value:.1%}" if metric in RATIOS else f"{value:,.0f}"
 
@@ -184,7 +175,7 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[str]], cls: str = "") ->
     return f'<table class="{cls}"><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def build_report(store: Store, year: int, compare: int | None = None, lang: str = "zh") -> Report:
+def build_report(store: Store, year: int, compare: int | None = None, lang: str = "zh") -> str:
     """The annual report of ``year`` compared with ``compare`` (the year before by default).
 
     Parameters
@@ -200,8 +191,9 @@ def build_report(store: Store, year: int, compare: int | None = None, lang: str 
 
     Returns
     -------
-    Report
-        The self-contained HTML page and the figures it states.
+    str
+        The self-contained HTML page; each figure's row carries ``data-metric``,
+        ``data-value`` and ``data-before`` (the values of this year and the compared one).
 
     Raises
     ------
@@ -407,7 +399,7 @@ def build_report(store: Store, year: int, compare: int | None = None, lang: str 
 <ul>{method}</ul>
 </body></html>
 """
-    return Report(page, figures)
+    return page
 
 
 STYLE = """

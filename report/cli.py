@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     finally:
         store.close()
-    args.out.write_text(report.html, encoding="utf-8")
+    args.out.write_text(report, encoding="utf-8")
     print(f"wrote {args.out} in {time.perf_counter() - started:.1f} s")
     if args.pdf:
         pdf = args.out.with_suffix(".pdf")

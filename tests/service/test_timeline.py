@@ -12,7 +12,7 @@ import pytest
 
 from graphsvc.model import NODE_TYPES, RELATION_FILE
 from graphsvc.stores.embedded import EmbeddedStore
-from queries import centrality
+from queries import centrality, communities, demands
 from tests.conftest import SAMPLE_BUNDLE
 from tests.service.conftest import Running, Serve
 
@@ -188,3 +188,36 @@ def test_bad_dates_are_bad_requests(city: Running, query: str, message: str) -> 
     error = city.error(query)
     assert error["extensions"]["code"] == "BAD_REQUEST"
     assert message in error["message"]
+
+
+AS_OF_FIELDS = """
+query ($at: String) {
+  shortestPath(source: "uni:sjtu", target: "brk:innomatch", asOf: $at) { length }
+  kShortestPaths(source: "uni:sjtu", target: "uni:fudan", k: 2, asOf: $at) { length }
+  introductions(source: "uni:sjtu", target: "uni:fudan", maxHops: 2, asOf: $at) { truncated }
+  centrality(metric: DEGREE, top: 3, asOf: $at) { scores { node { id } } }
+  brokerageRoles(top: 3, asOf: $at) { total }
+  structuralHoles(top: 3, asOf: $at) { degree }
+  fragility(top: 3, asOf: $at) { cutPoints { componentSize } }
+  communities(top: 3, asOf: $at) { total }
+  overseasReach(top: 3, asOf: $at) { channels links }
+  lostRoutes(removed: ["brk:east"], toCountry: "DE", asOf: $at) { removed }
+  concentration(asOf: $at) { deals }
+  unreached(asOf: $at) { nodes unreached }
+  unsolvedDemands(statuses: null, limit: 1, asOf: $at) { total }
+}
+"""
+
+
+def test_every_time_dependent_field_takes_as_of(city: Running, shanghai: EmbeddedStore) -> None:
+    then = city.data(AS_OF_FIELDS, {"at": "2022-10-31"})
+    today = city.data(AS_OF_FIELDS, {"at": None})
+    assert then["overseasReach"]["links"] <= today["overseasReach"]["links"]
+    assert then["concentration"]["deals"] < today["concentration"]["deals"]
+    assert (
+        then["unsolvedDemands"]["total"]
+        == demands.unsolved_demands(shanghai, statuses=None, as_of="2022-10-31").total
+    )
+    assert (
+        then["communities"]["total"] == communities.communities(shanghai, as_of="2022-10-31").total
+    )
