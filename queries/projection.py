@@ -52,9 +52,13 @@ T = TypeVar("T")
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-RESTRICTED_CACHE_SIZE = 32
-"""How many derived projections (restricted to relation types, or as of a date, or both) are
-kept per store and data version."""
+RESTRICTED_CACHE_SIZE = 16
+"""How many projections restricted to relation types are kept per store, data version and as-of
+date."""
+DATED_CACHE_SIZE = 4
+"""How many dates the projections as of a date are kept for, per store and data version: each
+costs about as much memory as today's projection, so the number of dates asked for cannot grow
+the service's memory without bound."""
 
 _TYPE_CODE = {name: code for code, name in enumerate(NODE_TYPE_NAMES)}
 _REL_CODE = {name: code for code, name in enumerate(RELATION_TYPE_NAMES)}
@@ -656,38 +660,53 @@ class Projection:
         return cls(version, None, nodes, edges)
 
 
-_CacheKey = tuple[frozenset[str] | None, int | None]
-"""Relation types (None: all) and as-of day (None: today's graph) of a derived projection."""
+class _Derived:
+    """A projection and the projections restricted to relation types derived from it (at most
+    :data:`RESTRICTED_CACHE_SIZE`, least recently used out first)."""
+
+    __slots__ = ("base", "restricted")
+
+    def __init__(self, base: Projection) -> None:
+        self.base = base
+        self.restricted: OrderedDict[frozenset[str], Projection] = OrderedDict()
+
+    def get(self, rel_types: frozenset[str] | None) -> Projection:
+        if rel_types is None:
+            return self.base
+        found = self.restricted.get(rel_types)
+        if found is None:
+            found = self.restricted[rel_types] = self.base.restricted_to(rel_types)
+            if len(self.restricted) > RESTRICTED_CACHE_SIZE:
+                self.restricted.popitem(last=False)
+        else:
+            self.restricted.move_to_end(rel_types)
+        return found
 
 
 class _StoreCache:
-    __slots__ = ("full", "lock", "restricted")
+    """Today's projection of one store and those derived from it: restricted to relation types,
+    and as of at most :data:`DATED_CACHE_SIZE` dates (least recently asked out first)."""
+
+    __slots__ = ("dated", "lock", "today")
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.full: Projection | None = None
-        self.restricted: OrderedDict[_CacheKey, Projection] = OrderedDict()
+        self.today: _Derived | None = None
+        self.dated: OrderedDict[int, _Derived] = OrderedDict()
 
-    def derived(self, key: _CacheKey) -> Projection:
-        """The projection of ``key``, derived from :attr:`full` (call with the lock held)."""
-        assert self.full is not None
-        rel_types, as_of = key
-        if rel_types is None and as_of is None:
-            return self.full
-        found = self.restricted.get(key)
-        if found is not None:
-            self.restricted.move_to_end(key)
-            return found
+    def get(self, rel_types: frozenset[str] | None, as_of: int | None) -> Projection:
+        """The projection asked for, derived when missing (call with the lock held)."""
+        assert self.today is not None
         if as_of is None:
-            found = self.full.restricted_to(rel_types)  # type: ignore[arg-type]
-        elif rel_types is None:
-            found = self.full.dated(as_of)
+            return self.today.get(rel_types)
+        found = self.dated.get(as_of)
+        if found is None:
+            found = self.dated[as_of] = _Derived(self.today.base.dated(as_of))
+            if len(self.dated) > DATED_CACHE_SIZE:
+                self.dated.popitem(last=False)
         else:
-            found = self.derived((None, as_of)).restricted_to(rel_types)
-        self.restricted[key] = found
-        if len(self.restricted) > RESTRICTED_CACHE_SIZE:
-            self.restricted.popitem(last=False)
-        return found
+            self.dated.move_to_end(as_of)
+        return found.get(rel_types)
 
 
 _caches: weakref.WeakKeyDictionary[Store, _StoreCache] = weakref.WeakKeyDictionary()
@@ -741,7 +760,7 @@ def projection(
             cache = _caches[store] = _StoreCache()
     version = store.data_version()
     with cache.lock:
-        if cache.full is None or cache.full.version != version:
-            cache.full = Projection.from_store(store)
-            cache.restricted.clear()
-        return cache.derived((wanted, day))
+        if cache.today is None or cache.today.base.version != version:
+            cache.today = _Derived(Projection.from_store(store))
+            cache.dated.clear()
+        return cache.get(wanted, day)
