@@ -116,6 +116,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"greyed neighbours drawn around the routes (default {PATH_CONTEXT})",
     )
     _max_nodes(path)
+    add_as_of_option(path)
     _common(path)
     path.set_defaults(handler=_path)
 
@@ -176,6 +177,7 @@ def _path(args: argparse.Namespace) -> int:
             broker_types=args.broker_types,
             context=args.context,
             max_nodes=args.max_nodes,
+            as_of=args.as_of,
         ),
     )
 

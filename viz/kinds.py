@@ -177,10 +177,11 @@ class PathMapRequest:
     broker_types: tuple[str, ...] | None = None
     context: int = PATH_CONTEXT
     max_nodes: int = NODE_CAP
+    as_of: str | None = None
 
     def draw(self, store: Store) -> MapPage:
         """Ask :func:`queries.paths.k_shortest_paths` and :func:`queries.brokers.intermediaries`
-        and draw the path map."""
+        (on the graph as of ``as_of`` when given) and draw the path map."""
         _known(store, self.source, self.target)
         rel_types = _rel_types(self.rel_types)
         paths = k_shortest_paths(
@@ -191,6 +192,7 @@ class PathMapRequest:
             max_hops=self.max_hops,
             via=_types(self.via),
             rel_types=rel_types,
+            as_of=self.as_of,
         )
         ranked = intermediaries(
             store,
@@ -199,6 +201,7 @@ class PathMapRequest:
             max_hops=self.broker_hops,
             types=_types(self.broker_types),
             limit=self.brokers,
+            as_of=self.as_of,
         )
         return path_map(
             store,
@@ -208,6 +211,7 @@ class PathMapRequest:
             ranked,
             context=check_range("context", self.context, maximum=NODE_CAP),
             max_nodes=_max_nodes(self.max_nodes),
+            as_of=self.as_of,
         )
 
 

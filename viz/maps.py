@@ -467,10 +467,13 @@ def path_map(
     *,
     context: int = PATH_CONTEXT,
     max_nodes: int = NODE_CAP,
+    as_of: str | None = None,
 ) -> MapPage:
     """The k shortest paths from ``source`` to ``target`` and the ranked intermediaries with
     their evidence paths, highlighted; up to ``context`` other neighbours of the endpoints and of
-    the nodes on a route, greyed, nearest the endpoints first; ``max_nodes`` in all."""
+    the nodes on a route, greyed, nearest the endpoints first; ``max_nodes`` in all. With
+    ``as_of`` (the paths and intermediaries found on the graph as of that date), only the
+    neighbours and relations existing then are drawn."""
     on_route: list[str] = [source, target]
     for path in paths:
         on_route.extend(path.nodes)
@@ -482,6 +485,10 @@ def path_map(
     on_route = list(dict.fromkeys(on_route))[:max_nodes]
     highlighted = set(on_route)
     context_links = store.relationships_of(on_route)
+    day = check_as_of(as_of)
+    if day is not None:
+        ends = store.nodes(sorted({e for r in context_links for e in (r.source, r.target)}))
+        _, context_links = dated_rows(day, ends, context_links)
     adjacent: dict[str, list[str]] = defaultdict(list)
     for r in context_links:
         adjacent[r.source].append(r.target)

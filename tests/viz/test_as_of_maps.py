@@ -53,3 +53,22 @@ def test_a_bad_as_of_is_refused(client: httpx.Client) -> None:
     answer = client.get("/maps/hub", params={"as_of": "2015-02-30"})
     assert answer.status_code == 400
     assert "is not a date" in answer.text
+
+
+def test_path_map_as_of_draws_only_what_existed_then(
+    client: httpx.Client, city: Store, lab_and_enterprise: tuple[str, str]
+) -> None:
+    from queries.projection import projection
+
+    lab, enterprise = lab_and_enterprise
+    existed = set(projection(city, as_of="2030").ids)
+    for year in range(2015, 2031):
+        then = set(projection(city, as_of=str(year)).ids)
+        if lab in then and enterprise in then:
+            existed = then
+            break
+    params = {"source": lab, "target": enterprise, "k": "2", "as_of": str(year)}
+    page = client.get("/maps/path", params=params)
+    assert page.status_code == 200
+    drawn = _drawn(page.text) & set(projection(city).ids)
+    assert drawn and drawn <= existed
