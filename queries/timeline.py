@@ -139,10 +139,15 @@ def dated_rows(
     projection (the maps).
 
     >>> lab = Node("lab", "Institution", "Lab", {"founded": 2019})
-    >>> old = Relationship("r", "COLLABORATES_WITH", "lab", "x", {"date": "2018-01-01"})
-    >>> kept, rels = dated_rows(20191231, {"lab": lab}, [old])
-    >>> list(kept), rels
-    (['lab'], [])
+    >>> new = Node("new", "Institution", "New Lab", {"founded": 2021})
+    >>> rels = [
+    ...     Relationship("r1", "COLLABORATES_WITH", "lab", "x", {"date": "2018-01-01"}),
+    ...     Relationship("r2", "COLLABORATES_WITH", "lab", "x", {"date": "2020-05-01"}),
+    ...     Relationship("r3", "COLLABORATES_WITH", "lab", "new", {}),
+    ... ]
+    >>> kept, rels = dated_rows(20191231, {"lab": lab, "new": new}, rels)
+    >>> list(kept), [r.id for r in rels]
+    (['lab'], ['r1'])
     """
     if day is None:
         return nodes, relationships
