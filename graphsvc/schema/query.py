@@ -380,8 +380,10 @@ class Query:
         description="What removing the node `id` would cut off from the rest of "
         "its component (nothing when it is not an articulation point)."
     )
-    async def removal_impact(self, info: Info, id: strawberry.ID) -> RemovalImpact:
-        separation, lost = await info.context.ask(fragility_.removal_impact, id)
+    async def removal_impact(
+        self, info: Info, id: strawberry.ID, as_of: AsOf = None
+    ) -> RemovalImpact:
+        separation, lost = await info.context.ask(fragility_.removal_impact, id, as_of)
         return RemovalImpact(separation=Separation.of(separation), lost_ids=lost)
 
     @strawberry.field(

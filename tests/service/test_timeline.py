@@ -199,6 +199,7 @@ query ($at: String) {
   brokerageRoles(top: 3, asOf: $at) { total }
   structuralHoles(top: 3, asOf: $at) { degree }
   fragility(top: 3, asOf: $at) { cutPoints { componentSize } }
+  removalImpact(id: "brk:east", asOf: $at) { separation { size } }
   communities(top: 3, asOf: $at) { total }
   overseasReach(top: 3, asOf: $at) { channels links }
   lostRoutes(removed: ["brk:east"], toCountry: "DE", asOf: $at) { removed }
