@@ -16,7 +16,13 @@ from graphsvc.stores.contract import StoreError
 
 Handler = Callable[[argparse.Namespace], int]
 
-COMMAND_MODULES = ("loaders.cli", "queries.cli", "viz.cli", "graphsvc.service.serve")
+COMMAND_MODULES = (
+    "loaders.cli",
+    "queries.cli",
+    "viz.cli",
+    "report.cli",
+    "graphsvc.service.serve",
+)
 """Modules whose ``register(subparsers)`` adds subcommands, in ``--help`` order."""
 
 COMMANDS: dict[str, str] = {
@@ -35,10 +41,13 @@ COMMANDS: dict[str, str] = {
             "concentration",
             "unreached",
             "demands",
+            "changes",
+            "trends",
         ),
         "queries.cli",
     ),
     "viz": "viz.cli",
+    "report": "report.cli",
     **dict.fromkeys(("serve", "schema"), "graphsvc.service.serve"),
 }
 """Which module registers each command: running one imports only its module, so that

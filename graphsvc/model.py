@@ -66,6 +66,7 @@ class NodeType:
     colour: str  # map colour (legend)
     shape: str  # map shape (vis-network shape name)
     description: str
+    since: str | None = None  # the property giving the date from which the node exists
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -142,6 +143,7 @@ _COUNTRY = Property("country", PropertyType.COUNTRY, default=DEFAULT_COUNTRY)
 NODE_TYPES: Final[tuple[NodeType, ...]] = (
     NodeType(
         name="Institution",
+        since="founded",
         enum="INSTITUTION",
         file="institutions.csv",
         name_column="name",
@@ -177,6 +179,7 @@ NODE_TYPES: Final[tuple[NodeType, ...]] = (
     ),
     NodeType(
         name="Achievement",
+        since="year",
         enum="ACHIEVEMENT",
         file="achievements.csv",
         name_column="title",
@@ -213,6 +216,7 @@ NODE_TYPES: Final[tuple[NodeType, ...]] = (
     ),
     NodeType(
         name="Broker",
+        since="founded",
         enum="BROKER",
         file="brokers.csv",
         name_column="name",
@@ -272,6 +276,7 @@ NODE_TYPES: Final[tuple[NodeType, ...]] = (
     ),
     NodeType(
         name="OverseasChannel",
+        since="established",
         enum="OVERSEAS_CHANNEL",
         file="channels.csv",
         name_column="name",
@@ -289,6 +294,7 @@ NODE_TYPES: Final[tuple[NodeType, ...]] = (
     ),
     NodeType(
         name="Demand",
+        since="posted",
         enum="DEMAND",
         file="demands.csv",
         name_column="title",
@@ -316,6 +322,14 @@ RELATION_PROPERTIES: Final[tuple[Property, ...]] = (
     _text("note"),
 )
 """Optional columns of every relation (besides ``source``, ``target``, ``type``, ``id``)."""
+
+RELATION_SINCE: Final = "date"
+"""The property giving the date from which a relation exists (every relation type has it).
+
+A node exists from its type's ``since`` property (a year from 1 January of that year, a date from
+that day); a relation from its ``date``; a node or relation without one (an undated one, or an
+Investor, whose type has none) always exists. ``queries.timeline`` reads the graph as of a date
+with this definition."""
 
 _TRANSFER_MODE = _choice("mode", ("transfer", "license", "equity", "joint_rd", "service"))
 

@@ -50,6 +50,7 @@ def intermediaries(
     limit: int = 10,
     evidence: int = 3,
     work_cap: int = WORK_CAP,
+    as_of: str | None = None,
 ) -> Intermediaries:
     """The nodes on the simple paths between ``source`` and ``target``, ranked.
 
@@ -71,6 +72,9 @@ def intermediaries(
     work_cap : int, default WORK_CAP
         Most neighbour entries scanned before the search stops (``truncated`` is then true).
 
+    as_of : str, optional
+        The graph as of this date (``YYYY-MM-DD``, or ``YYYY`` for its 31 December), as
+        :mod:`queries.timeline` defines it; today's graph when omitted.
     Returns
     -------
     Intermediaries
@@ -104,7 +108,7 @@ def intermediaries(
     if isinstance(work_cap, bool) or not isinstance(work_cap, int) or work_cap < 1:
         raise BadRequest(f"work_cap must be a positive integer, got {work_cap!r}")
     wanted = check_node_types(types)
-    graph = projection(store)
+    graph = projection(store, as_of=as_of)
     s, t = graph.node_index(source), graph.node_index(target)
     if s == t:
         return Intermediaries([], False, 0)

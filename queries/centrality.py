@@ -77,6 +77,7 @@ def centrality(
     country: str | None = None,
     region: str | None = None,
     top: int = 20,
+    as_of: str | None = None,
 ) -> CentralityResult:
     """The ``top`` nodes by ``metric`` among those matching the filters.
 
@@ -99,6 +100,9 @@ def centrality(
     top : int, default 20
         Most scores returned, 0 to 1000.
 
+    as_of : str, optional
+        The graph as of this date (``YYYY-MM-DD``, or ``YYYY`` for its 31 December), as
+        :mod:`queries.timeline` defines it; today's graph when omitted.
     Returns
     -------
     CentralityResult
@@ -129,7 +133,7 @@ def centrality(
         raise BadRequest(f"unknown centrality metric {metric!r}; known: {', '.join(METRICS)}")
     check_range("top", top, maximum=MAX_TOP)
     wanted = check_node_types(types)
-    graph = projection(store)
+    graph = projection(store, as_of=as_of)
     scores = centrality_scores(store, graph, name)
     mask = graph.node_mask(types=wanted, kinds=kinds, country=country, region=region)
     picked = scores.order[mask[scores.order]][:top].tolist()
@@ -143,12 +147,13 @@ def centrality(
 
 def centrality_scores(store: Store, graph: Projection, metric: str) -> Scores:
     """Every node's ``metric`` score on ``graph`` (the projection of ``store``), computed once per
-    data version: by the store when it offers :class:`CentralityPushdown`, else here."""
+    data version: by the store when it offers :class:`CentralityPushdown` and ``graph`` is
+    today's, else here."""
     return graph.memo(("centrality", metric), lambda: _compute(store, graph, metric))
 
 
 def _compute(store: Store, graph: Projection, metric: str) -> Scores:
-    if isinstance(store, CentralityPushdown):
+    if graph.as_of is None and isinstance(store, CentralityPushdown):
         pushed = store.centrality_scores(metric)
         if pushed is not None:
             by_id, approximate = pushed

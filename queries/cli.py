@@ -1,6 +1,8 @@
 """``innonet path``, ``brokers``, ``hubs``, ``roles``, ``holes``, ``fragility``, ``communities``,
-``abroad``, ``lost-routes``, ``concentration``, ``unreached``, ``demands``: the query layer for
-people who live in a terminal, printed as tables with node names.
+``abroad``, ``lost-routes``, ``concentration``, ``unreached``, ``demands``, ``changes``,
+``trends``: the query layer for people who live in a terminal, printed as tables with node names.
+Every question on the graph takes ``--as-of DATE`` and then ends with how much of the graph as of
+that date is undated.
 
 Exit codes follow ``graphsvc.cli``: 0 answered, 1 an unknown node id, 2 a bad option or bound or
 an unreachable store.
@@ -21,6 +23,7 @@ from graphsvc.stores import open_store
 from graphsvc.stores.contract import Store, StoreError
 from queries.brokers import intermediaries
 from queries.centrality import METRICS, centrality
+from queries.changes import TREND_METRICS, Amount, Dating, changes, dating, trends
 from queries.communities import communities
 from queries.concentration import ENDS, concentration
 from queries.demands import DEMAND_STATUSES, unsolved_demands
@@ -163,17 +166,46 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     wanted.add_argument("--candidates", type=int, default=3, help="per demand (<= 50)")
     wanted.add_argument("--limit", type=int, default=10, help="demands listed")
 
+    delta = _command(
+        subparsers, "changes", "what changed between two dates", answer_changes, dated=False
+    )
+    delta.add_argument("from_", metavar="FROM", help="the earlier date, YYYY-MM-DD or YYYY")
+    delta.add_argument("to", metavar="TO", help="the later date, YYYY-MM-DD or YYYY")
+    delta.add_argument("--hub-metric", default="DEGREE", type=str.upper, choices=METRICS)
+    delta.add_argument("--top", type=int, default=10, help="hubs and brokers listed (<= 1000)")
+
+    series = _command(
+        subparsers, "trends", "a yearly series of one figure", answer_trends, dated=False
+    )
+    series.add_argument("metric", type=str.upper, choices=TREND_METRICS)
+    series.add_argument("from_year", metavar="FROM", type=int, help="first year")
+    series.add_argument("to_year", metavar="TO", type=int, help="last year")
+
 
 def _command(
     subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
     help: str,
     answer: Answer,
+    *,
+    dated: bool = True,
 ) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(name, help=help, description=help)
     add_store_option(parser)
+    if dated:
+        add_as_of_option(parser)
     parser.set_defaults(handler=lambda args: run(answer, args))
     return parser
+
+
+def add_as_of_option(parser: argparse.ArgumentParser) -> None:
+    """``--as-of DATE``: answer on the graph as of a date (:mod:`queries.timeline`)."""
+    parser.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="the graph as of YYYY-MM-DD, or a year YYYY (its 31 December); undated nodes and "
+        "relationships always count, and the answer ends with how many it included",
+    )
 
 
 def _endpoints(parser: argparse.ArgumentParser) -> None:
@@ -196,7 +228,10 @@ def run(answer: Answer, args: argparse.Namespace, console: Console | None = None
     except StoreError as exc:
         return fail(exc, 2)
     try:
-        answer(store, args, console or Console())
+        shown = console or Console()
+        answer(store, args, shown)
+        if getattr(args, "as_of", None) is not None:
+            shown.print(dating(store, args.as_of).sentence(), highlight=False)
     except NotFound as exc:
         return fail(exc, 1)
     except (BadRequest, StoreError) as exc:
@@ -229,6 +264,7 @@ def answer_path(store: Store, args: argparse.Namespace, console: Console) -> Non
             via=args.via,
             rel_types=args.rel_type,
             weighted=args.weighted,
+            as_of=args.as_of,
         )
         paths = [found] if found else []
     else:
@@ -240,6 +276,7 @@ def answer_path(store: Store, args: argparse.Namespace, console: Console) -> Non
             max_hops=args.max_hops,
             via=args.via,
             rel_types=args.rel_type,
+            as_of=args.as_of,
         )
     if not paths:
         console.print(
@@ -266,6 +303,7 @@ def answer_brokers(store: Store, args: argparse.Namespace, console: Console) -> 
         types=args.types,
         limit=args.limit,
         evidence=args.evidence,
+        as_of=args.as_of,
     )
     ids = [i.node for i in found.items] + [n for i in found.items for p in i.paths for n in p.nodes]
     names = _names(store, ids)
@@ -299,6 +337,7 @@ def answer_hubs(store: Store, args: argparse.Namespace, console: Console) -> Non
         country=args.country,
         region=args.region,
         top=args.top,
+        as_of=args.as_of,
     )
     nodes = store.nodes([s.node for s in result.scores])
     title = f"{result.metric}{' (approximate)' if result.approximate else ''}"
@@ -328,6 +367,7 @@ def answer_roles(store: Store, args: argparse.Namespace, console: Console) -> No
         role=args.role,
         top=args.top,
         network=args.network,
+        as_of=args.as_of,
     )
     names = _names(store, (p.node for p in profiles))
     network = "actor flow network" if args.network == "flow" else "D"
@@ -350,7 +390,7 @@ def answer_roles(store: Store, args: argparse.Namespace, console: Console) -> No
 
 def answer_holes(store: Store, args: argparse.Namespace, console: Console) -> None:
     """``innonet holes``: Burt's effective size and constraint."""
-    holes = structural_holes(store, types=args.type, by=args.by, top=args.top)
+    holes = structural_holes(store, types=args.type, by=args.by, top=args.top, as_of=args.as_of)
     names = _names(store, (h.node for h in holes))
     table = Table(title=f"structural holes (by {args.by})")
     for column in ("id", "name", "degree", "effective size", "constraint"):
@@ -373,7 +413,7 @@ def _counts(counts: dict[str, int]) -> str:
 def answer_fragility(store: Store, args: argparse.Namespace, console: Console) -> None:
     """``innonet fragility``: articulation points and bridges, or one node's removal."""
     if args.remove:
-        separation, lost = removal_impact(store, args.remove)
+        separation, lost = removal_impact(store, args.remove, args.as_of)
         console.print(
             f"removing {args.remove} cuts off {separation.size} nodes in "
             f"{separation.pieces} pieces: {_counts(separation.types)}; "
@@ -383,7 +423,7 @@ def answer_fragility(store: Store, args: argparse.Namespace, console: Console) -
         for node in lost:
             console.print(f"  {node}  {names.get(node, '')}", markup=False)
         return
-    found = fragility(store, types=args.type, top=args.top)
+    found = fragility(store, types=args.type, top=args.top, as_of=args.as_of)
     names = _names(
         store, [p.node for p in found.cut_points] + [n for b in found.bridges for n in b.nodes]
     )
@@ -416,7 +456,9 @@ def answer_fragility(store: Store, args: argparse.Namespace, console: Console) -
 
 def answer_communities(store: Store, args: argparse.Namespace, console: Console) -> None:
     """``innonet communities``: Louvain communities with their summaries."""
-    found = communities(store, seed=args.seed, resolution=args.resolution, top=args.top)
+    found = communities(
+        store, seed=args.seed, resolution=args.resolution, top=args.top, as_of=args.as_of
+    )
     names = _names(store, (h for c in found.items for h in c.hubs))
     table = Table(
         title=f"{found.total} communities (modularity {found.modularity:.3f}, seed {found.seed})"
@@ -444,6 +486,7 @@ def answer_abroad(store: Store, args: argparse.Namespace, console: Console) -> N
         country=args.country,
         max_hops=args.max_hops,
         top=args.top,
+        as_of=args.as_of,
     )
     names = _names(store, (a.node for a in found.items))
     table = Table(
@@ -476,6 +519,7 @@ def answer_lost(store: Store, args: argparse.Namespace, console: Console) -> Non
         from_kinds=args.from_kind,
         max_hops=args.max_hops,
         limit=args.limit,
+        as_of=args.as_of,
     )
     nodes = store.nodes([r.node for r in found.items])
     table = Table(
@@ -498,7 +542,13 @@ def answer_lost(store: Store, args: argparse.Namespace, console: Console) -> Non
 def answer_concentration(store: Store, args: argparse.Namespace, console: Console) -> None:
     """``innonet concentration``: shares, top-k shares, HHI and Gini of the deals."""
     found = concentration(
-        store, rel_type=args.rel_type, by=args.by, types=args.type, kinds=args.kind, top=args.top
+        store,
+        rel_type=args.rel_type,
+        by=args.by,
+        types=args.type,
+        kinds=args.kind,
+        top=args.top,
+        as_of=args.as_of,
     )
     tops = ", ".join(f"top {k} {s:.1%}" for k, s in found.top_shares.items())
     console.print(
@@ -535,6 +585,7 @@ def answer_unreached(store: Store, args: argparse.Namespace, console: Console) -
         max_hops=args.max_hops,
         group_by=args.group_by,
         limit=args.limit,
+        as_of=args.as_of,
     )
     names = _names(store, (i for g in found.groups for i in g.unreached_ids))
     table = Table(
@@ -563,6 +614,7 @@ def answer_demands(store: Store, args: argparse.Namespace, console: Console) -> 
         max_hops=args.max_hops,
         candidates=args.candidates,
         limit=args.limit,
+        as_of=args.as_of,
     )
     ids = [d.demand for d in found.items] + [
         n
@@ -594,3 +646,84 @@ if __name__ == "__main__":
     from graphsvc.cli import main
 
     sys.exit(main())
+
+
+def _dated(dating: Dating) -> str:
+    return (
+        f"{dating.nodes:,} nodes ({dating.undated_nodes:,} undated), "
+        f"{dating.relationships:,} relationships ({dating.undated_relationships:,} undated)"
+    )
+
+
+def _amount_table(title: str, amounts: dict[str, Amount]) -> Table:
+    table = Table(title=title)
+    for column in ("", "transfers", "amount (CNY)"):
+        table.add_column(column)
+    for key, amount in amounts.items():
+        table.add_row(key, f"{amount.count:,}", f"{amount.amount_cny:,.0f}")
+    return table
+
+
+def answer_changes(store: Store, args: argparse.Namespace, console: Console) -> None:
+    """``innonet changes 2022 2023``: what appeared, hubs and brokers moving, demands, deals."""
+    found = changes(store, args.from_, args.to, hub_metric=args.hub_metric, top=args.top)
+    console.print(
+        f"from {found.before.as_of} ({_dated(found.before)}) to {found.after.as_of} "
+        f"({_dated(found.after)}); undated ones count as always there, so never appear",
+        highlight=False,
+    )
+    appeared = Table(title="appeared")
+    appeared.add_column("type")
+    appeared.add_column("count")
+    for name, count in (*found.nodes.items(), *found.relationships.items()):
+        appeared.add_row(name, f"{count:,}")
+    console.print(appeared)
+    ids = [h.node for h in (*found.hubs, *found.hubs_before)]
+    ids += [b.node for b in (*found.brokers_rose, *found.brokers_fell)]
+    names = _names(store, [*ids, *found.new_channels])
+    hubs = Table(title=f"hubs by {found.hub_metric} on {found.after.as_of}")
+    for column in ("rank", "rank before", "id", "name", "score"):
+        hubs.add_column(column)
+    for h in found.hubs:
+        before = "new" if h.rank_before is None else str(h.rank_before)
+        hubs.add_row(str(h.rank), before, h.node, names.get(h.node, ""), f"{h.score:.6g}")
+    console.print(hubs)
+    brokers = Table(title="brokers' share of deals")
+    for column in ("id", "name", "deals before", "share before", "deals", "share", "change"):
+        brokers.add_column(column)
+    for b in (*found.brokers_rose, *found.brokers_fell):
+        brokers.add_row(
+            b.node,
+            names.get(b.node, ""),
+            f"{b.deals_before:,}",
+            f"{b.share_before:.1%}",
+            f"{b.deals:,}",
+            f"{b.share:.1%}",
+            f"{b.change:+.1%}",
+        )
+    console.print(brokers)
+    console.print(
+        f"new overseas channels: {len(found.new_channels)} "
+        f"({', '.join(names.get(c, c) for c in found.new_channels) or '-'}); "
+        f"new countries reached: {', '.join(found.new_countries) or '-'}; "
+        f"demands posted: {found.demands_posted:,}, solved: {found.demands_solved:,}",
+        highlight=False,
+    )
+    console.print(_amount_table("transfers by mode", found.transfers_by_mode))
+    console.print(_amount_table("transfers by seller kind", found.transfers_by_actor))
+
+
+def answer_trends(store: Store, args: argparse.Namespace, console: Console) -> None:
+    """``innonet trends MATCH_RATE 2016 2023``: one row per year."""
+    found = trends(store, args.metric, args.from_year, args.to_year)
+    keys = sorted({k for p in found.points for k in p.parts})
+    table = Table(title=found.metric, caption=found.meaning)
+    for column in ("year", "value", *keys):
+        table.add_column(column)
+    for point in found.points:
+        table.add_row(
+            str(point.year),
+            f"{point.value:,.6g}",
+            *(f"{point.parts[k]:,.6g}" if k in point.parts else "" for k in keys),
+        )
+    console.print(table)

@@ -28,7 +28,12 @@ _RANDOM_LOCK = threading.Lock()
 
 
 def communities(
-    store: Store, *, seed: int = 0, resolution: float = 1.0, top: int = 20
+    store: Store,
+    *,
+    seed: int = 0,
+    resolution: float = 1.0,
+    top: int = 20,
+    as_of: str | None = None,
 ) -> Communities:
     """The Louvain communities of U, largest first, each summarised.
 
@@ -43,6 +48,9 @@ def communities(
     top : int, default 20
         Most communities summarised, 0 to 1000.
 
+    as_of : str, optional
+        The graph as of this date (``YYYY-MM-DD``, or ``YYYY`` for its 31 December), as
+        :mod:`queries.timeline` defines it; today's graph when omitted.
     Returns
     -------
     Communities
@@ -72,7 +80,7 @@ def communities(
         raise BadRequest(f"seed must be an integer, got {seed!r}")
     if not isinstance(resolution, int | float) or not resolution > 0:
         raise BadRequest(f"resolution must be positive, got {resolution!r}")
-    graph = projection(store)
+    graph = projection(store, as_of=as_of)
     membership, modularity = graph.memo(
         ("louvain", seed, float(resolution)), lambda: louvain(graph, seed, float(resolution))
     )

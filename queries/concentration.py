@@ -79,6 +79,7 @@ def concentration(
     types: Sequence[str] | None = None,
     kinds: Sequence[str] | None = None,
     top: int = 10,
+    as_of: str | None = None,
 ) -> Concentration:
     """How concentrated the deals of ``rel_type`` are: shares, top-k shares, HHI, Gini.
 
@@ -97,6 +98,9 @@ def concentration(
     top : int, default 10
         Most actors listed, 0 to 1000.
 
+    as_of : str, optional
+        The graph as of this date (``YYYY-MM-DD``, or ``YYYY`` for its 31 December), as
+        :mod:`queries.timeline` defines it; today's graph when omitted.
     Returns
     -------
     Concentration
@@ -130,9 +134,9 @@ def concentration(
     relation = RELATION_TYPE_BY_NAME[rel_type]
     at_end = set(relation.sources if by == "source" else relation.targets)
     end_types = sorted(at_end if wanted is None else at_end & wanted)
-    graph = projection(store)
+    graph = projection(store, as_of=as_of)
     actors = np.flatnonzero(graph.node_mask(types=end_types, kinds=kinds))
-    deals = projection(store, [rel_type]).degree[actors]
+    deals = projection(store, [rel_type], as_of).degree[actors]
     total = int(deals.sum())
     order = np.lexsort((actors, -deals))
     ranked = deals[order]

@@ -30,6 +30,7 @@ from queries.errors import MAX_HOPS, MAX_LIMIT, BadRequest, check_range
 from queries.projection import BoolArray, Projection, projection
 from queries.reach import adjacency_matrix
 from queries.results import Path
+from queries.timeline import day_text
 
 TRANSFERRED_STATUSES: Final = ("transferred", "licensed", "equity", "spun_off")
 """Achievement statuses that mean it has been transferred."""
@@ -86,6 +87,7 @@ def unsolved_demands(
     max_hops: int = 3,
     candidates: int = 5,
     limit: int = 20,
+    as_of: str | None = None,
 ) -> UnsolvedDemands:
     """Demands (in ``field``) with no solver yet, and the achievements a broker could bring.
 
@@ -104,6 +106,9 @@ def unsolved_demands(
     limit : int, default 20
         Most demands listed, 0 to 5000.
 
+    as_of : str, optional
+        The graph as of this date (``YYYY-MM-DD``, or ``YYYY`` for its 31 December), as
+        :mod:`queries.timeline` defines it; today's graph when omitted.
     Returns
     -------
     UnsolvedDemands
@@ -148,8 +153,9 @@ def unsolved_demands(
             raise BadRequest(
                 f"unknown demand status {unknown[0]!r}; known: {', '.join(DEMAND_STATUSES)}"
             )
-    graph = projection(store)
-    unsolved = graph.node_mask(types=["Demand"]) & (projection(store, ["SOLVES"]).degree == 0)
+    graph = projection(store, as_of=as_of)
+    solved = projection(store, ["SOLVES"], as_of).degree > 0
+    unsolved = graph.node_mask(types=["Demand"]) & ~solved
     part = None if field is None else field.casefold()
     asked = [
         i
@@ -163,7 +169,7 @@ def unsolved_demands(
     asked.sort(key=lambda i: (nearest[i], i))
     shown = asked[:limit]
     found = _candidates(store, graph, shown, max_hops, candidates)
-    posters = projection(store, ["RAISED"]).adjacency
+    posters = projection(store, ["RAISED"], as_of).adjacency
     return UnsolvedDemands(
         len(asked),
         max_hops,
@@ -186,7 +192,8 @@ def _transferred(store: Store, graph: Projection) -> BoolArray:
     by_status = np.fromiter(
         (s in TRANSFERRED_STATUSES for s in statuses), dtype=bool, count=len(statuses)
     )
-    return by_status | (projection(store, ["TRANSFERRED_TO"]).degree > 0)
+    as_of = None if graph.as_of is None else day_text(graph.as_of)
+    return by_status | (projection(store, ["TRANSFERRED_TO"], as_of).degree > 0)
 
 
 def _achievements_by_field(store: Store, graph: Projection) -> dict[str, list[int]]:

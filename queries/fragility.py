@@ -90,7 +90,13 @@ class BlockCut:
     bridge_blocks: IntArray
 
 
-def fragility(store: Store, *, types: Sequence[str] | None = None, top: int = 20) -> Fragility:
+def fragility(
+    store: Store,
+    *,
+    types: Sequence[str] | None = None,
+    top: int = 20,
+    as_of: str | None = None,
+) -> Fragility:
     """The articulation points and bridges of U that cut off the most nodes.
 
     Parameters
@@ -103,6 +109,9 @@ def fragility(store: Store, *, types: Sequence[str] | None = None, top: int = 20
     top : int, default 20
         Most articulation points and most bridges returned, 0 to 1000.
 
+    as_of : str, optional
+        The graph as of this date (``YYYY-MM-DD``, or ``YYYY`` for its 31 December), as
+        :mod:`queries.timeline` defines it; today's graph when omitted.
     Returns
     -------
     Fragility
@@ -130,7 +139,7 @@ def fragility(store: Store, *, types: Sequence[str] | None = None, top: int = 20
     """
     check_range("top", top, maximum=MAX_TOP)
     wanted = check_node_types(types)
-    graph = projection(store)
+    graph = projection(store, as_of=as_of)
     forest = block_cut(graph)
     mask = graph.node_mask(types=wanted)
 
@@ -168,7 +177,7 @@ def fragility(store: Store, *, types: Sequence[str] | None = None, top: int = 20
     return Fragility(cut_points, bridges)
 
 
-def removal_impact(store: Store, id: str) -> tuple[Separation, list[str]]:
+def removal_impact(store: Store, id: str, as_of: str | None = None) -> tuple[Separation, list[str]]:
     """What removing the node ``id`` would cut off, and the ids cut off (sorted).
 
     Parameters
@@ -178,6 +187,9 @@ def removal_impact(store: Store, id: str) -> tuple[Separation, list[str]]:
     id : str
         The node to remove.
 
+    as_of : str, optional
+        The graph as of this date (``YYYY-MM-DD``, or ``YYYY`` for its 31 December), as
+        :mod:`queries.timeline` defines it; today's graph when omitted.
     Returns
     -------
     (Separation, list of str)
@@ -197,7 +209,7 @@ def removal_impact(store: Store, id: str) -> tuple[Separation, list[str]]:
     (1, ['channel-de'])
     >>> store.close()
     """
-    graph = projection(store)
+    graph = projection(store, as_of=as_of)
     v = graph.node_index(id)
     forest = block_cut(graph)
     members = _cut_members(graph, forest, v)

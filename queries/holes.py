@@ -45,6 +45,7 @@ def structural_holes(
     types: Sequence[str] | None = None,
     by: Order = "effective_size",
     top: int = 20,
+    as_of: str | None = None,
 ) -> list[StructuralHole]:
     """The nodes spanning the most structural holes.
 
@@ -59,6 +60,9 @@ def structural_holes(
     top : int, default 20
         Most nodes returned, 0 to 1000.
 
+    as_of : str, optional
+        The graph as of this date (``YYYY-MM-DD``, or ``YYYY`` for its 31 December), as
+        :mod:`queries.timeline` defines it; today's graph when omitted.
     Returns
     -------
     list of StructuralHole
@@ -85,7 +89,7 @@ def structural_holes(
         raise BadRequest(f"by must be one of {', '.join(ORDERS)}, got {by!r}")
     check_range("top", top, maximum=MAX_TOP)
     wanted = check_node_types(types)
-    graph = projection(store)
+    graph = projection(store, as_of=as_of)
     table = hole_table(graph)
     degree = np.diff(graph.indptr)
     candidates = np.flatnonzero((degree > 0) & graph.node_mask(types=wanted))

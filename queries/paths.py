@@ -41,6 +41,7 @@ def shortest_path(
     via: Sequence[str] | None = None,
     rel_types: Sequence[str] | None = None,
     weighted: bool = False,
+    as_of: str | None = None,
 ) -> Path | None:
     """One shortest path from ``source`` to ``target`` of at most ``max_hops`` relationships.
 
@@ -62,6 +63,9 @@ def shortest_path(
         shorter) and a pair of nodes its cheapest relationship; otherwise minimise the number
         of relationships.
 
+    as_of : str, optional
+        The graph as of this date (``YYYY-MM-DD``, or ``YYYY`` for its 31 December), as
+        :mod:`queries.timeline` defines it; today's graph when omitted.
     Returns
     -------
     Path or None
@@ -99,11 +103,11 @@ def shortest_path(
     check_range("max_hops", max_hops, maximum=MAX_HOPS)
     via_types = check_node_types(via)
     check_relation_types(rel_types)
-    if not weighted and isinstance(store, PathPushdown):
+    if not weighted and as_of is None and isinstance(store, PathPushdown):
         return _pushed_down(
             store, source, target, max_hops=max_hops, via=via_types, rel_types=rel_types
         )
-    graph = projection(store, rel_types)
+    graph = projection(store, rel_types, as_of)
     s, t = graph.node_index(source), graph.node_index(target)
     allowed = _allowed(graph, via_types)
     if weighted:
@@ -129,6 +133,7 @@ def k_shortest_paths(
     max_hops: int = 6,
     via: Sequence[str] | None = None,
     rel_types: Sequence[str] | None = None,
+    as_of: str | None = None,
 ) -> list[Path]:
     """The ``k`` shortest simple paths from ``source`` to ``target``, shortest first.
 
@@ -150,6 +155,9 @@ def k_shortest_paths(
     rel_types : sequence of str, optional
         Relation types the paths may use.
 
+    as_of : str, optional
+        The graph as of this date (``YYYY-MM-DD``, or ``YYYY`` for its 31 December), as
+        :mod:`queries.timeline` defines it; today's graph when omitted.
     Returns
     -------
     list of Path
@@ -178,7 +186,7 @@ def k_shortest_paths(
     check_range("k", k, maximum=MAX_K)
     check_range("max_hops", max_hops, maximum=MAX_HOPS)
     via_types = check_node_types(via)
-    graph = projection(store, rel_types)
+    graph = projection(store, rel_types, as_of)
     s, t = graph.node_index(source), graph.node_index(target)
     if k == 0:
         return []

@@ -143,6 +143,7 @@ def overseas_reach(
     country: str | None = None,
     max_hops: int = 1,
     top: int = 10,
+    as_of: str | None = None,
 ) -> OverseasReach:
     """The actors that carry most links to overseas channels, and to which countries.
 
@@ -167,6 +168,9 @@ def overseas_reach(
     top : int, default 10
         Most actors returned, 0 to 1000.
 
+    as_of : str, optional
+        The graph as of this date (``YYYY-MM-DD``, or ``YYYY`` for its 31 December), as
+        :mod:`queries.timeline` defines it; today's graph when omitted.
     Returns
     -------
     OverseasReach
@@ -192,7 +196,7 @@ def overseas_reach(
     check_range("max_hops", max_hops, maximum=MAX_REACH_HOPS, minimum=1)
     check_range("top", top, maximum=MAX_TOP)
     wanted = check_node_types(types)
-    graph = projection(store)
+    graph = projection(store, as_of=as_of)
     found = graph.memo(("overseas reach", max_hops), lambda: _channel_bits(graph, max_hops))
     others = (
         graph.node_mask(types=wanted) if wanted is not None else ~graph.node_mask(types=[_CHANNEL])
@@ -391,6 +395,7 @@ def lost_routes(
     from_kinds: Sequence[str] | None = None,
     max_hops: int | None = None,
     limit: int = 100,
+    as_of: str | None = None,
 ) -> LostRoutes:
     """The nodes that would lose every route to the targets if ``removed`` stopped working.
 
@@ -416,6 +421,9 @@ def lost_routes(
     limit : int, default 100
         Most lost nodes listed (by id), 0 to 5000; ``lost`` counts them all.
 
+    as_of : str, optional
+        The graph as of this date (``YYYY-MM-DD``, or ``YYYY`` for its 31 December), as
+        :mod:`queries.timeline` defines it; today's graph when omitted.
     Returns
     -------
     LostRoutes
@@ -447,7 +455,7 @@ def lost_routes(
     if max_hops is not None:
         check_range("max_hops", max_hops, maximum=MAX_HOPS)
     check_range("limit", limit, maximum=MAX_LIMIT)
-    graph = projection(store)
+    graph = projection(store, as_of=as_of)
     names = [removed] if isinstance(removed, str) else list(removed)
     gone = np.zeros(graph.number_of_nodes(), dtype=bool)
     gone[[graph.node_index(i) for i in names]] = True
@@ -478,6 +486,7 @@ def unreached(
     max_hops: int | None = 3,
     group_by: str = "region",
     limit: int = 20,
+    as_of: str | None = None,
 ) -> Unreached:
     """Per group (district), the nodes with no route to any target within ``max_hops``.
 
@@ -501,6 +510,9 @@ def unreached(
     limit : int, default 20
         Most unreached ids listed per group (by id), 0 to 5000.
 
+    as_of : str, optional
+        The graph as of this date (``YYYY-MM-DD``, or ``YYYY`` for its 31 December), as
+        :mod:`queries.timeline` defines it; today's graph when omitted.
     Returns
     -------
     Unreached
@@ -527,7 +539,7 @@ def unreached(
     check_range("limit", limit, maximum=MAX_LIMIT)
     if group_by not in GROUPINGS:
         raise BadRequest(f"unknown grouping {group_by!r}; known: {', '.join(GROUPINGS)}")
-    graph = projection(store)
+    graph = projection(store, as_of=as_of)
     targets = _end_mask(graph, to_types, to_kinds, None)
     asked = _end_mask(graph, from_types, from_kinds, None)
     reached = reaches(graph, targets, asked, max_hops)

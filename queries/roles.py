@@ -94,6 +94,7 @@ def brokerage_roles(
     role: str | None = None,
     top: int = 20,
     network: Network = "flow",
+    as_of: str | None = None,
 ) -> list[BrokerageProfile]:
     """The nodes that broker most, with their Gould-Fernandez role profile.
 
@@ -114,6 +115,9 @@ def brokerage_roles(
         The actor flow network (technology's direction, achievements and demands contracted
         away), or D as written (where brokers and investors never broker).
 
+    as_of : str, optional
+        The graph as of this date (``YYYY-MM-DD``, or ``YYYY`` for its 31 December), as
+        :mod:`queries.timeline` defines it; today's graph when omitted.
     Returns
     -------
     list of BrokerageProfile
@@ -149,7 +153,7 @@ def brokerage_roles(
         raise BadRequest(f"network must be one of {', '.join(NETWORKS)}, got {network!r}")
     check_range("top", top, maximum=MAX_TOP)
     wanted = check_node_types(types)
-    graph = projection(store)
+    graph = projection(store, as_of=as_of)
     table = brokerage_table(graph, group_by, network)
     key = table.counts.sum(axis=1) if role is None else table.counts[:, BROKERAGE_ROLES.index(role)]
     candidates = np.flatnonzero((key > 0) & graph.node_mask(types=wanted))

@@ -13,6 +13,7 @@ from pathlib import Path
 from graphsvc.cli import add_store_option
 from graphsvc.stores import open_store
 from graphsvc.stores.contract import StoreError
+from queries.cli import add_as_of_option
 from queries.errors import BadRequest, NotFound
 from viz.kinds import (
     ChannelMapRequest,
@@ -68,6 +69,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     hub.add_argument("--kinds", type=_names, help="kinds to rank, comma-separated")
     hub.add_argument("--country", help="only actors of this country (ISO code)")
     hub.add_argument("--labels", type=int, default=HUB_LABELS, help="label this many biggest hubs")
+    add_as_of_option(hub)
     _common(hub)
     hub.set_defaults(handler=_hub)
 
@@ -80,6 +82,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--labels", type=int, default=HUB_LABELS, help="label this many busiest actors"
     )
     _max_nodes(channels)
+    add_as_of_option(channels)
     _common(channels)
     channels.set_defaults(handler=_channels)
 
@@ -113,6 +116,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"greyed neighbours drawn around the routes (default {PATH_CONTEXT})",
     )
     _max_nodes(path)
+    add_as_of_option(path)
     _common(path)
     path.set_defaults(handler=_path)
 
@@ -127,6 +131,7 @@ def _hub(args: argparse.Namespace) -> int:
             kinds=args.kinds,
             country=args.country,
             labels=args.labels,
+            as_of=args.as_of,
         ),
     )
 
@@ -139,6 +144,7 @@ def _channels(args: argparse.Namespace) -> int:
             region=args.region,
             max_nodes=args.max_nodes,
             labels=args.labels,
+            as_of=args.as_of,
         ),
     )
 
@@ -171,6 +177,7 @@ def _path(args: argparse.Namespace) -> int:
             broker_types=args.broker_types,
             context=args.context,
             max_nodes=args.max_nodes,
+            as_of=args.as_of,
         ),
     )
 

@@ -77,9 +77,11 @@ class HubMapRequest:
     kinds: tuple[str, ...] | None = None
     country: str | None = None
     labels: int = HUB_LABELS
+    as_of: str | None = None
 
     def draw(self, store: Store) -> MapPage:
-        """Rank with :func:`queries.centrality.centrality` and draw the hub map."""
+        """Rank with :func:`queries.centrality.centrality` (on the graph as of ``as_of``, a date
+        YYYY-MM-DD or a year) and draw the hub map."""
         check_range("labels", self.labels, maximum=NODE_CAP)
         types = _types(self.types)
         country = _country("country", self.country)
@@ -90,6 +92,7 @@ class HubMapRequest:
             kinds=self.kinds,
             country=country,
             top=self.top,
+            as_of=self.as_of,
         )
         filters = [
             ", ".join(type_label(t) for t in types) if types else "all types",
@@ -102,6 +105,7 @@ class HubMapRequest:
             matching=count_matching(store, types=types, kinds=self.kinds, country=country),
             filters="actors of " + "; ".join(f for f in filters if f),
             labels=self.labels,
+            as_of=self.as_of,
         )
 
 
@@ -113,9 +117,10 @@ class ChannelMapRequest:
     region: str | None = None
     max_nodes: int = NODE_CAP
     labels: int = HUB_LABELS
+    as_of: str | None = None
 
     def draw(self, store: Store) -> MapPage:
-        """Draw the global channel map from the store."""
+        """Draw the global channel map from the store (as of ``as_of`` when given)."""
         check_range("labels", self.labels, maximum=NODE_CAP)
         return channel_map(
             store,
@@ -123,6 +128,7 @@ class ChannelMapRequest:
             region=self.region,
             max_nodes=_max_nodes(self.max_nodes),
             labels=self.labels,
+            as_of=self.as_of,
         )
 
 
@@ -171,10 +177,11 @@ class PathMapRequest:
     broker_types: tuple[str, ...] | None = None
     context: int = PATH_CONTEXT
     max_nodes: int = NODE_CAP
+    as_of: str | None = None
 
     def draw(self, store: Store) -> MapPage:
         """Ask :func:`queries.paths.k_shortest_paths` and :func:`queries.brokers.intermediaries`
-        and draw the path map."""
+        (on the graph as of ``as_of`` when given) and draw the path map."""
         _known(store, self.source, self.target)
         rel_types = _rel_types(self.rel_types)
         paths = k_shortest_paths(
@@ -185,6 +192,7 @@ class PathMapRequest:
             max_hops=self.max_hops,
             via=_types(self.via),
             rel_types=rel_types,
+            as_of=self.as_of,
         )
         ranked = intermediaries(
             store,
@@ -193,6 +201,7 @@ class PathMapRequest:
             max_hops=self.broker_hops,
             types=_types(self.broker_types),
             limit=self.brokers,
+            as_of=self.as_of,
         )
         return path_map(
             store,
@@ -202,6 +211,7 @@ class PathMapRequest:
             ranked,
             context=check_range("context", self.context, maximum=NODE_CAP),
             max_nodes=_max_nodes(self.max_nodes),
+            as_of=self.as_of,
         )
 
 

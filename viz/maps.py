@@ -18,6 +18,7 @@ from pyvis.network import Network
 
 from graphsvc.stores.contract import Node, Relationship, SearchFilter, Store
 from queries.results import CentralityResult, Intermediaries, Path, Subgraph
+from queries.timeline import check_as_of, dated_rows
 from viz.page import (
     Coverage,
     LegendEntry,
@@ -130,15 +131,18 @@ def hub_map(
     matching: int,
     filters: str = "all actors",
     labels: int = HUB_LABELS,
+    as_of: str | None = None,
 ) -> MapPage:
     """The top actors of ``ranking`` and the relations among them: size by score, colour by
     type, labels on the ``labels`` biggest hubs. ``matching`` counts the actors the ranking chose
-    from; ``filters`` says in words which they were."""
+    from; ``filters`` says in words which they were. With ``as_of`` (ranked on the graph as of
+    that date), only the relations existing then are drawn."""
     metric = ranking.metric.lower()
     scores = ranking.scores[:NODE_CAP]
     nodes = {n.id: n for n in _nodes_in_order(store, [s.node for s in scores])}
     ranked = [s for s in scores if s.node in nodes]
-    bundles = bundle_relationships(store.relationships_of(list(nodes)), nodes)
+    nodes, touching = dated_rows(check_as_of(as_of), nodes, store.relationships_of(list(nodes)))
+    bundles = bundle_relationships(touching, nodes)
     degree = _degrees(bundles)
     sizes = scaled_sizes({s.node: s.score for s in ranked})
     network = new_network()
@@ -196,6 +200,7 @@ def channel_map(
     region: str | None = None,
     max_nodes: int = NODE_CAP,
     labels: int = HUB_LABELS,
+    as_of: str | None = None,
 ) -> MapPage:
     """The home city's actors, the overseas channels they work through and the countries those
     reach, each country a node its channels hang from.
@@ -203,12 +208,16 @@ def channel_map(
     Actors are the partners of a channel (``PARTNERS_WITH``) located in ``home_country`` (and
     ``region``, when given). Actor size counts its channels, so the hubs that carry the city's
     links abroad stand out; the ``labels`` biggest are labelled. Past ``max_nodes``, the actors
-    with the fewest channels are left out first.
+    with the fewest channels are left out first. With ``as_of``, the graph as of that date
+    (:mod:`queries.timeline`): channels, actors and links existing then.
     """
+    day = check_as_of(as_of)
     channels = {c.id: c for c in _all_of_type(store, CHANNEL_TYPE)}
-    links = store.relationships_of(list(channels), rel_types=[PARTNERS_WITH])
+    channels, links = dated_rows(
+        day, channels, store.relationships_of(list(channels), rel_types=[PARTNERS_WITH])
+    )
     partner_ids = [r.source for r in links if r.target in channels]
-    partners = store.nodes(list(dict.fromkeys(partner_ids)))
+    partners, links = dated_rows(day, store.nodes(list(dict.fromkeys(partner_ids))), links)
     actors = {
         i: n
         for i, n in partners.items()
@@ -458,10 +467,13 @@ def path_map(
     *,
     context: int = PATH_CONTEXT,
     max_nodes: int = NODE_CAP,
+    as_of: str | None = None,
 ) -> MapPage:
     """The k shortest paths from ``source`` to ``target`` and the ranked intermediaries with
     their evidence paths, highlighted; up to ``context`` other neighbours of the endpoints and of
-    the nodes on a route, greyed, nearest the endpoints first; ``max_nodes`` in all."""
+    the nodes on a route, greyed, nearest the endpoints first; ``max_nodes`` in all. With
+    ``as_of`` (the paths and intermediaries found on the graph as of that date), only the
+    neighbours and relations existing then are drawn."""
     on_route: list[str] = [source, target]
     for path in paths:
         on_route.extend(path.nodes)
@@ -473,6 +485,10 @@ def path_map(
     on_route = list(dict.fromkeys(on_route))[:max_nodes]
     highlighted = set(on_route)
     context_links = store.relationships_of(on_route)
+    day = check_as_of(as_of)
+    if day is not None:
+        ends = store.nodes(sorted({e for r in context_links for e in (r.source, r.target)}))
+        _, context_links = dated_rows(day, ends, context_links)
     adjacent: dict[str, list[str]] = defaultdict(list)
     for r in context_links:
         adjacent[r.source].append(r.target)

@@ -8,7 +8,7 @@ worker threads through the request's :class:`~graphsvc.schema.context.Context`.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, cast
+from typing import Annotated, Any, TypeVar, cast
 
 import strawberry
 
@@ -40,9 +40,11 @@ from graphsvc.schema.planner import (
 )
 from graphsvc.schema.rankings import MAX_EVIDENCE, Centrality, Intermediary, Introductions
 from graphsvc.schema.search import GraphStats, NodeConnection, search_page
+from graphsvc.schema.timeline import Changes, Dating, Trend, TrendMetric
 from graphsvc.schema.types import MAX_FIRST, Info, Node, Path, Subgraph, load_node
 from graphsvc.stores.contract import SearchFilter
 from queries import brokers, centrality, demands, holes, neighbourhood, paths, reach, results, roles
+from queries import changes as changes_
 from queries import communities as communities_
 from queries import concentration as concentration_
 from queries import fragility as fragility_
@@ -52,6 +54,14 @@ from queries.reach import MAX_REACH_HOPS
 T = TypeVar("T")
 
 NodeTypes = list[NodeType] | None  # type: ignore[valid-type]
+AsOf = Annotated[
+    str | None,
+    strawberry.argument(
+        description="The graph as of this date, YYYY-MM-DD or a year YYYY (its 31 December): "
+        "nodes from their founded/established/year/posted date, relationships from their date "
+        "(undated ones always; graphAsOf counts them); today's graph when omitted."
+    ),
+]
 RelTypes = list[RelType] | None  # type: ignore[valid-type]
 
 
@@ -71,6 +81,7 @@ async def _introduce(
     max_hops: int,
     types: NodeTypes,
     limit: int | None,
+    as_of: str | None,
 ) -> results.Intermediaries:
     """The intermediaries of ``source`` and ``target`` with evidence, as far as the cap allows."""
     limit = _bounded("limit", limit, 10, MAX_LIMIT)
@@ -82,6 +93,7 @@ async def _introduce(
         types=model_names(types),
         limit=limit,
         evidence=MAX_EVIDENCE,
+        as_of=as_of,
     )
 
 
@@ -171,6 +183,7 @@ class Query:
         via: NodeTypes = None,
         rel_types: RelTypes = None,
         weighted: bool | None = False,
+        as_of: AsOf = None,
     ) -> Path | None:
         max_hops = _bounded("maxHops", max_hops, 6, MAX_HOPS)
         found = await info.context.ask(
@@ -181,6 +194,7 @@ class Query:
             via=model_names(via),
             rel_types=model_names(rel_types),
             weighted=bool(weighted),
+            as_of=as_of,
         )
         return None if found is None else Path.of(found)
 
@@ -197,6 +211,7 @@ class Query:
         max_hops: int | None = 6,
         via: NodeTypes = None,
         rel_types: RelTypes = None,
+        as_of: AsOf = None,
     ) -> list[Path]:
         k = _bounded("k", k, 5, MAX_K)
         max_hops = _bounded("maxHops", max_hops, 6, MAX_HOPS)
@@ -208,6 +223,7 @@ class Query:
             max_hops=max_hops,
             via=model_names(via),
             rel_types=model_names(rel_types),
+            as_of=as_of,
         )
         return [Path.of(path) for path in found]
 
@@ -227,9 +243,10 @@ class Query:
         max_hops: int | None = 4,
         types: NodeTypes = None,
         limit: int | None = 10,
+        as_of: AsOf = None,
     ) -> list[Intermediary]:
         hops = _bounded("maxHops", max_hops, 4, MAX_HOPS)
-        found = await _introduce(info, source, target, hops, types, limit)
+        found = await _introduce(info, source, target, hops, types, limit, as_of)
         if found.truncated:
             raise Truncated(
                 f"the routes between {source!r} and {target!r} within maxHops {hops} are "
@@ -251,9 +268,11 @@ class Query:
         max_hops: int | None = 4,
         types: NodeTypes = None,
         limit: int | None = 10,
+        as_of: AsOf = None,
     ) -> Introductions:
         hops = _bounded("maxHops", max_hops, 4, MAX_HOPS)
-        return Introductions(found=await _introduce(info, source, target, hops, types, limit))
+        found = await _introduce(info, source, target, hops, types, limit, as_of)
+        return Introductions(found=found)
 
     @strawberry.field(
         description="Every node of the graph is scored by `metric`; the answer is the `top` (at "
@@ -268,6 +287,7 @@ class Query:
         country: str | None = None,
         region: str | None = None,
         top: int | None = 20,
+        as_of: AsOf = None,
     ) -> Centrality:
         top = _bounded("top", top, 20, MAX_TOP)
         found = await info.context.ask(
@@ -278,6 +298,7 @@ class Query:
             country=country,
             region=region,
             top=top,
+            as_of=as_of,
         )
         return Centrality.of(found)
 
@@ -296,6 +317,7 @@ class Query:
         role: BrokerageRole | None = None,  # type: ignore[valid-type]
         top: int | None = 20,
         network: BrokerageNetwork | None = FLOW_NETWORK,  # type: ignore[valid-type]
+        as_of: AsOf = None,
     ) -> list[BrokerageProfile]:
         top = _bounded("top", top, 20, MAX_TOP)
         chosen = cast(roles.Network, _given(network, FLOW_NETWORK).value)
@@ -306,6 +328,7 @@ class Query:
             role=None if role is None else role.value,
             top=top,
             network=chosen,
+            as_of=as_of,
         )
         return [BrokerageProfile.of(profile) for profile in found]
 
@@ -319,6 +342,7 @@ class Query:
         types: NodeTypes = None,
         by: HoleOrder | None = HoleOrder.EFFECTIVE_SIZE,
         top: int | None = 20,
+        as_of: AsOf = None,
     ) -> list[StructuralHole]:
         top = _bounded("top", top, 20, MAX_TOP)
         found = await info.context.ask(
@@ -326,6 +350,7 @@ class Query:
             types=model_names(types),
             by=_given(by, HoleOrder.EFFECTIVE_SIZE).value,
             top=top,
+            as_of=as_of,
         )
         return [
             StructuralHole(
@@ -343,18 +368,22 @@ class Query:
         f"(up to {MAX_TOP})."
     )
     async def fragility(
-        self, info: Info, types: NodeTypes = None, top: int | None = 20
+        self, info: Info, types: NodeTypes = None, top: int | None = 20, as_of: AsOf = None
     ) -> Fragility:
         top = _bounded("top", top, 20, MAX_TOP)
-        found = await info.context.ask(fragility_.fragility, types=model_names(types), top=top)
+        found = await info.context.ask(
+            fragility_.fragility, types=model_names(types), top=top, as_of=as_of
+        )
         return Fragility.of(found)
 
     @strawberry.field(
         description="What removing the node `id` would cut off from the rest of "
         "its component (nothing when it is not an articulation point)."
     )
-    async def removal_impact(self, info: Info, id: strawberry.ID) -> RemovalImpact:
-        separation, lost = await info.context.ask(fragility_.removal_impact, id)
+    async def removal_impact(
+        self, info: Info, id: strawberry.ID, as_of: AsOf = None
+    ) -> RemovalImpact:
+        separation, lost = await info.context.ask(fragility_.removal_impact, id, as_of)
         return RemovalImpact(separation=Separation.of(separation), lost_ids=lost)
 
     @strawberry.field(
@@ -367,11 +396,16 @@ class Query:
         seed: int | None = 0,
         resolution: float | None = 1.0,
         top: int | None = 20,
+        as_of: AsOf = None,
     ) -> Communities:
         top = _bounded("top", top, 20, MAX_TOP)
         seed = _bounded("seed", seed, 0, 2**31 - 1)
         found = await info.context.ask(
-            communities_.communities, seed=seed, resolution=_given(resolution, 1.0), top=top
+            communities_.communities,
+            seed=seed,
+            resolution=_given(resolution, 1.0),
+            top=top,
+            as_of=as_of,
         )
         return Communities.of(found)
 
@@ -391,6 +425,7 @@ class Query:
         country: str | None = None,
         max_hops: int | None = 1,
         top: int | None = 10,
+        as_of: AsOf = None,
     ) -> OverseasReach:
         max_hops = check_range("maxHops", _given(max_hops, 1), maximum=MAX_REACH_HOPS, minimum=1)
         top = _bounded("top", top, 10, MAX_TOP)
@@ -402,6 +437,7 @@ class Query:
             country=country,
             max_hops=max_hops,
             top=top,
+            as_of=as_of,
         )
         return OverseasReach.of(found)
 
@@ -422,6 +458,7 @@ class Query:
         from_kinds: list[str] | None = None,
         max_hops: int | None = None,
         limit: int | None = 100,
+        as_of: AsOf = None,
     ) -> LostRoutes:
         hops = _hops_or_any(max_hops)
         limit = _bounded("limit", limit, 100, MAX_LIMIT)
@@ -435,6 +472,7 @@ class Query:
             from_kinds=from_kinds,
             max_hops=hops,
             limit=limit,
+            as_of=as_of,
         )
         return LostRoutes.of(found)
 
@@ -451,6 +489,7 @@ class Query:
         types: NodeTypes = None,
         kinds: list[str] | None = None,
         top: int | None = 10,
+        as_of: AsOf = None,
     ) -> Concentration:
         top = _bounded("top", top, 10, MAX_TOP)
         found = await info.context.ask(
@@ -460,6 +499,7 @@ class Query:
             types=model_names(types),
             kinds=kinds,
             top=top,
+            as_of=as_of,
         )
         return Concentration.of(found)
 
@@ -479,6 +519,7 @@ class Query:
         max_hops: int | None = 3,
         group_by: ReachGrouping | None = ReachGrouping.REGION,
         limit: int | None = 20,
+        as_of: AsOf = None,
     ) -> Unreached:
         hops = _hops_or_any(max_hops)
         limit = _bounded("limit", limit, 20, MAX_LIMIT)
@@ -491,6 +532,7 @@ class Query:
             max_hops=hops,
             group_by=_given(group_by, ReachGrouping.REGION).value,
             limit=limit,
+            as_of=as_of,
         )
         return Unreached.of(found)
 
@@ -509,6 +551,7 @@ class Query:
         max_hops: int | None = 3,
         candidates: int | None = 5,
         limit: int | None = 20,
+        as_of: AsOf = None,
     ) -> UnsolvedDemands:
         max_hops = _bounded("maxHops", max_hops, 3, MAX_HOPS)
         most = _bounded("candidates", candidates, 5, demands.MAX_CANDIDATES)
@@ -520,8 +563,52 @@ class Query:
             max_hops=max_hops,
             candidates=most,
             limit=limit,
+            as_of=as_of,
         )
         return UnsolvedDemands.of(found)
+
+    @strawberry.field(
+        description="How many nodes and relationships the graph as of `asOf` holds, and how "
+        "many of them are undated: every answer given an asOf included those undated ones."
+    )
+    async def graph_as_of(self, info: Info, as_of: str) -> Dating:
+        return Dating.of(await info.context.ask(changes_.dating, as_of))
+
+    @strawberry.field(
+        description="What changed from `from` to `to` (YYYY-MM-DD or YYYY, its 31 December): "
+        "nodes and relationships that appeared by type, the top hubs by `hubMetric` on each date "
+        "with their rank moves, the brokers whose share of deals rose or fell most, new overseas "
+        "channels and countries reached, demands posted and solved, transfers by mode and by "
+        f"seller kind; `top` (up to {MAX_TOP}) hubs and brokers. docs/analytics.md defines each."
+    )
+    async def changes(
+        self,
+        info: Info,
+        from_: Annotated[str, strawberry.argument(name="from")],
+        to: str,
+        hub_metric: CentralityMetric = CentralityMetric.DEGREE,
+        top: int | None = 10,
+    ) -> Changes:
+        top = _bounded("top", top, 10, MAX_TOP)
+        found = await info.context.ask(
+            changes_.changes, from_, to, hub_metric=hub_metric.value, top=top
+        )
+        return Changes.of(found)
+
+    @strawberry.field(
+        description="A yearly series of `metric` from the year `from` to the year `to` (at most "
+        f"{changes_.MAX_YEARS} years): each year's value and its parts (by type, mode, ...)."
+    )
+    async def trends(
+        self,
+        info: Info,
+        metric: TrendMetric,  # type: ignore[valid-type]
+        from_: Annotated[int, strawberry.argument(name="from")],
+        to: int,
+    ) -> Trend:
+        name = str(metric.value)  # type: ignore[attr-defined]
+        found = await info.context.ask(changes_.trends, name, from_, to)
+        return Trend.of(found)
 
     @strawberry.field(
         description="Counts of the graph: nodes, relationships, per type, per loaded source."

@@ -69,13 +69,15 @@ class Relationship:
 
 
 class Edge(NamedTuple):
-    """The light form of a relationship that projections are built from."""
+    """The light form of a relationship that projections are built from; ``date`` is its
+    :data:`~graphsvc.model.RELATION_SINCE` property (None when undated)."""
 
     id: str
     type: str
     source: str
     target: str
     weight: float
+    date: str | None = None
 
 
 class NodeRef(NamedTuple):

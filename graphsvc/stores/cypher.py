@@ -40,7 +40,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from graphsvc.model import NODE_TYPES, RELATION_TYPES, NodeType, RelationType
+from graphsvc.model import NODE_TYPES, RELATION_SINCE, RELATION_TYPES, NodeType, RelationType
 
 NODE_LABEL: Final = "InnonetNode"
 """Every graph node carries it: one uniqueness constraint on ``id`` across all types."""
@@ -455,8 +455,8 @@ def edge_page(rel_type: RelationType) -> Statement:
         f"read.iter.{rel_type.name}",
         f"MATCH (a:{NODE_LABEL})-[r:{relationship_type(rel_type.name)}]->(b:{NODE_LABEL}) "
         "WHERE r.id > $after "
-        "RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight "
-        "ORDER BY r.id LIMIT $page_size",
+        "RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight, "
+        f"r.{RELATION_SINCE} AS date ORDER BY r.id LIMIT $page_size",
     )
 
 

@@ -33,7 +33,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Final
 
-from graphsvc.model import NODE_TYPE_NAMES, RELATION_TYPE_NAMES, RELATION_TYPES
+from graphsvc.model import NODE_TYPE_NAMES, RELATION_SINCE, RELATION_TYPE_NAMES, RELATION_TYPES
 from graphsvc.stores.contract import (
     Edge,
     GraphCounts,
@@ -755,7 +755,9 @@ class EmbeddedStore:
         try:
             conn.execute("BEGIN")
             for row in conn.execute(
-                "SELECT id, type, source_id, target_id, weight FROM relationships ORDER BY id"
+                "SELECT id, type, source_id, target_id, weight, json_extract(properties, ?) "
+                "FROM relationships ORDER BY id",
+                (f"$.{RELATION_SINCE}",),
             ):
                 yield Edge(*row)
         finally:

@@ -798,7 +798,9 @@ class Neo4jStore:
                 self._rows(statement, after=after, page_size=PAGE), "streaming relationships"
             )
             for r in rows:
-                yield Edge(r["id"], rel_type, r["source"], r["target"], float(r["weight"]))
+                yield Edge(
+                    r["id"], rel_type, r["source"], r["target"], float(r["weight"]), r["date"]
+                )
             if len(rows) < PAGE:
                 return
             after = rows[-1]["id"]

@@ -350,7 +350,13 @@ def _relation_type_handlers(h: dict[str, Handler], name: str) -> None:
 
     def page(g: Graph, p: dict[str, Any]) -> list[Row]:
         return [
-            {"id": id, "source": a, "target": b, "weight": props["weight"]}
+            {
+                "id": id,
+                "source": a,
+                "target": b,
+                "weight": props["weight"],
+                "date": props.get("date"),
+            }
             for id, (t, a, b, props) in sorted(g.rels.items())
             if t == name and id > p["after"]
         ][: p["page_size"]]

@@ -207,6 +207,7 @@ def test_relationship_properties_round_trip(store: Store) -> None:
     deal = rel("sjtu", "DEVELOPED", "a1", id="deal-1", amount_cny=1.5e6, date="2021-05-01")
     store.refresh("lab", LAB, [deal])
     assert store.relationships(["deal-1"])["deal-1"] == deal
+    assert [(e.id, e.date) for e in store.iter_edges()] == [("deal-1", "2021-05-01")]
 
 
 def test_search(store: Store) -> None:

@@ -14,7 +14,7 @@ UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:COLLABORATES_WITH {id: rel_id}]->
 MATCH ()-[r:COLLABORATES_WITH]->() RETURN count(r) AS count
 
 // read.iter.COLLABORATES_WITH
-MATCH (a:InnonetNode)-[r:COLLABORATES_WITH]->(b:InnonetNode) WHERE r.id > $after RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight ORDER BY r.id LIMIT $page_size
+MATCH (a:InnonetNode)-[r:COLLABORATES_WITH]->(b:InnonetNode) WHERE r.id > $after RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight, r.date AS date ORDER BY r.id LIMIT $page_size
 
 // path.shortest.8.COLLABORATES_WITH
 MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:COLLABORATES_WITH*1..8]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
