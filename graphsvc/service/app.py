@@ -6,6 +6,7 @@ route                         what
 ``GET /``                     landing page: what is loaded, example queries, links to the maps
 ``POST /graphql``             GraphQL over JSON (:mod:`graphsvc.service.endpoint`)
 ``GET /graphql``              the GraphiQL explorer (off when introspection is off)
+``GET /graphiql/...``         GraphiQL's files, from an installed package (works offline)
 ``GET /healthz``              200 ``{"status": "ok"}`` once the store answers, 503 otherwise
 ``/maps/...``                 the interactive maps of :mod:`viz.web`, when installed
 ============================  ===================================================================
@@ -35,6 +36,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from graphsvc.schema import build_schema
+from graphsvc.service import graphiql
 from graphsvc.service.access_log import AccessLog, configure_logging
 from graphsvc.service.endpoint import GraphQLEndpoint
 from graphsvc.service.guards import LimitBody, RequireApiKey
@@ -119,6 +121,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         Route("/", landing, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        *graphiql.routes(),
     ]
     mounted = []
     if importlib.util.find_spec("viz.web") is not None:
