@@ -22,6 +22,7 @@ from viz.page import (
     Coverage,
     LegendEntry,
     MapPage,
+    SizeKey,
     apply_options,
     legend_for,
     network_options,
@@ -39,6 +40,7 @@ from viz.style import (
     format_value,
     label_size,
     node_colour,
+    node_meta,
     node_shape,
     relation_colour,
     scaled_sizes,
@@ -88,6 +90,7 @@ def _add_edges(
             color=edge_colour((colour or {}).get(pair) or relation_colour(bundle.types[0]), drawn),
             width=(width or {}).get(pair, 1.0),
             arrows="to" if bundle.directed else "",
+            meta=bundle.meta(),
         )
 
 
@@ -152,6 +155,7 @@ def hub_map(
             node.id,
             label=short_label(node.name) if score.rank <= labels else " ",
             title=tooltip(node, figures),
+            meta=node_meta(node),
             color=node_colour(node),
             shape=node_shape(node),
             size=sizes[node.id],
@@ -167,7 +171,13 @@ def hub_map(
         network=network,
         coverage=Coverage(len(ranked), max(matching, len(ranked)), "actors", f"{metric} rank"),
         legend=legend_for({n.type for n in nodes.values()}, _relation_types(bundles)),
+        size_key=_size_key(metric, [s.score for s in ranked]),
     )
+
+
+def _size_key(measure: str, values: Iterable[float]) -> SizeKey | None:
+    known = list(values)
+    return SizeKey(measure, min(known), max(known)) if known else None
 
 
 def _relation_types(bundles: Iterable[EdgeBundle]) -> set[str]:
@@ -253,6 +263,7 @@ def channel_map(
             f"{len(actors_of_country[country])} {home_country} actors reach it",
             color=COUNTRY_COLOUR,
             shape="box",
+            meta={"name": country, "type": "Country", "country": country},
             font={"color": "#ffffff", "size": label_size(count, 1.6)},
             x=x,
             y=y,
@@ -272,6 +283,7 @@ def channel_map(
             c,
             label=short_label(node.name),
             title=tooltip(node, figures),
+            meta=node_meta(node),
             color=node_colour(node),
             shape=node_shape(node),
             size=channel_sizes[c] * 0.6 + 6,
@@ -288,6 +300,7 @@ def channel_map(
             dashes=True,
             title=f"{node.name} is in {countries_of[c]}",
             arrows="",
+            meta={"types": ["in country"], "year": None},
         )
     actor_sizes = scaled_sizes({a: len(channels_of[a]) for a in kept})
     for position, a in enumerate(kept):
@@ -302,6 +315,7 @@ def channel_map(
             a,
             label=short_label(node.name) if position < labels else " ",
             title=tooltip(node, figures),
+            meta=node_meta(node),
             color=node_colour(node),
             shape=node_shape(node),
             size=actor_sizes[a],
@@ -335,6 +349,7 @@ def channel_map(
                 LegendEntry("channel is in country", COUNTRY_COLOUR, "line"),
             ],
         ),
+        size_key=_size_key("overseas channels per actor", [len(channels_of[a]) for a in kept]),
     )
 
 
@@ -418,6 +433,7 @@ def ego_map(
             node.id,
             label=short_label(node.name) if labelled else " ",
             title=tooltip(node, figures),
+            meta=node_meta(node),
             color=node_colour(node),
             shape=node_shape(node),
             size=MAX_SIZE if is_centre else sizes[node.id],
@@ -443,6 +459,7 @@ def ego_map(
             total_is_lower_bound=neighbourhood.truncated,
         ),
         legend=legend_for({n.type for n in nodes.values()}, _relation_types(bundles)),
+        size_key=_size_key("relations on this map", [float(degree[i]) for i in nodes]),
     )
 
 
@@ -531,6 +548,7 @@ def path_map(
                 node.id,
                 label=("▶ " if node.id == source else "◎ " if node.id == target else "") + label,
                 title=tooltip(node, figures),
+                meta=node_meta(node),
                 color=node_colour(node),
                 shape=node_shape(node),
                 size=(36 if endpoint else 26 if node.id in rank else 18) * scale,
@@ -542,6 +560,7 @@ def path_map(
                 node.id,
                 label=" ",
                 title=tooltip(node, [("context", "not on a route shown")]),
+                meta=node_meta(node),
                 color=GREY,
                 shape=node_shape(node),
                 size=8 * scale,
