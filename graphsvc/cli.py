@@ -38,7 +38,7 @@ COMMANDS: dict[str, str] = {
         ),
         "queries.cli",
     ),
-    "viz": "viz.cli",
+    **dict.fromkeys(("viz", "export"), "viz.cli"),
     **dict.fromkeys(("serve", "schema"), "graphsvc.service.serve"),
 }
 """Which module registers each command: running one imports only its module, so that

@@ -1,4 +1,6 @@
-"""``innonet viz KIND ... --out FILE.html``: draw a map into a self-contained HTML file.
+"""``innonet viz KIND ... --out FILE.html``: draw a map into a self-contained HTML file;
+``innonet export FILE [--map KIND --param NAME=VALUE ...]``: the whole graph, or what a map draws,
+as GEXF, GraphML or CSV (the format from the file name's end).
 
 Exit codes follow ``graphsvc.cli``: 0 written, 1 an unknown id, 2 a usage error (an argument out
 of range, an unreachable store, an unwritable file).
@@ -14,12 +16,15 @@ from graphsvc.cli import add_store_option
 from graphsvc.stores import open_store
 from graphsvc.stores.contract import StoreError
 from queries.errors import BadRequest, NotFound
+from viz.export import FORMATS, whole_graph_relationships, write
 from viz.kinds import (
+    KINDS,
     ChannelMapRequest,
     EgoMapRequest,
     HubMapRequest,
     MapRequest,
     PathMapRequest,
+    parse_request,
 )
 from viz.maps import HUB_LABELS, NODE_CAP, PATH_CONTEXT
 
@@ -48,8 +53,93 @@ def _max_nodes(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _register_export(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    endings = ", ".join(f".{f}" if "." not in f else f for f in FORMATS)
+    export = subparsers.add_parser(
+        "export",
+        help="the graph or a map's data as GEXF (Gephi), GraphML or CSV",
+        description="Write the whole graph, or the nodes and relations a map draws, to a file "
+        f"for Gephi, Cytoscape or a spreadsheet. The file name's end picks the format: {endings}.",
+    )
+    export.add_argument("out", type=Path, metavar="FILE", help=f"the file to write ({endings})")
+    export.add_argument("--map", choices=sorted(KINDS), help="export what this map draws")
+    export.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter of the map, as /maps/KIND takes it (metric=BETWEENNESS, top=50, "
+        "id=brk:east, types=BROKER,INVESTOR); repeat for more",
+    )
+    add_store_option(export)
+    export.set_defaults(handler=_export)
+
+
+def _format_of(path: Path) -> str | None:
+    name = path.name.lower()
+    return next((f for f in FORMATS if name.endswith(f if "." in f else f".{f}")), None)
+
+
+def _export(args: argparse.Namespace) -> int:
+    out: Path = args.out
+    format = _format_of(out)
+    if format is None:
+        print(
+            f"innonet export: cannot tell the format of {out.name}: end the name in "
+            ".gexf, .graphml, nodes.csv or relations.csv",
+            file=sys.stderr,
+        )
+        return 2
+    pairs = []
+    for param in args.param:
+        name, equals, value = param.partition("=")
+        if not equals:
+            print(f"innonet export: --param {param!r} is not NAME=VALUE", file=sys.stderr)
+            return 2
+        pairs.append((name.strip(), value))
+    if pairs and args.map is None:
+        print("innonet export: --param needs --map KIND", file=sys.stderr)
+        return 2
+    try:
+        store = open_store(args.store, create=False)
+    except StoreError as exc:
+        print(f"innonet export: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if args.map is None:
+            chunks = write(format, store.iter_nodes(), whole_graph_relationships(store))
+            what = "the whole graph"
+        else:
+            page = parse_request(args.map, pairs).draw(store)
+            drawn = page.drawn
+            chunks = write(
+                format, drawn.nodes, drawn.relationships, measures=drawn.measures, title=page.title
+            )
+            what = (
+                f"{page.title} ({len(drawn.nodes):,} nodes, {len(drawn.relationships):,} relations)"
+            )
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8", newline="") as file:
+            for chunk in chunks:
+                file.write(chunk)
+    except NotFound as exc:
+        print(f"innonet export: {exc}", file=sys.stderr)
+        return 1
+    except (BadRequest, StoreError) as exc:
+        print(f"innonet export: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"innonet export: cannot write {out}: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    print(f"wrote {out}: {what} as {format}")
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``innonet viz`` and its four kinds of map."""
+    """Add ``innonet viz`` and its four kinds of map, and ``innonet export``."""
+    _register_export(subparsers)
     viz = subparsers.add_parser(
         "viz",
         help="draw an interactive map (self-contained HTML, works offline)",

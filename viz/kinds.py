@@ -8,8 +8,10 @@ out of range raise :class:`queries.errors.BadRequest`, unknown ids :class:`queri
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Final
+import types
+import typing
+from dataclasses import MISSING, dataclass, fields
+from typing import Any, Final
 
 from graphsvc.stores.contract import Store
 from queries.brokers import intermediaries
@@ -214,3 +216,45 @@ KINDS: Final[dict[str, type[MapRequest]]] = {
     "path": PathMapRequest,
 }
 """Every kind of map by the name the command line and the URL use."""
+
+
+def _parse_field(name: str, annotation: Any, values: list[str]) -> Any:
+    """One query parameter as its request field's type: int, str or a tuple of names."""
+    hint = typing.get_args(annotation) if isinstance(annotation, types.UnionType) else ()
+    target = next((h for h in hint if h is not type(None)), annotation)
+    if typing.get_origin(target) is tuple:
+        names = tuple(part.strip() for value in values for part in value.split(","))
+        if not all(names):
+            raise BadRequest(f"{name}: empty name in {','.join(values)!r}")
+        return names
+    if len(values) > 1:
+        raise BadRequest(f"{name} given {len(values)} times; give it once")
+    value = values[0].strip()
+    if target is int:
+        try:
+            return int(value)
+        except ValueError:
+            raise BadRequest(f"{name} must be an integer, got {values[0]!r}") from None
+    if not value:
+        raise BadRequest(f"{name} must not be empty")
+    return value
+
+
+def parse_request(kind: str, params: list[tuple[str, str]]) -> MapRequest:
+    """The request of ``kind`` that query parameters ``params`` ask for; :class:`BadRequest`
+    naming the parameter when one is unknown, missing, repeated or not of its type."""
+    request_type = KINDS[kind]
+    hints = typing.get_type_hints(request_type)
+    known = {f.name: f for f in fields(request_type)}
+    given: dict[str, list[str]] = {}
+    for name, value in params:
+        if name not in known:
+            raise BadRequest(
+                f"unknown parameter {name!r} for the {kind} map; known: {', '.join(known)}"
+            )
+        given.setdefault(name, []).append(value)
+    missing = [n for n, f in known.items() if f.default is MISSING and n not in given]
+    if missing:
+        raise BadRequest(f"the {kind} map needs {', '.join(missing)}")
+    arguments = {name: _parse_field(name, hints[name], values) for name, values in given.items()}
+    return request_type(**arguments)

@@ -18,6 +18,7 @@ from pyvis.network import Network
 
 from graphsvc.stores.contract import Node, Relationship, SearchFilter, Store
 from queries.results import CentralityResult, Intermediaries, Path, Subgraph
+from viz.export import DrawnGraph
 from viz.page import (
     Coverage,
     LegendEntry,
@@ -172,12 +173,21 @@ def hub_map(
         coverage=Coverage(len(ranked), max(matching, len(ranked)), "actors", f"{metric} rank"),
         legend=legend_for({n.type for n in nodes.values()}, _relation_types(bundles)),
         size_key=_size_key(metric, [s.score for s in ranked]),
+        drawn=DrawnGraph(
+            [nodes[s.node] for s in ranked],
+            _relationships(bundles),
+            {s.node: {metric: s.score, f"{metric}_rank": s.rank} for s in ranked},
+        ),
     )
 
 
 def _size_key(measure: str, values: Iterable[float]) -> SizeKey | None:
     known = list(values)
     return SizeKey(measure, min(known), max(known)) if known else None
+
+
+def _relationships(bundles: Iterable[EdgeBundle]) -> list[Relationship]:
+    return [r for bundle in bundles for r in bundle.relationships]
 
 
 def _relation_types(bundles: Iterable[EdgeBundle]) -> set[str]:
@@ -350,6 +360,26 @@ def channel_map(
             ],
         ),
         size_key=_size_key("overseas channels per actor", [len(channels_of[a]) for a in kept]),
+        drawn=DrawnGraph(
+            [
+                *(Node(COUNTRY_PREFIX + c, "Country", c, {"country": c}) for c in countries),
+                *(channels[c] for c in drawn_channels),
+                *(actors[a] for a in kept),
+            ],
+            [
+                *(
+                    Relationship(
+                        f"in-country:{c}", "IN_COUNTRY", c, COUNTRY_PREFIX + countries_of[c]
+                    )
+                    for c in drawn_channels
+                ),
+                *_relationships(bundles),
+            ],
+            {
+                **{c: {"partners_on_map": float(partners_on_map[c])} for c in drawn_channels},
+                **{a: {"overseas_channels": float(len(channels_of[a]))} for a in kept},
+            },
+        ),
     )
 
 
@@ -460,6 +490,16 @@ def ego_map(
         ),
         legend=legend_for({n.type for n in nodes.values()}, _relation_types(bundles)),
         size_key=_size_key("relations on this map", [float(degree[i]) for i in nodes]),
+        drawn=DrawnGraph(
+            list(nodes.values()),
+            _relationships(bundles),
+            {
+                i: {"relations_on_map": float(degree[i]), "hops_from_centre": float(distance[i])}
+                if i in distance
+                else {"relations_on_map": float(degree[i])}
+                for i in nodes
+            },
+        ),
     )
 
 
@@ -595,5 +635,17 @@ def path_map(
                 LegendEntry("context, not on a route", GREY, "dot"),
                 LegendEntry("▶ source   ◎ target   #n intermediary rank", "#ffffff", "dot"),
             ],
+        ),
+        drawn=DrawnGraph(
+            list(nodes.values()),
+            _relationships(bundles),
+            {
+                i: {
+                    **({"intermediary_rank": float(rank[i])} if i in rank else {}),
+                    **({"paths_through": float(passing[i].path_count)} if i in passing else {}),
+                    **({"on_shortest_paths": float(on_shortest[i])} if i in on_shortest else {}),
+                }
+                for i in nodes
+            },
         ),
     )

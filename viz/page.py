@@ -21,6 +21,7 @@ from typing import Any, Final
 from pyvis.network import Network
 
 from graphsvc.model import NODE_TYPE_BY_NAME, NODE_TYPES, RELATION_TYPES
+from viz.export import DrawnGraph
 from viz.style import MAX_SIZE, MIN_SIZE, format_value, type_label
 
 VIS_NETWORK_VERSION: Final = "9.1.2"
@@ -101,6 +102,7 @@ class MapPage:
     coverage: Coverage
     legend: list[LegendEntry] = field(default_factory=list)
     size_key: SizeKey | None = None
+    drawn: DrawnGraph = field(default_factory=DrawnGraph)
 
     @property
     def node_count(self) -> int:

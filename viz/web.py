@@ -13,12 +13,11 @@ from __future__ import annotations
 import html
 import re
 import threading
-import types
 import typing
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import MISSING, Field, fields
-from typing import Any, Final
+from typing import Final
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -27,7 +26,7 @@ from starlette.routing import BaseRoute, Route
 
 from graphsvc.stores.contract import Store, StoreError
 from queries.errors import BadRequest, NotFound
-from viz.kinds import KINDS, MapRequest
+from viz.kinds import KINDS, MapRequest, parse_request
 from viz.page import CONTENT_SECURITY_POLICY
 
 CACHED_PAGES: Final = 16
@@ -60,48 +59,6 @@ class _PageCache:
             self._pages.move_to_end(key)
             while len(self._pages) > CACHED_PAGES:
                 self._pages.popitem(last=False)
-
-
-def _parse_field(name: str, annotation: Any, values: list[str]) -> Any:
-    """One query parameter as its request field's type: int, str or a tuple of names."""
-    hint = typing.get_args(annotation) if isinstance(annotation, types.UnionType) else ()
-    target = next((h for h in hint if h is not type(None)), annotation)
-    if typing.get_origin(target) is tuple:
-        names = tuple(part.strip() for value in values for part in value.split(","))
-        if not all(names):
-            raise BadRequest(f"{name}: empty name in {','.join(values)!r}")
-        return names
-    if len(values) > 1:
-        raise BadRequest(f"{name} given {len(values)} times; give it once")
-    value = values[0].strip()
-    if target is int:
-        try:
-            return int(value)
-        except ValueError:
-            raise BadRequest(f"{name} must be an integer, got {values[0]!r}") from None
-    if not value:
-        raise BadRequest(f"{name} must not be empty")
-    return value
-
-
-def parse_request(kind: str, params: list[tuple[str, str]]) -> MapRequest:
-    """The request of ``kind`` that query parameters ``params`` ask for; :class:`BadRequest`
-    naming the parameter when one is unknown, missing, repeated or not of its type."""
-    request_type = KINDS[kind]
-    hints = typing.get_type_hints(request_type)
-    known = {f.name: f for f in fields(request_type)}
-    given: dict[str, list[str]] = {}
-    for name, value in params:
-        if name not in known:
-            raise BadRequest(
-                f"unknown parameter {name!r} for the {kind} map; known: {', '.join(known)}"
-            )
-        given.setdefault(name, []).append(value)
-    missing = [n for n, f in known.items() if f.default is MISSING and n not in given]
-    if missing:
-        raise BadRequest(f"the {kind} map needs {', '.join(missing)}")
-    arguments = {name: _parse_field(name, hints[name], values) for name, values in given.items()}
-    return request_type(**arguments)
 
 
 def _error_page(status: int, heading: str, message: str) -> HTMLResponse:

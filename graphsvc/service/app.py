@@ -9,6 +9,7 @@ route                         what
 ``GET /graphiql/...``         GraphiQL's files, from an installed package (works offline)
 ``GET /healthz``              200 ``{"status": "ok"}`` once the store answers, 503 otherwise
 ``/maps/...``                 the interactive maps of :mod:`viz.web`, when installed
+``GET /export/FORMAT``        the graph or a map's data: GEXF, GraphML, CSV (:mod:`viz.export_web`)
 ============================  ===================================================================
 
 Middleware, outermost first: access log and request id, CORS (when origins are configured),
@@ -125,9 +126,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     ]
     mounted = []
     if importlib.util.find_spec("viz.web") is not None:
+        from viz.export_web import routes as export_routes
         from viz.web import routes as map_routes
 
         routes.append(Mount("/maps", routes=map_routes(holder.get)))
+        routes.append(Mount("/export", routes=export_routes(holder.get)))
         mounted.append("/maps")
 
     middleware = [Middleware(AccessLog)]

@@ -10,8 +10,7 @@ import pytest
 
 from graphsvc.cli import main
 from graphsvc.stores.contract import Store
-from viz.kinds import EgoMapRequest, PathMapRequest
-from viz.web import parse_request
+from viz.kinds import EgoMapRequest, PathMapRequest, parse_request
 
 from .conftest import LoopbackServer
 
