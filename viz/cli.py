@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from graphsvc.cli import add_store_option
+from graphsvc.cli import add_list_option, add_store_option
 from graphsvc.stores import open_store
 from graphsvc.stores.contract import StoreError
 from queries.errors import BadRequest, NotFound
@@ -29,12 +29,8 @@ from viz.kinds import (
 from viz.maps import HUB_LABELS, NODE_CAP, PATH_CONTEXT
 
 
-def _names(text: str) -> tuple[str, ...]:
-    """A comma-separated list of names (``INSTITUTION,BROKER``)."""
-    names = tuple(part.strip() for part in text.split(",") if part.strip())
-    if not names:
-        raise argparse.ArgumentTypeError("give at least one name")
-    return names
+def _tuple(values: list[str] | None) -> tuple[str, ...] | None:
+    return tuple(values) if values else None
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -154,8 +150,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--metric", default="PAGERANK", help="DEGREE, PAGERANK, BETWEENNESS, CLOSENESS, HARMONIC"
     )
     hub.add_argument("--top", type=int, default=100, help="how many actors (default 100)")
-    hub.add_argument("--types", type=_names, help="node types to rank, comma-separated")
-    hub.add_argument("--kinds", type=_names, help="kinds to rank, comma-separated")
+    add_list_option(hub, "types", "node types to rank", metavar="TYPE")
+    add_list_option(hub, "kinds", "kinds to rank", metavar="KIND")
     hub.add_argument("--country", help="only actors of this country (ISO code)")
     hub.add_argument("--labels", type=int, default=HUB_LABELS, help="label this many biggest hubs")
     _common(hub)
@@ -174,10 +170,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     channels.set_defaults(handler=_channels)
 
     ego = kinds.add_parser("ego", help="the neighbourhood of one actor")
-    ego.add_argument("id", help="the actor's id")
+    ego.add_argument("id", metavar="NODE", help="the actor: an id or a name (part of one will do)")
     ego.add_argument("--depth", type=int, default=1, help="hops from the actor (1..3, default 1)")
-    ego.add_argument("--types", type=_names, help="node types to include, comma-separated")
-    ego.add_argument("--rel-types", type=_names, help="relation types to follow, comma-separated")
+    add_list_option(ego, "types", "node types to include", metavar="TYPE")
+    add_list_option(ego, "rel-types", "relation types to follow", metavar="REL")
     _max_nodes(ego)
     _common(ego)
     ego.set_defaults(handler=_ego)
@@ -185,17 +181,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     path = kinds.add_parser(
         "path", help="the k shortest paths and ranked intermediaries between two actors"
     )
-    path.add_argument("source", help="where the routes start (a lab, say)")
-    path.add_argument("target", help="where they end (an enterprise, say)")
+    path.add_argument("source", help="where the routes start (a lab, say): an id or a name")
+    path.add_argument("target", help="where they end (an enterprise, say): an id or a name")
     path.add_argument("--k", type=int, default=5, help="how many shortest paths (default 5)")
     path.add_argument("--max-hops", type=int, default=6, help="longest path (default 6)")
-    path.add_argument("--via", type=_names, help="node types allowed in between")
-    path.add_argument("--rel-types", type=_names, help="relation types to follow")
+    add_list_option(path, "via", "node types allowed in between", metavar="TYPE")
+    add_list_option(path, "rel-types", "relation types to follow", metavar="REL")
     path.add_argument("--brokers", type=int, default=10, help="intermediaries ranked (default 10)")
     path.add_argument(
         "--broker-hops", type=int, default=4, help="longest path counted for them (default 4)"
     )
-    path.add_argument("--broker-types", type=_names, help="node types that count as intermediaries")
+    add_list_option(path, "broker-types", "node types that count as intermediaries", metavar="TYPE")
     path.add_argument(
         "--context",
         type=int,
@@ -213,8 +209,8 @@ def _hub(args: argparse.Namespace) -> int:
         HubMapRequest(
             metric=args.metric,
             top=args.top,
-            types=args.types,
-            kinds=args.kinds,
+            types=_tuple(args.types),
+            kinds=_tuple(args.kinds),
             country=args.country,
             labels=args.labels,
         ),
@@ -239,8 +235,8 @@ def _ego(args: argparse.Namespace) -> int:
         EgoMapRequest(
             id=args.id,
             depth=args.depth,
-            types=args.types,
-            rel_types=args.rel_types,
+            types=_tuple(args.types),
+            rel_types=_tuple(args.rel_types),
             max_nodes=args.max_nodes,
         ),
     )
@@ -254,11 +250,11 @@ def _path(args: argparse.Namespace) -> int:
             target=args.target,
             k=args.k,
             max_hops=args.max_hops,
-            via=args.via,
-            rel_types=args.rel_types,
+            via=_tuple(args.via),
+            rel_types=_tuple(args.rel_types),
             brokers=args.brokers,
             broker_hops=args.broker_hops,
-            broker_types=args.broker_types,
+            broker_types=_tuple(args.broker_types),
             context=args.context,
             max_nodes=args.max_nodes,
         ),

@@ -19,11 +19,11 @@ from queries.centrality import centrality
 from queries.errors import (
     MAX_LIMIT,
     BadRequest,
-    NotFound,
     check_node_types,
     check_range,
     check_relation_types,
 )
+from queries.names import resolve_id
 from queries.neighbourhood import neighbourhood
 from queries.paths import k_shortest_paths
 from viz.maps import (
@@ -60,13 +60,6 @@ def _country(name: str, value: str | None) -> str | None:
 
 def _max_nodes(value: int) -> int:
     return check_range("max_nodes", value, minimum=1, maximum=NODE_CAP)
-
-
-def _known(store: Store, *ids: str) -> None:
-    found = store.nodes(list(ids))
-    for id in ids:
-        if id not in found:
-            raise NotFound(id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +123,8 @@ class ChannelMapRequest:
 
 @dataclass(frozen=True, slots=True)
 class EgoMapRequest:
-    """Everything within ``depth`` hops of the actor ``id``, of ``types`` over ``rel_types``."""
+    """Everything within ``depth`` hops of the actor ``id`` (an id or a name), of ``types`` over
+    ``rel_types``."""
 
     id: str
     depth: int = 1
@@ -142,12 +136,13 @@ class EgoMapRequest:
         """Ask :func:`queries.neighbourhood.neighbourhood` (up to its limit, so that the page can
         say how many it leaves out) and draw the nearest ``max_nodes``."""
         types, rel_types = _types(self.types), _rel_types(self.rel_types)
+        centre = resolve_id(store, self.id)
         answer = neighbourhood(
-            store, self.id, depth=self.depth, types=types, rel_types=rel_types, limit=MAX_LIMIT
+            store, centre, depth=self.depth, types=types, rel_types=rel_types, limit=MAX_LIMIT
         )
         return ego_map(
             store,
-            self.id,
+            centre,
             answer,
             depth=self.depth,
             types=types,
@@ -177,12 +172,12 @@ class PathMapRequest:
     def draw(self, store: Store) -> MapPage:
         """Ask :func:`queries.paths.k_shortest_paths` and :func:`queries.brokers.intermediaries`
         and draw the path map."""
-        _known(store, self.source, self.target)
+        source, target = resolve_id(store, self.source), resolve_id(store, self.target)
         rel_types = _rel_types(self.rel_types)
         paths = k_shortest_paths(
             store,
-            self.source,
-            self.target,
+            source,
+            target,
             k=self.k,
             max_hops=self.max_hops,
             via=_types(self.via),
@@ -190,16 +185,16 @@ class PathMapRequest:
         )
         ranked = intermediaries(
             store,
-            self.source,
-            self.target,
+            source,
+            target,
             max_hops=self.broker_hops,
             types=_types(self.broker_types),
             limit=self.brokers,
         )
         return path_map(
             store,
-            self.source,
-            self.target,
+            source,
+            target,
             paths,
             ranked,
             context=check_range("context", self.context, maximum=NODE_CAP),

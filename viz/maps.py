@@ -43,6 +43,7 @@ from viz.style import (
     node_colour,
     node_meta,
     node_shape,
+    plural,
     relation_colour,
     scaled_sizes,
     short_label,
@@ -170,7 +171,7 @@ def hub_map(
         subtitle=f"Among {filters}; node size by {metric}, colour by type, labels on the "
         f"{min(labels, len(ranked))} biggest hubs; lines are the relations among them{estimate}.",
         network=network,
-        coverage=Coverage(len(ranked), max(matching, len(ranked)), "actors", f"{metric} rank"),
+        coverage=Coverage(len(ranked), max(matching, len(ranked)), "nodes", f"{metric} rank"),
         legend=legend_for({n.type for n in nodes.values()}, _relation_types(bundles)),
         size_key=_size_key(metric, [s.score for s in ranked]),
         drawn=DrawnGraph(
@@ -269,8 +270,8 @@ def channel_map(
         network.add_node(
             COUNTRY_PREFIX + country,
             label=country,
-            title=f"{country}\n{len(channels_in[country])} overseas channels\n"
-            f"{len(actors_of_country[country])} {home_country} actors reach it",
+            title=f"{country}\n{plural(len(channels_in[country]), 'overseas channel')}\n"
+            f"{plural(len(actors_of_country[country]), home_country + ' actor')} reach it",
             color=COUNTRY_COLOUR,
             shape="box",
             meta={"name": country, "type": "Country", "country": country},
@@ -476,15 +477,15 @@ def ego_map(
     name = nodes[centre].name if centre in nodes else centre
     total = len(order)
     return MapPage(
-        title=f"Ego map: {name}",
-        subtitle=f"Everything within {depth} hop{'s' if depth != 1 else ''} of {name} "
-        f"({centre}); node types: {_types_text(types)}; relation types: "
+        title=f"Ego map: {name} [{centre}]",
+        subtitle=f"Everything within {plural(depth, 'hop')} of {name}; "
+        f"node types: {_types_text(types)}; relation types: "
         f"{', '.join(sorted(rel_types)) if rel_types else 'all'}.",
         network=network,
         coverage=Coverage(
             len(nodes),
             total,
-            "actors",
+            "nodes",
             "distance from the centre (nearest first)",
             total_is_lower_bound=neighbourhood.truncated,
         ),
@@ -614,11 +615,22 @@ def path_map(
     enumerated = f"{brokers.paths_examined:,} paths examined" + (
         ", enumeration cut short" if brokers.truncated else ""
     )
+    if paths:
+        subtitle = (
+            f"The {plural(len(paths), 'shortest path')} (red) and "
+            f"{plural(len(brokers.items), 'ranked intermediary', 'ranked intermediaries')} "
+            "(#1 carries most routes) with their evidence paths (orange); "
+            f"{enumerated}; everything else greyed."
+        )
+    else:
+        subtitle = (
+            f"No route joins {source_name} and {target_name} within the hops asked (max_hops): "
+            "the map shows the two ends and their nearest neighbours, greyed; try more hops, "
+            "fewer type restrictions, or the ego map of either end."
+        )
     return MapPage(
-        title=f"Path map: {source_name} → {target_name}",
-        subtitle=f"The {len(paths)} shortest paths (red) and the {len(brokers.items)} ranked "
-        f"intermediaries (#1 carries most routes) with their evidence paths (orange); "
-        f"{enumerated}; everything else greyed.",
+        title=f"Path map: {source_name} [{source}] → {target_name} [{target}]",
+        subtitle=subtitle,
         network=network,
         coverage=Coverage(
             len(nodes),

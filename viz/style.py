@@ -45,6 +45,17 @@ def type_label(type_name: str) -> str:
     return "".join(words)
 
 
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``count`` and the word in the right number, thousands separated.
+
+    Examples
+    --------
+    >>> plural(1, "overseas channel"), plural(2, "hop"), plural(1500, "node")
+    ('1 overseas channel', '2 hops', '1,500 nodes')
+    """
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
+
+
 def short_label(name: str) -> str:
     """``name`` cut to :data:`LABEL_LIMIT` characters with an ellipsis."""
     return name if len(name) <= LABEL_LIMIT else name[: LABEL_LIMIT - 1] + "…"

@@ -110,7 +110,7 @@ def test_hub_map(chromium: Any, map_server: LoopbackServer, city: Store) -> None
     assert seen.node_count == len(ranking.scores) == 150
     assert set(seen.node_colours) == {s.node for s in ranking.scores}
     assert "Institution" in seen.legend_items
-    assert "Showing 150 of 2,000 actors" in seen.note
+    assert "Showing 150 of 2,000 nodes" in seen.note
 
 
 def test_channel_map(chromium: Any, map_server: LoopbackServer, city: Store) -> None:
@@ -170,5 +170,5 @@ def test_capped_ego_map_settles(
     assert_sound(seen)
     assert seen.node_count == NODE_CAP
     more = "more than " if answer.truncated else ""
-    assert f"Showing {NODE_CAP:,} of {more}{len(answer.nodes):,} actors" in seen.note
+    assert f"Showing {NODE_CAP:,} of {more}{len(answer.nodes):,} nodes" in seen.note
     assert "nearest first" in seen.note

@@ -150,7 +150,7 @@ def test_hub_map_sizes_and_labels_follow_the_ranking(city: Store) -> None:
     assert labelled == [s.node for s in ranking.scores[:5]]
     sizes = [nodes[s.node]["size"] for s in ranking.scores]
     assert sizes == sorted(sizes, reverse=True)
-    assert page.coverage.note == "Showing 40 of 2,000 actors, chosen by degree rank."
+    assert page.coverage.note == "Showing 40 of 2,000 nodes, chosen by degree rank."
 
 
 def test_channel_map_caps_and_says_so(city: Store) -> None:
