@@ -55,7 +55,7 @@ NODE_CAP: Final = 1500
 """Most nodes any map draws: vis-network settles such a layout within a few seconds."""
 HUB_LABELS: Final = 20
 """How many of the biggest hubs a hub map labels by default."""
-EVIDENCE_COLOUR: Final = "#f58231"
+EVIDENCE_COLOUR: Final = "#0072b2"
 """Edges of an intermediary's evidence path that is not among the k shortest paths."""
 PATH_CONTEXT: Final = 150
 """How many greyed neighbours a path map draws around the routes by default."""

@@ -17,7 +17,7 @@ from graphsvc.stores.contract import Node, Relationship
 GREY: Final = "#c8c8c8"
 """The colour of what a map shows only as context (the path map's "rest")."""
 GREY_TEXT: Final = "#9a9a9a"
-HIGHLIGHT: Final = "#e6194b"
+HIGHLIGHT: Final = "#d55e00"
 """The colour of the routes a path map highlights."""
 COUNTRY_COLOUR: Final = "#3c3c3c"
 """Country nodes of the global channel map (a country is not a node type of the model)."""

@@ -148,3 +148,30 @@ def test_png_export_has_print_size_and_is_not_blank(hub_page: OfflinePage) -> No
         page.click("#export-svg")
     svg = Path(downloading.value.path()).read_text(encoding="utf-8")
     assert svg.startswith("<svg") and svg.count("<circle") + svg.count("<polygon") >= TOP
+
+
+def test_labels_do_not_collide(chromium: Any, map_server: LoopbackServer) -> None:
+    """Every node labelled: the labels vis-network draws (measured by its own label module) do
+    not overlap; those that would are hidden, the bigger node keeping its label."""
+    with OfflinePage(chromium) as offline:
+        page = offline.page
+        page.goto(f"{map_server.url}/maps/hub?metric=pagerank&top={TOP}&labels={TOP}")
+        page.wait_for_selector("body[data-layout=stable]", state="attached", timeout=30_000)
+        page.wait_for_timeout(300)
+        boxes = page.evaluate(
+            """() => innonetMap.nodes.get({filter: n => n.label && n.label.trim()}).map(n => {
+                const s = innonetMap.network.body.nodes[n.id].labelModule.size;
+                return [n.id, s.left, s.top, s.left + s.width, s.top + s.height];
+            })"""
+        )
+        hidden = page.evaluate("() => innonetMap.labelsHidden")
+        page.screenshot(path=str(ARTIFACTS / "explorer-labels.png"))
+        assert offline.errors == []
+    overlapping = [
+        (a[0], b[0])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[1] < b[3] - 1 and b[1] < a[3] - 1 and a[2] < b[4] - 1 and b[2] < a[4] - 1
+    ]
+    assert hidden > 0 and len(boxes) + hidden == TOP
+    assert overlapping == []

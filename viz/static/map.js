@@ -623,6 +623,39 @@
   state.toSvg = toSvg;
   state.select = select;
 
+  /* --- labels never collide: bigger nodes keep theirs, a label over a kept one is hidden
+   * (its name stays in the tooltip, the search and the details panel) ------------------- */
+  var fullLabel = {};
+  nodes.forEach(function (n) {
+    if (typeof n.label === "string" && n.label.trim()) { fullLabel[n.id] = n.label; }
+  });
+  function declutter() {
+    var positions = state.network.getPositions();
+    var ids = Object.keys(fullLabel).sort(function (a, b) {
+      return (nodes.get(b).size || 0) - (nodes.get(a).size || 0) || (a < b ? -1 : 1);
+    });
+    var kept = [], updates = [], hidden = 0;
+    ids.forEach(function (id) {
+      var n = nodes.get(id), at = positions[id];
+      if (!at || n.hidden) { return; }
+      var size = (n.font && n.font.size) || 14, label = fullLabel[id];
+      var wide = 0;
+      for (var i = 0; i < label.length; i += 1) { wide += label.charCodeAt(i) > 0x2e80 ? 1 : 0.6; }
+      var box = { x0: at.x - wide * size / 2, x1: at.x + wide * size / 2,
+        y0: at.y + (n.size || 10), y1: at.y + (n.size || 10) + size * 1.2 };
+      var clash = kept.some(function (k) {
+        return box.x0 < k.x1 && k.x0 < box.x1 && box.y0 < k.y1 && k.y0 < box.y1;
+      });
+      if (!clash) { kept.push(box); }
+      else { hidden += 1; }
+      var wanted = clash ? " " : label;
+      if (n.label !== wanted) { updates.push({ id: id, label: wanted }); }
+    });
+    nodes.update(updates);
+    state.labelsHidden = hidden;
+  }
+  state.declutter = declutter;
+
   /* --- draw ---------------------------------------------------------------------------- */
   function settled(message) {
     state.stable = true;
@@ -646,9 +679,13 @@
   });
   network.once("stabilizationIterationsDone", function () {
     network.setOptions({ physics: { enabled: false } });
+    declutter();
     network.fit();
     settled("Layout settled in " +
       ((performance.now() - started) / 1000).toFixed(1) + " s; physics off, drag to rearrange.");
+  });
+  network.on("dragEnd", function (event) {
+    if (event.nodes.length) { declutter(); }
   });
   network.on("click", function (event) {
     if (event.nodes.length) { select(event.nodes[0], false); }
