@@ -10,14 +10,16 @@ from __future__ import annotations
 import re
 import types
 import typing
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, fields, replace
 from typing import Any, Final
 
+from graphsvc.model import NODE_TYPE_NAMES
 from graphsvc.stores.contract import Store
 from queries.brokers import intermediaries
 from queries.centrality import centrality
 from queries.errors import (
     MAX_LIMIT,
+    MAX_TOP,
     BadRequest,
     check_node_types,
     check_range,
@@ -26,6 +28,7 @@ from queries.errors import (
 from queries.names import resolve_id
 from queries.neighbourhood import neighbourhood
 from queries.paths import k_shortest_paths
+from queries.results import CentralityResult, Score
 from viz.maps import (
     HUB_LABELS,
     NODE_CAP,
@@ -37,7 +40,7 @@ from viz.maps import (
     path_map,
 )
 from viz.page import MapPage
-from viz.style import type_label
+from viz.style import plural, type_label
 
 _COUNTRY: Final = re.compile(r"[A-Z]{2}")
 
@@ -64,7 +67,10 @@ def _max_nodes(value: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class HubMapRequest:
-    """The top ``top`` actors by ``metric`` among those of ``types``/``kinds``/``country``."""
+    """The top ``top`` actors by ``metric`` among those of ``types``/``kinds``/``country``.
+    Unless ``types`` is given, the ``per_type`` best of each node type are drawn whatever their
+    overall rank (one type, such as institutions under PageRank, would otherwise fill the map);
+    ``per_type=0`` draws the plain ranking."""
 
     metric: str = "PAGERANK"
     top: int = 100
@@ -72,10 +78,12 @@ class HubMapRequest:
     kinds: tuple[str, ...] | None = None
     country: str | None = None
     labels: int = HUB_LABELS
+    per_type: int = 10
 
     def draw(self, store: Store) -> MapPage:
         """Rank with :func:`queries.centrality.centrality` and draw the hub map."""
         check_range("labels", self.labels, maximum=NODE_CAP)
+        check_range("per_type", self.per_type, maximum=MAX_TOP)
         types = _types(self.types)
         country = _country("country", self.country)
         ranking = centrality(
@@ -86,6 +94,9 @@ class HubMapRequest:
             country=country,
             top=self.top,
         )
+        mixed = ""
+        if types is None and self.per_type > 0:
+            ranking, mixed = _mix_types(store, ranking, self, country)
         filters = [
             ", ".join(type_label(t) for t in types) if types else "all types",
             f"kind {', '.join(self.kinds)}" if self.kinds else "",
@@ -97,7 +108,43 @@ class HubMapRequest:
             matching=count_matching(store, types=types, kinds=self.kinds, country=country),
             filters="actors of " + "; ".join(f for f in filters if f),
             labels=self.labels,
+            mixed=mixed,
         )
+
+
+def _mix_types(
+    store: Store, ranking: CentralityResult, request: HubMapRequest, country: str | None
+) -> tuple[CentralityResult, str]:
+    """``ranking`` with the ``per_type`` best of each node type put in, in place of the lowest
+    ranked of the others, as long as ``top`` allows; and a sentence saying which types it added."""
+    overall = {s.node for s in ranking.scores}
+    extra: dict[str, Score] = {}
+    added: dict[str, int] = {}
+    for node_type in NODE_TYPE_NAMES:
+        best = centrality(
+            store,
+            request.metric.upper(),
+            types=[node_type],
+            kinds=request.kinds,
+            country=country,
+            top=min(request.per_type, request.top),
+        )
+        for score in best.scores:
+            if score.node not in overall and score.node not in extra:
+                extra[score.node] = score
+                added[node_type] = added.get(node_type, 0) + 1
+    if not added:
+        return ranking, ""
+    kept = ranking.scores[: max(0, request.top - len(extra))]
+    ordered = sorted([*kept, *extra.values()], key=lambda s: (-s.score, s.node))[: request.top]
+    scores = [Score(rank, s.score, s.node) for rank, s in enumerate(ordered, start=1)]
+    text = ", ".join(plural(n, type_label(t).lower()) for t, n in added.items())
+    mixed = (
+        f"Besides the overall top, the {request.per_type} best of each type are drawn "
+        f"(per_type={request.per_type}; 0 for the plain ranking): this adds {text}; "
+        "ranks are on this map."
+    )
+    return replace(ranking, scores=scores), mixed
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Final
 
 from pyvis.network import Network
@@ -57,6 +58,10 @@ HUB_LABELS: Final = 20
 """How many of the biggest hubs a hub map labels by default."""
 EVIDENCE_COLOUR: Final = "#0072b2"
 """Edges of an intermediary's evidence path that is not among the k shortest paths."""
+SHARED_COLOUR: Final = "#555555"
+"""Dashed lines joining hubs that share contacts."""
+SHARED_LIMIT: Final = 50
+"""A contact of more hubs than this joins no pair (it would join them all)."""
 PATH_CONTEXT: Final = 150
 """How many greyed neighbours a path map draws around the routes by default."""
 COUNTRY_PREFIX: Final = "country/"
@@ -135,15 +140,21 @@ def hub_map(
     matching: int,
     filters: str = "all actors",
     labels: int = HUB_LABELS,
+    mixed: str = "",
 ) -> MapPage:
     """The top actors of ``ranking`` and the relations among them: size by score, colour by
     type, labels on the ``labels`` biggest hubs. ``matching`` counts the actors the ranking chose
-    from; ``filters`` says in words which they were."""
+    from; ``filters`` says in words which they were; ``mixed`` how other types were added.
+
+    When the hubs have few relations among themselves (brokers never deal with each other),
+    dashed lines join the hubs that share contacts (clients, achievements, partners)."""
     metric = ranking.metric.lower()
     scores = ranking.scores[:NODE_CAP]
     nodes = {n.id: n for n in _nodes_in_order(store, [s.node for s in scores])}
     ranked = [s for s in scores if s.node in nodes]
-    bundles = bundle_relationships(store.relationships_of(list(nodes)), nodes)
+    touching = store.relationships_of(list(nodes))
+    bundles = bundle_relationships(touching, nodes)
+    shared = shared_contacts(touching, nodes) if len(bundles) < len(nodes) / 2 else []
     degree = _degrees(bundles)
     sizes = scaled_sizes({s.node: s.score for s in ranked})
     network = new_network()
@@ -164,22 +175,105 @@ def hub_map(
             font={"size": label_size(len(ranked), 1.4 if score.rank <= 3 else 1.0)},
         )
     _add_edges(network, bundles, {n.id: n.name for n in nodes.values()})
+    contact_names = {
+        n.id: n.name for n in _nodes_in_order(store, [c for p in shared for c in p.contacts[:5]])
+    }
+    for pair in shared:
+        network.add_edge(
+            pair.first,
+            pair.second,
+            title=f"{nodes[pair.first].name} and {nodes[pair.second].name} share "
+            f"{plural(pair.count, 'contact')}: "
+            + ", ".join(contact_names.get(c, c) for c in pair.contacts[:5])
+            + (" …" if pair.count > 5 else ""),
+            color=edge_colour(SHARED_COLOUR, len(ranked)),
+            width=1 + math.log2(pair.count),
+            dashes=True,
+            arrows="",
+            meta={"types": ["shared contacts"], "year": None},
+        )
     _finish(network)
     estimate = f"; scores estimated ({ranking.method})" if ranking.approximate else ""
+    sharing = (
+        f" These hubs have few relations among themselves ({plural(len(bundles), 'relation')}),"
+        f" so dashed lines join the {plural(len(shared), 'pair')} that share contacts (clients, "
+        "achievements, partners); the thicker, the more they share."
+        if shared
+        else ""
+    )
+    extra = [LegendEntry("share contacts (dashed)", SHARED_COLOUR, "line")] if shared else []
     return MapPage(
         title=f"Hub map: top {len(ranked):,} actors by {metric}",
         subtitle=f"Among {filters}; node size by {metric}, colour by type, labels on the "
-        f"{min(labels, len(ranked))} biggest hubs; lines are the relations among them{estimate}.",
+        f"{min(labels, len(ranked))} biggest hubs; lines are the relations among them{estimate}."
+        + (f" {mixed}" if mixed else "")
+        + sharing,
         network=network,
         coverage=Coverage(len(ranked), max(matching, len(ranked)), "nodes", f"{metric} rank"),
-        legend=legend_for({n.type for n in nodes.values()}, _relation_types(bundles)),
+        legend=legend_for({n.type for n in nodes.values()}, _relation_types(bundles), extra),
         size_key=_size_key(metric, [s.score for s in ranked]),
         drawn=DrawnGraph(
             [nodes[s.node] for s in ranked],
-            _relationships(bundles),
+            [
+                *_relationships(bundles),
+                *(
+                    Relationship(
+                        f"shared:{p.first}:{p.second}",
+                        "SHARES_CONTACTS",
+                        p.first,
+                        p.second,
+                        {"weight": float(p.count)},
+                    )
+                    for p in shared
+                ),
+            ],
             {s.node: {metric: s.score, f"{metric}_rank": s.rank} for s in ranked},
         ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SharedContacts:
+    """Two hubs and the contacts (nodes off the map) both are related to."""
+
+    first: str
+    second: str
+    contacts: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        """How many contacts they share."""
+        return len(self.contacts)
+
+
+def shared_contacts(
+    relationships: Iterable[Relationship], hubs: set[str] | dict[str, Node], *, per_hub: int = 3
+) -> list[SharedContacts]:
+    """Pairs of ``hubs`` related to the same nodes outside ``hubs``, most shared first, at most
+    ``per_hub`` times the number of hubs pairs; a contact of more than :data:`SHARED_LIMIT` hubs
+    (a node everyone touches) tells nothing and is skipped.
+
+    Examples
+    --------
+    >>> links = [Relationship(f"r{i}", "SERVES", b, c) for i, (b, c) in
+    ...          enumerate([("b1", "x"), ("b2", "x"), ("b2", "y"), ("b3", "y"), ("b1", "z")])]
+    >>> [(p.first, p.second, p.contacts) for p in shared_contacts(links, {"b1", "b2", "b3"})]
+    [('b1', 'b2', ('x',)), ('b2', 'b3', ('y',))]
+    """
+    hubs_of: dict[str, set[str]] = defaultdict(set)
+    for r in relationships:
+        for hub, other in ((r.source, r.target), (r.target, r.source)):
+            if hub in hubs and other not in hubs:
+                hubs_of[other].add(hub)
+    contacts: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for contact in sorted(hubs_of):
+        touching = sorted(hubs_of[contact])
+        if 2 <= len(touching) <= SHARED_LIMIT:
+            for i, first in enumerate(touching):
+                for second in touching[i + 1 :]:
+                    contacts[(first, second)].append(contact)
+    ranked = sorted(contacts.items(), key=lambda item: (-len(item[1]), item[0]))
+    return [SharedContacts(a, b, tuple(c)) for (a, b), c in ranked[: per_hub * len(hubs)]]
 
 
 def _size_key(measure: str, values: Iterable[float]) -> SizeKey | None:

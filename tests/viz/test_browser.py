@@ -105,7 +105,7 @@ def assert_sound(seen: MapView) -> None:
 
 def test_hub_map(chromium: Any, map_server: LoopbackServer, city: Store) -> None:
     ranking = centrality(city, "PAGERANK", top=150)
-    seen = view(chromium, f"{map_server.url}/maps/hub?metric=pagerank&top=150", "hub")
+    seen = view(chromium, f"{map_server.url}/maps/hub?metric=pagerank&top=150&per_type=0", "hub")
     assert_sound(seen)
     assert seen.node_count == len(ranking.scores) == 150
     assert set(seen.node_colours) == {s.node for s in ranking.scores}

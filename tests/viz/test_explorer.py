@@ -25,7 +25,7 @@ TOP = 150
 def hub_page(chromium: Any, map_server: LoopbackServer) -> Iterator[OfflinePage]:
     """The hub map of the city's top 150 by PageRank, laid out, with the network cut."""
     with OfflinePage(chromium) as offline:
-        offline.page.goto(f"{map_server.url}/maps/hub?metric=pagerank&top={TOP}")
+        offline.page.goto(f"{map_server.url}/maps/hub?metric=pagerank&top={TOP}&per_type=0")
         offline.page.wait_for_selector("body[data-layout=stable]", state="attached", timeout=30_000)
         yield offline
         assert offline.errors == []
@@ -155,7 +155,7 @@ def test_labels_do_not_collide(chromium: Any, map_server: LoopbackServer) -> Non
     not overlap; those that would are hidden, the bigger node keeping its label."""
     with OfflinePage(chromium) as offline:
         page = offline.page
-        page.goto(f"{map_server.url}/maps/hub?metric=pagerank&top={TOP}&labels={TOP}")
+        page.goto(f"{map_server.url}/maps/hub?metric=pagerank&top={TOP}&labels={TOP}&per_type=0")
         page.wait_for_selector("body[data-layout=stable]", state="attached", timeout=30_000)
         page.wait_for_timeout(300)
         boxes = page.evaluate(

@@ -41,7 +41,9 @@ def _hub_among(city: Store, top: int) -> tuple[set[str], set[str]]:
 
 
 def test_gexf_of_a_map_query_matches_the_query(exports: LoopbackServer, city: Store) -> None:
-    response = httpx.get(f"{exports.url}/export/gexf", params={"map": "hub", "top": "60"})
+    response = httpx.get(
+        f"{exports.url}/export/gexf", params={"map": "hub", "top": "60", "per_type": "0"}
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/gexf+xml")
     assert 'version="1.3"' in response.text
@@ -79,7 +81,18 @@ def test_whole_graph_from_the_cli_in_every_format(city: Store, tmp_path: Path) -
 
 def test_cli_exports_a_map_query(city: Store, tmp_path: Path) -> None:
     out = tmp_path / "hub.graphml"
-    argv = ["export", str(out), "--map", "hub", "--param", "top=40", "--store", city.uri]
+    argv = [
+        "export",
+        str(out),
+        "--map",
+        "hub",
+        "--param",
+        "top=40",
+        "--param",
+        "per_type=0",
+        "--store",
+        city.uri,
+    ]
     assert main(argv) == 0
     ids, among = _hub_among(city, 40)
     graph = nx.read_graphml(out)
