@@ -570,11 +570,29 @@ def ego_map(
     _finish(network)
     name = nodes[centre].name if centre in nodes else centre
     total = len(order)
+    reached = Counter(hop_distances(centre, order, neighbourhood.relationships).values())
+    drawn_at = Counter(distance.values())
+    by_hops = "; ".join(
+        f"{hops}: {reached[hops]:,}"
+        + (" (all drawn)" if drawn_at[hops] == reached[hops] else f" ({drawn_at[hops]:,} drawn)")
+        for hops in sorted(h for h in reached if h > 0)
+    )
+    depth_note = f" Nodes by hops from the centre: {by_hops}." if by_hops else ""
+    if len(nodes) < total:
+        depth_note += (
+            f" The map draws at most {max_nodes:,} nodes (max_nodes), nearest first, so a "
+            "greater depth adds only what still fits"
+            + (
+                f"; the neighbourhood query itself stops at {total:,}."
+                if neighbourhood.truncated
+                else "."
+            )
+        )
     return MapPage(
         title=f"Ego map: {name} [{centre}]",
         subtitle=f"Everything within {plural(depth, 'hop')} of {name}; "
         f"node types: {_types_text(types)}; relation types: "
-        f"{', '.join(sorted(rel_types)) if rel_types else 'all'}.",
+        f"{', '.join(sorted(rel_types)) if rel_types else 'all'}.{depth_note}",
         network=network,
         coverage=Coverage(
             len(nodes),

@@ -8,11 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from PIL import Image
+from starlette.applications import Starlette
+from starlette.routing import Mount
 
 from graphsvc.stores.contract import Store
 from queries.centrality import centrality
+from viz.web import routes
 
 from .conftest import ARTIFACTS, LoopbackServer, OfflinePage
 
@@ -175,3 +179,19 @@ def test_labels_do_not_collide(chromium: Any, map_server: LoopbackServer) -> Non
     ]
     assert hidden > 0 and len(boxes) + hidden == TOP
     assert overlapping == []
+
+
+def test_slow_map_shows_progress_then_the_map(chromium: Any, city: Store) -> None:
+    """A map not ready at once (patience 0 here) answers a page saying what is computed, which
+    reloads itself until the map is there."""
+    app = Starlette(routes=[Mount("/maps", routes=routes(lambda: city, patience=0.0))])
+    with LoopbackServer(app) as server, OfflinePage(chromium) as offline:
+        url = f"{server.url}/maps/hub?metric=closeness&top=80"
+        first = httpx.get(url)
+        assert first.status_code == 200
+        assert "Drawing the hub map" in first.text and "metric=closeness" in first.text
+        assert 'http-equiv="refresh"' in first.text
+        offline.page.goto(url)
+        offline.page.wait_for_selector("body[data-layout=stable]", state="attached", timeout=30_000)
+        assert offline.page.locator("#map-data").count() == 1
+        assert offline.errors == [] and offline.outside() == []
