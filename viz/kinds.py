@@ -43,6 +43,8 @@ from viz.page import MapPage
 from viz.style import plural, type_label
 
 _COUNTRY: Final = re.compile(r"[A-Z]{2}")
+LAYOUTS: Final = ("world", "ring")
+"""Layouts of the global channel map."""
 
 
 def _types(values: tuple[str, ...] | None) -> tuple[str, ...] | None:
@@ -155,16 +157,21 @@ class ChannelMapRequest:
     region: str | None = None
     max_nodes: int = NODE_CAP
     labels: int = HUB_LABELS
+    layout: str = "world"
 
     def draw(self, store: Store) -> MapPage:
-        """Draw the global channel map from the store."""
+        """Draw the global channel map from the store: ``layout`` is ``world`` (countries on a
+        world map, the city's actors by latitude and longitude in an inset) or ``ring``."""
         check_range("labels", self.labels, maximum=NODE_CAP)
+        if self.layout not in LAYOUTS:
+            raise BadRequest(f"layout must be one of {', '.join(LAYOUTS)}, got {self.layout!r}")
         return channel_map(
             store,
             home_country=_country("home_country", self.home_country) or "CN",
             region=self.region,
             max_nodes=_max_nodes(self.max_nodes),
             labels=self.labels,
+            layout=self.layout,
         )
 
 

@@ -51,6 +51,8 @@ from viz.style import (
     tooltip,
     type_label,
 )
+from viz.world import INSET_GAP, Inset, world
+from viz.world import SCALE as WORLD_SCALE
 
 NODE_CAP: Final = 1500
 """Most nodes any map draws: vis-network settles such a layout within a few seconds."""
@@ -311,9 +313,15 @@ def channel_map(
     region: str | None = None,
     max_nodes: int = NODE_CAP,
     labels: int = HUB_LABELS,
+    layout: str = "world",
 ) -> MapPage:
     """The home city's actors, the overseas channels they work through and the countries those
     reach, each country a node its channels hang from.
+
+    ``layout="world"`` puts countries at their place on a world outline (:mod:`viz.world`), each
+    country's channels round it, and the actors with a latitude and longitude in an inset of the
+    city below the world (those without one in a row under it); flows are arcs. ``"ring"`` puts
+    the countries round a circle and lets the physics place the actors.
 
     Actors are the partners of a channel (``PARTNERS_WITH``) located in ``home_country`` (and
     ``region``, when given). Actor size counts its channels, so the hubs that carry the city's
@@ -359,8 +367,10 @@ def channel_map(
             actors_of_country[countries_of[c]].add(a)
     count = len(countries) + len(drawn_channels) + len(kept)
     ring = _CountryRing(countries, count)
+    geo = layout == "world"
+    spots = _world_spots(countries, channels_in, [actors[a] for a in kept]) if geo else None
     for country in countries:
-        x, y = ring.at(country, 1.0)
+        x, y = spots.countries[country] if spots else ring.at(country, 1.0)
         network.add_node(
             COUNTRY_PREFIX + country,
             label=country,
@@ -369,7 +379,12 @@ def channel_map(
             color=COUNTRY_COLOUR,
             shape="box",
             meta={"name": country, "type": "Country", "country": country},
-            font={"color": "#ffffff", "size": label_size(count, 1.6)},
+            font={
+                "color": "#ffffff",
+                "size": round(26 + 8 * math.sqrt(len(channels_in[country])))
+                if geo
+                else label_size(count, 1.0 + 0.25 * math.sqrt(len(channels_in[country]))),
+            },
             x=x,
             y=y,
             fixed=True,
@@ -379,7 +394,11 @@ def channel_map(
     position_of: dict[str, tuple[float, float]] = {}
     for country, in_country in channels_in.items():
         for j, c in enumerate(in_country):
-            position_of[c] = ring.at(country, 0.8, (j + 0.5) / len(in_country) - 0.5)
+            position_of[c] = (
+                spots.channels[c]
+                if spots
+                else ring.at(country, 0.8, (j + 0.5) / len(in_country) - 0.5)
+            )
     for c in drawn_channels:
         node = channels[c]
         figures = [(f"{home_country} partners on this map", str(partners_on_map[c]))]
@@ -392,7 +411,7 @@ def channel_map(
             color=node_colour(node),
             shape=node_shape(node),
             size=channel_sizes[c] * 0.6 + 6,
-            font={"size": label_size(count, 0.8)},
+            font={"size": 16 if geo else label_size(count, 0.8)},
             x=x,
             y=y,
             fixed=True,
@@ -416,6 +435,14 @@ def channel_map(
             ("countries reached", ", ".join(reach)),
         ]
         anchors = [position_of[c] for c in channels_of[a] & drawn]
+        placed = (
+            {"x": spots.actors[a][0], "y": spots.actors[a][1], "fixed": True}
+            if spots
+            else {
+                "x": 0.5 * sum(x for x, _ in anchors) / len(anchors),
+                "y": 0.5 * sum(y for _, y in anchors) / len(anchors),
+            }
+        )
         network.add_node(
             a,
             label=short_label(node.name) if position < labels else " ",
@@ -424,21 +451,35 @@ def channel_map(
             color=node_colour(node),
             shape=node_shape(node),
             size=actor_sizes[a],
-            font={"size": label_size(count)},
-            x=0.5 * sum(x for x, _ in anchors) / len(anchors),
-            y=0.5 * sum(y for _, y in anchors) / len(anchors),
+            font={"size": 22 if geo else label_size(count)},
+            **placed,
         )
     names = {**{c: channels[c].name for c in drawn}, **{a: actors[a].name for a in kept}}
     bundles = bundle_relationships(links, {*kept, *drawn})
     _add_edges(network, bundles, names)
-    _finish(network)
+    options = network_options(int(network.num_nodes()))
+    if spots:
+        options["physics"]["enabled"] = False
+        options["edges"]["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.15}
+    apply_options(network, options)
     place = f"{home_country}" + (f", {region}" if region else "")
     types_drawn = {actors[a].type for a in kept} | ({CHANNEL_TYPE} if drawn else set())
+    where = (
+        f"Countries at their place on the world map, channels round their country, the "
+        f"{plural(spots.located, 'actor')} with a latitude and longitude at their place in the "
+        f"inset below ({plural(len(kept) - spots.located, 'actor')} without one in a row under "
+        "it); arcs are the partnerships. layout=ring draws the countries round a circle."
+        if spots
+        else "Countries round a ring, each with its fan of channels; layout=world draws them "
+        "on a world map."
+    )
     return MapPage(
         title=f"Global channel map: {place} actors abroad",
         subtitle=f"{len(kept):,} {place} actors, the {len(drawn):,} overseas channels they work "
-        f"through and the {len(countries)} countries those are in; actor size by number of "
-        "channels.",
+        f"through and the {plural(len(countries), 'country', 'countries')} those are in; actor "
+        f"size by number of channels, channel size by partners on the map, country label by "
+        f"number of channels. {where}",
+        background=spots.background if spots else None,
         network=network,
         coverage=Coverage(
             int(network.num_nodes()),
@@ -476,6 +517,65 @@ def channel_map(
             },
         ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _WorldSpots:
+    """Where the world layout puts countries, channels and actors, and the outline it draws."""
+
+    countries: dict[str, tuple[float, float]]
+    channels: dict[str, tuple[float, float]]
+    actors: dict[str, tuple[float, float]]
+    located: int
+    background: dict[str, object]
+
+
+def _world_spots(
+    countries: Sequence[str], channels_in: dict[str, list[str]], actors: Sequence[Node]
+) -> _WorldSpots:
+    """Countries at their outline centre (an unknown code in a row above the map), each country's
+    channels on a small circle round it, located actors in the city inset."""
+    outline = world()
+    height = outline.height * WORLD_SCALE
+    country_at = {
+        c: outline.centres.get(c, (200.0 + 120.0 * i, -150.0)) for i, c in enumerate(countries)
+    }
+    channel_at: dict[str, tuple[float, float]] = {}
+    for country, in_country in channels_in.items():
+        cx, cy = country_at[country]
+        radius = 28.0 + 9.0 * math.sqrt(len(in_country))
+        for j, c in enumerate(in_country):
+            angle = 2 * math.pi * j / len(in_country) - math.pi / 2
+            channel_at[c] = (
+                round(cx + radius * math.cos(angle), 1),
+                round(cy + radius * math.sin(angle), 1),
+            )
+    located = {
+        a.id: (float(a.properties["lat"]), float(a.properties["lon"]))
+        for a in actors
+        if isinstance(a.properties.get("lat"), int | float)
+        and isinstance(a.properties.get("lon"), int | float)
+    }
+    actor_at: dict[str, tuple[float, float]] = {}
+    inset = Inset.around(list(located.values()), height) if located else None
+    bottom = inset.top + inset.height if inset else height + INSET_GAP
+    for a, (lat, lon) in located.items():
+        assert inset is not None
+        actor_at[a] = inset.at(lat, lon)
+    unlocated = [a.id for a in actors if a.id not in located]
+    for i, a in enumerate(unlocated):
+        actor_at[a] = (
+            round(120.0 + (i % 60) * 80.0, 1),
+            round(bottom + 120.0 + (i // 60) * 80.0, 1),
+        )
+    background: dict[str, object] = {
+        "scale": WORLD_SCALE,
+        "paths": [d for paths in outline.paths.values() for d in paths],
+        "inset": None
+        if inset is None
+        else {"left": inset.left, "top": inset.top, "width": inset.width, "height": inset.height},
+    }
+    return _WorldSpots(country_at, channel_at, actor_at, len(located), background)
 
 
 class _CountryRing:

@@ -103,6 +103,8 @@ class MapPage:
     legend: list[LegendEntry] = field(default_factory=list)
     size_key: SizeKey | None = None
     drawn: DrawnGraph = field(default_factory=DrawnGraph)
+    background: dict[str, Any] | None = None
+    """Drawn under the network: a world outline (SVG paths) and the city inset's box."""
 
     @property
     def node_count(self) -> int:
@@ -274,6 +276,7 @@ def render(page: MapPage) -> str:
         "nodes": nodes,
         "edges": edges,
         "options": json.loads(options) if isinstance(options, str) else options,
+        "world": page.background,
     }
     template = Template(_asset("viz", "static/map.html"))
     return template.substitute(

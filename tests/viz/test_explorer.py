@@ -17,6 +17,7 @@ from starlette.routing import Mount
 from graphsvc.stores.contract import Store
 from queries.centrality import centrality
 from viz.web import routes
+from viz.world import world
 
 from .conftest import ARTIFACTS, LoopbackServer, OfflinePage
 
@@ -195,3 +196,46 @@ def test_slow_map_shows_progress_then_the_map(chromium: Any, city: Store) -> Non
         offline.page.wait_for_selector("body[data-layout=stable]", state="attached", timeout=30_000)
         assert offline.page.locator("#map-data").count() == 1
         assert offline.errors == [] and offline.outside() == []
+
+
+def test_world_map_puts_countries_at_their_place(
+    chromium: Any, map_server: LoopbackServer, city: Store
+) -> None:
+    """The global channel map on the world outline: every country node sits at its outline
+    centre, east is right and north is up, and located actors sit in the city inset."""
+    with OfflinePage(chromium) as offline:
+        page = offline.page
+        page.goto(f"{map_server.url}/maps/channels")
+        page.wait_for_selector("body[data-layout=stable]", state="attached", timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "world.png"))
+        seen = page.evaluate(
+            """() => ({positions: innonetMap.network.getPositions(),
+                       inset: JSON.parse(document.getElementById('map-data').textContent)
+                           .world.inset,
+                       paths: JSON.parse(document.getElementById('map-data').textContent)
+                           .world.paths.length})"""
+        )
+        assert offline.errors == [] and offline.outside() == []
+    centres = world().centres
+    countries = {i[len("country/") :]: p for i, p in seen["positions"].items() if "/" in i}
+    assert len(countries) >= 3 and seen["paths"] > 150
+    for code, at in countries.items():
+        x, y = centres[code]  # vis-network reports whole units
+        assert abs(at["x"] - x) <= 1 and abs(at["y"] - y) <= 1, code
+    east_to_west = [c for c in ("JP", "CN", "IN", "DE", "GB", "BR", "US") if c in countries]
+    xs = [countries[c]["x"] for c in east_to_west]
+    assert xs == sorted(xs, reverse=True), east_to_west
+    north_to_south = [c for c in ("FI", "DE", "IT", "SG", "ZA", "AU") if c in countries]
+    ys = [countries[c]["y"] for c in north_to_south]
+    assert ys == sorted(ys), north_to_south
+    inset = seen["inset"]
+    located = [
+        n
+        for n in city.nodes([i for i in seen["positions"] if "/" not in i]).values()
+        if n.type == "Institution" and "lat" in n.properties
+    ]
+    assert located
+    for node in located:
+        at = seen["positions"][node.id]
+        assert inset["left"] <= at["x"] <= inset["left"] + inset["width"]
+        assert inset["top"] <= at["y"] <= inset["top"] + inset["height"]

@@ -530,6 +530,7 @@
     g.fillStyle = "#ffffff";
     g.fillRect(0, 0, size.width, size.height);
     g.setTransform(size.scale, 0, 0, size.scale, -view.x * size.scale, -view.y * size.scale);
+    drawWorld(g);
     view.lines.forEach(function (l) {
       g.globalAlpha = l.opacity;
       g.strokeStyle = l.colour;
@@ -581,6 +582,11 @@
       size.height + '" viewBox="' + [view.x, view.y, view.width, view.height].join(" ") + '">');
     parts.push('<rect x="' + view.x + '" y="' + view.y + '" width="' + view.width + '" height="' +
       view.height + '" fill="#ffffff"/>');
+    if (world) {
+      parts.push('<g transform="scale(' + world.scale + ')" fill="#eceff3" stroke="#c3c9d1" stroke-width="0.6">');
+      world.paths.forEach(function (d) { parts.push('<path d="' + escapeXml(d) + '"/>'); });
+      parts.push("</g>");
+    }
     view.lines.forEach(function (l) {
       parts.push('<line x1="' + l.a.x + '" y1="' + l.a.y + '" x2="' + l.b.x + '" y2="' + l.b.y +
         '" stroke="' + escapeXml(l.colour) + '" stroke-opacity="' + l.opacity + '" stroke-width="' + l.width + '"/>');
@@ -656,6 +662,33 @@
   }
   state.declutter = declutter;
 
+  /* --- the world outline and the city inset under the channel map ----------------------- */
+  var world = data.world;
+  var outline = world ? world.paths.map(function (d) { return new Path2D(d); }) : [];
+  function drawWorld(g) {
+    if (!world) { return; }
+    g.save();
+    g.scale(world.scale, world.scale);
+    g.fillStyle = "#eceff3";
+    g.strokeStyle = "#c3c9d1";
+    g.lineWidth = 0.6;
+    outline.forEach(function (path) { g.fill(path); g.stroke(path); });
+    g.restore();
+    if (world.inset) {
+      var box = world.inset;
+      g.save();
+      g.fillStyle = "#f6f8fa";
+      g.strokeStyle = "#8a93a0";
+      g.lineWidth = 2;
+      g.fillRect(box.left, box.top, box.width, box.height);
+      g.strokeRect(box.left, box.top, box.width, box.height);
+      g.fillStyle = "#555555";
+      g.font = "44px sans-serif";
+      g.fillText("City inset: actors at their latitude and longitude", box.left, box.top - 16);
+      g.restore();
+    }
+  }
+
   /* --- draw ---------------------------------------------------------------------------- */
   function settled(message) {
     state.stable = true;
@@ -672,6 +705,14 @@
   var network = new vis.Network($("map"), { nodes: nodes, edges: edges }, data.options);
   state.network = network;
   state.interactiveAfterMs = performance.now() - started;
+  network.on("beforeDrawing", drawWorld);
+  if (data.options.physics && data.options.physics.enabled === false) {
+    network.once("afterDrawing", function () {
+      declutter();
+      network.fit();
+      settled("Drawn at fixed places (no physics); drag to rearrange.");
+    });
+  }
   network.on("stabilizationProgress", function (progress) {
     state.iterations = progress.iterations;
     status.textContent = "Laying out… " +
