@@ -19,6 +19,7 @@ from queries.errors import BadRequest, NotFound
 from viz.export import FORMATS, whole_graph_relationships, write
 from viz.kinds import (
     KINDS,
+    LAYOUTS,
     ChannelMapRequest,
     EgoMapRequest,
     HubMapRequest,
@@ -163,6 +164,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     channels.add_argument("--home-country", default="CN", help="the actors' country (default CN)")
     channels.add_argument("--region", help="only actors of this region (district)")
     channels.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        default="world",
+        help="world: countries on a world map, the city's actors in an inset (default); "
+        "ring: countries round a ring",
+    )
+    channels.add_argument(
         "--labels", type=int, default=HUB_LABELS, help="label this many busiest actors"
     )
     _max_nodes(channels)
@@ -223,6 +231,7 @@ def _channels(args: argparse.Namespace) -> int:
         ChannelMapRequest(
             home_country=args.home_country,
             region=args.region,
+            layout=args.layout,
             max_nodes=args.max_nodes,
             labels=args.labels,
         ),
