@@ -570,6 +570,8 @@ def _world_spots(
         )
     background: dict[str, object] = {
         "scale": WORLD_SCALE,
+        "width": outline.width,
+        "height": outline.height,
         "paths": [d for paths in outline.paths.values() for d in paths],
         "inset": None
         if inset is None

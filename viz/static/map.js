@@ -530,7 +530,7 @@
     g.fillStyle = "#ffffff";
     g.fillRect(0, 0, size.width, size.height);
     g.setTransform(size.scale, 0, 0, size.scale, -view.x * size.scale, -view.y * size.scale);
-    drawWorld(g);
+    drawWorld(g, true);
     view.lines.forEach(function (l) {
       g.globalAlpha = l.opacity;
       g.strokeStyle = l.colour;
@@ -665,14 +665,32 @@
   /* --- the world outline and the city inset under the channel map ----------------------- */
   var world = data.world;
   var outline = world ? world.paths.map(function (d) { return new Path2D(d); }) : [];
-  function drawWorld(g) {
-    if (!world) { return; }
-    g.save();
-    g.scale(world.scale, world.scale);
+  var outlineImage = null;
+  function traceOutline(g) {
     g.fillStyle = "#eceff3";
     g.strokeStyle = "#c3c9d1";
     g.lineWidth = 0.6;
     outline.forEach(function (path) { g.fill(path); g.stroke(path); });
+  }
+  function drawWorld(g, vector) {
+    /* on screen: the outline rendered once into a bitmap (panning redraws only an image);
+     * in an export: the paths themselves, sharp at any size */
+    if (!world) { return; }
+    g.save();
+    g.scale(world.scale, world.scale);
+    if (vector === true) {
+      traceOutline(g);
+    } else {
+      if (!outlineImage) {
+        outlineImage = document.createElement("canvas");
+        outlineImage.width = Math.ceil(world.width * 1.5);
+        outlineImage.height = Math.ceil(world.height * 1.5);
+        var o = outlineImage.getContext("2d");
+        o.scale(1.5, 1.5);
+        traceOutline(o);
+      }
+      g.drawImage(outlineImage, 0, 0, world.width, world.height);
+    }
     g.restore();
     if (world.inset) {
       var box = world.inset;
