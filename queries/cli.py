@@ -456,7 +456,9 @@ def answer_brokers(store: Store, args: argparse.Namespace, console: Console) -> 
     table = Table(
         title=f"intermediaries {_title(source)} - {_title(target)} "
         f"(<= {args.max_hops} hops, {found.paths_examined} paths"
-        f"{', truncated' if found.truncated else ''})"
+        f"{', truncated' if found.truncated else ''})",
+        caption="paths: routes between the two ends that pass through the intermediary; "
+        "shortest: hops of the shortest of them",
     )
     for column in ("id", "name", "kind", "paths", "shortest", "evidence"):
         table.add_column(column, overflow="fold")
@@ -578,7 +580,11 @@ def answer_fragility(store: Store, args: argparse.Namespace, console: Console) -
     names = _names(
         store, [p.node for p in found.cut_points] + [n for b in found.bridges for n in b.nodes]
     )
-    table = Table(title="articulation points")
+    table = Table(
+        title="articulation points",
+        caption="cut off: nodes separated from the largest remaining piece of the component if "
+        "this one goes; pieces: how many pieces they fall into",
+    )
     for column in ("id", "name", "cut off", "pieces", "types", "countries"):
         table.add_column(column, overflow="fold")
     for p in found.cut_points:
@@ -639,7 +645,9 @@ def answer_abroad(store: Store, args: argparse.Namespace, console: Console) -> N
     names = _names(store, (a.node for a in found.items))
     table = Table(
         title=f"links to overseas channels (within {found.max_hops} hops; "
-        f"{found.channels} channels, {found.links} links)"
+        f"{found.channels} channels, {found.links} links)",
+        caption="direct: overseas channels it partners with; share: its part of every "
+        "actor-channel link; channels, countries: channels within the hops, per country",
     )
     for column in ("id", "name", "direct", "share", "channels", "countries"):
         table.add_column(column, overflow="fold")

@@ -1,20 +1,23 @@
-"""GraphiQL with the network cut: the page, its scripts and styles all come from the service,
-and a query typed through the landing page's example link runs and shows its answer."""
+"""The whole service in Chromium with the network cut: GraphiQL's page, scripts and styles come
+from the service and the landing page's example runs; a served map links to its own data."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import networkx as nx
 import pytest
 
 from graphsvc.service.app import create_app
 from graphsvc.service.settings import Settings
 from graphsvc.stores.contract import Store
+from queries.centrality import centrality
 
 from .conftest import ARTIFACTS, LoopbackServer, OfflinePage
 
@@ -67,3 +70,22 @@ def test_landing_example_runs_in_graphiql_offline(
     assert body["data"]["stats"]["nodes"] == counts.nodes
     assert body["data"]["stats"]["relationships"] == counts.relationships
     assert f"{counts.nodes}" in shown
+
+
+@pytest.mark.browser
+def test_served_map_links_to_its_data(
+    chromium: Any, service: LoopbackServer, city: Store, tmp_path: Path
+) -> None:
+    """A map served by innonet offers its own question's data: the GEXF link downloads what the
+    map draws."""
+    with OfflinePage(chromium) as offline:
+        page = offline.page
+        page.goto(f"{service.url}/maps/hub?metric=degree&top=30&per_type=0")
+        page.wait_for_selector("body[data-layout=stable]", state="attached", timeout=30_000)
+        with page.expect_download() as downloading:
+            page.click('#export-data a[data-format="gexf"]')
+        saved = tmp_path / "hub.gexf"
+        downloading.value.save_as(saved)
+        assert offline.errors == [] and offline.outside() == []
+    graph = nx.read_gexf(saved)
+    assert set(graph.nodes) == {s.node for s in centrality(city, "DEGREE", top=30).scores}

@@ -625,6 +625,16 @@
   $("export-svg").addEventListener("click", function () {
     download(fileStem + ".svg", new Blob([toSvg()], { type: "image/svg+xml" }));
   });
+  /* served by innonet (/maps/KIND?...): the same question's data from /export/FORMAT */
+  var served = /^\/maps\/([a-z]+)$/.exec(window.location.pathname);
+  if (served && /^https?:$/.test(window.location.protocol)) {
+    var query = new URLSearchParams(window.location.search);
+    query.set("map", served[1]);
+    $("export-data").hidden = false;
+    $("export-data").querySelectorAll("a").forEach(function (link) {
+      link.href = "../export/" + link.getAttribute("data-format") + "?" + query.toString();
+    });
+  }
   state.toPng = toPng;
   state.toSvg = toSvg;
   state.select = select;
