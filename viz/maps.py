@@ -826,14 +826,14 @@ def path_map(
     _finish(network)
     source_name = names.get(source, source)
     target_name = names.get(target, target)
-    enumerated = f"{brokers.paths_examined:,} paths examined" + (
+    enumerated = f"{plural(brokers.paths_examined, 'path')} examined" + (
         ", enumeration cut short" if brokers.truncated else ""
     )
     if paths:
         subtitle = (
-            f"The {plural(len(paths), 'shortest path')} (red) and "
+            f"The {plural(len(paths), 'shortest path')} (vermillion) and "
             f"{plural(len(brokers.items), 'ranked intermediary', 'ranked intermediaries')} "
-            "(#1 carries most routes) with their evidence paths (orange); "
+            "(#1 carries most routes) with their evidence paths (blue); "
             f"{enumerated}; everything else greyed."
         )
     else:

@@ -192,3 +192,13 @@ def test_broker_hub_map_links_brokers_through_shared_contacts(city: Store) -> No
     for r in shared:
         common = neighbours[r.source] & neighbours[r.target]
         assert len(common) == r.weight > 0
+
+
+def test_path_map_without_a_route_says_so(city: Store) -> None:
+    from queries.paths import k_shortest_paths
+
+    assert k_shortest_paths(city, "inst-1", "inst-20", k=1, max_hops=1) == []
+    page = PathMapRequest(source="inst-1", target="inst-20", max_hops=1, broker_hops=1).draw(city)
+    assert page.subtitle.startswith("No route joins")
+    assert "max_hops" in page.subtitle and "0 " not in page.subtitle.split(":")[0]
+    assert page.title.endswith("[inst-20]")
