@@ -239,3 +239,22 @@ def test_world_map_puts_countries_at_their_place(
         at = seen["positions"][node.id]
         assert inset["left"] <= at["x"] <= inset["left"] + inset["width"]
         assert inset["top"] <= at["y"] <= inset["top"] + inset["height"]
+
+
+def test_keyboard_finds_walks_and_clears(hub_page: OfflinePage, city: Store) -> None:
+    page = hub_page.page
+    hub = centrality(city, "PAGERANK", top=1).scores[0].node
+    page.locator("#map").click(position={"x": 5, "y": 5})  # empty canvas corner
+    page.keyboard.press("/")
+    assert page.evaluate("() => document.activeElement.id") == "search"
+    page.keyboard.type(hub)
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => innonetMap.network.getSelectedNodes()") == [hub]
+    page.locator("#map").focus()
+    page.keyboard.press("n")
+    walked = page.evaluate("() => innonetMap.selected")
+    assert walked != hub
+    assert walked in page.evaluate(f"() => innonetMap.network.getConnectedNodes({hub!r})")
+    page.keyboard.press("Escape")
+    assert page.evaluate("() => innonetMap.selected") is None
+    assert page.locator("#details").is_hidden()

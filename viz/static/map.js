@@ -420,9 +420,17 @@
     matches = [];
     active = 0;
     if (!wanted) { return; }
+    /* exact name or id first, then names or ids starting with the text, then the rest */
+    var ranked = [];
     searchIndex.forEach(function (entry) {
-      if (matches.length < 20 && entry.key.indexOf(wanted) >= 0) { matches.push(entry); }
+      var at = entry.key.indexOf(wanted);
+      if (at < 0) { return; }
+      var exact = entry.name.toLowerCase() === wanted || String(entry.id).toLowerCase() === wanted;
+      var starts = at === 0 || String(entry.id).toLowerCase().indexOf(wanted) === 0;
+      ranked.push({ entry: entry, rank: exact ? 0 : starts ? 1 : 2 });
     });
+    ranked.sort(function (a, b) { return a.rank - b.rank; });
+    matches = ranked.slice(0, 20).map(function (r) { return r.entry; });
     matches.forEach(function (entry, i) {
       var item = text("li", entry.name + " ");
       item.setAttribute("role", "option");
