@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(("load", "stats", "generate"), "loaders.cli"),
     **dict.fromkeys(
         (
+            "search",
             "path",
             "brokers",
             "hubs",
@@ -46,7 +47,7 @@ COMMANDS: dict[str, str] = {
         ),
         "queries.cli",
     ),
-    "viz": "viz.cli",
+    **dict.fromkeys(("viz", "export"), "viz.cli"),
     "report": "report.cli",
     **dict.fromkeys(("serve", "schema"), "graphsvc.service.serve"),
 }
@@ -63,6 +64,63 @@ def add_store_option(parser: argparse.ArgumentParser) -> None:
         help=f"a file path (embedded store) or a bolt:// or neo4j:// URI; "
         f"default $INNONET_STORE or {DEFAULT_STORE}",
     )
+
+
+class CommaList(argparse.Action):
+    """A list option: comma-separated, repeatable, or space-separated (``--types A,B``,
+    ``--types A --types B`` and ``--types A B`` all give ``["A", "B"]``); ``allowed``, when set,
+    is the vocabulary each item must be in."""
+
+    allowed: Sequence[str] | None = None
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[object] | None,
+        option_string: str | None = None,
+    ) -> None:
+        given = [values] if isinstance(values, str) else list(values or [])
+        items = [part.strip() for value in given for part in str(value).split(",")]
+        if not all(items):
+            parser.error(f"{option_string}: empty item in {','.join(map(str, given))!r}")
+        if self.allowed is not None:
+            unknown = [i for i in items if i not in self.allowed]
+            if unknown:
+                parser.error(
+                    f"{option_string}: unknown {', '.join(unknown)}; "
+                    f"choose from {', '.join(self.allowed)}"
+                )
+        earlier = getattr(namespace, self.dest, None)
+        earlier = [] if earlier is None or earlier is self.default else earlier
+        setattr(namespace, self.dest, [*earlier, *items])
+
+
+def add_list_option(
+    parser: argparse.ArgumentParser,
+    name: str,
+    help: str,
+    *,
+    metavar: str,
+    dest: str | None = None,
+    alias: str | None = None,
+    choices: Sequence[str] | None = None,
+    default: list[str] | None = None,
+) -> None:
+    """A list option in the one style every command uses: ``--NAME A,B`` (repeatable; ``alias``
+    is an older spelling kept working)."""
+    flags = [f"--{name}", *([f"--{alias}"] if alias else [])]
+    action = parser.add_argument(
+        *flags,
+        dest=dest or name.replace("-", "_"),
+        action=CommaList,
+        nargs="+",
+        metavar=f"{metavar}[,{metavar}]",
+        default=default,
+        help=help,
+    )
+    assert isinstance(action, CommaList)
+    action.allowed = choices
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

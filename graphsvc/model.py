@@ -63,7 +63,7 @@ class NodeType:
     file: str  # the bundle file: "institutions.csv"
     name_column: str  # the column that gives Node.name: "name" or "title"
     properties: tuple[Property, ...]
-    colour: str  # map colour (legend)
+    colour: str  # map colour (legend): Okabe-Ito / Tol colours, told apart under deuteranopia
     shape: str  # map shape (vis-network shape name)
     description: str
     since: str | None = None  # the property giving the date from which the node exists
@@ -147,7 +147,7 @@ NODE_TYPES: Final[tuple[NodeType, ...]] = (
         enum="INSTITUTION",
         file="institutions.csv",
         name_column="name",
-        colour="#1f77b4",
+        colour="#0072b2",
         shape="dot",
         description="A university, institute, enterprise, hospital, platform or park",
         properties=(
@@ -183,7 +183,7 @@ NODE_TYPES: Final[tuple[NodeType, ...]] = (
         enum="ACHIEVEMENT",
         file="achievements.csv",
         name_column="title",
-        colour="#2ca02c",
+        colour="#e69f00",
         shape="square",
         description="A technology achievement: a patent, a result, a know-how package",
         properties=(
@@ -220,7 +220,7 @@ NODE_TYPES: Final[tuple[NodeType, ...]] = (
         enum="BROKER",
         file="brokers.csv",
         name_column="name",
-        colour="#ff7f0e",
+        colour="#cc6677",
         shape="diamond",
         description="A transfer office, agency, exchange, platform or technology manager",
         properties=(
@@ -250,7 +250,7 @@ NODE_TYPES: Final[tuple[NodeType, ...]] = (
         enum="INVESTOR",
         file="investors.csv",
         name_column="name",
-        colour="#d62728",
+        colour="#882255",
         shape="triangle",
         description="A fund, bank, insurer or angel that invests, lends or funds",
         properties=(
@@ -280,7 +280,7 @@ NODE_TYPES: Final[tuple[NodeType, ...]] = (
         enum="OVERSEAS_CHANNEL",
         file="channels.csv",
         name_column="name",
-        colour="#9467bd",
+        colour="#88ccee",
         shape="star",
         description="An overseas branch or international partner that carries transfer abroad",
         properties=(
@@ -298,7 +298,7 @@ NODE_TYPES: Final[tuple[NodeType, ...]] = (
         enum="DEMAND",
         file="demands.csv",
         name_column="title",
-        colour="#8c564b",
+        colour="#000000",
         shape="triangleDown",
         description="A technology demand posted by an enterprise",
         properties=(
@@ -344,7 +344,7 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
         ("Institution",),
         ("Achievement",),
         "produced or holds the achievement",
-        "#2ca02c",
+        "#009e73",
         properties=RELATION_PROPERTIES,
         flow="forward",  # the achievement comes out of the lab that developed it
     ),
@@ -353,7 +353,7 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
         ("Achievement",),
         ("Institution",),
         "the achievement was transferred to the institution",
-        "#17becf",
+        "#0072b2",
         properties=_with(RELATION_PROPERTIES, _TRANSFER_MODE),
         flow="forward",  # the achievement goes to the institution that receives it
     ),
@@ -362,7 +362,7 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
         ("Broker",),
         ("Achievement",),
         "the broker served a deal on this achievement",
-        "#ff7f0e",
+        "#e69f00",
         properties=RELATION_PROPERTIES,
         flow="reverse",  # the achievement goes to the broker, who takes it to market
     ),
@@ -371,7 +371,7 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
         ("Broker",),
         ("Institution",),
         "the institution is the broker's client",
-        "#ffbb78",
+        "#000000",
         properties=RELATION_PROPERTIES,
         flow="forward",  # the broker brings technology to its client; what a client hands over
         # is its achievements the broker BROKERED (DEVELOPED, then BROKERED)
@@ -381,7 +381,7 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
         ("Investor",),
         ("Institution", "Achievement"),
         "invested, lent or funded",
-        "#d62728",
+        "#882255",
         properties=RELATION_PROPERTIES,
         flow="forward",  # money and backing go to what the investor funds, never back
     ),
@@ -390,7 +390,7 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
         ("Institution", "Broker"),
         ("OverseasChannel",),
         "works through that overseas channel",
-        "#9467bd",
+        "#56b4e9",
         properties=RELATION_PROPERTIES,
         flow="both",  # channels carry transfer both ways: the city's technology abroad, and
         # foreign technology in (seed 003: 200+ brought in by the eastern centre; "双向技术转移")
@@ -400,7 +400,7 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
         ("Institution",),
         ("Institution",),
         "joint lab, joint R&D, alliance",
-        "#7f7f7f",
+        "#bbbbbb",
         symmetric=True,
         properties=RELATION_PROPERTIES,
         flow="both",  # joint R&D: no direction
@@ -410,7 +410,7 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
         ("Institution",),
         ("Demand",),
         "the enterprise posted the demand",
-        "#8c564b",
+        "#332288",
         properties=RELATION_PROPERTIES,
         flow="reverse",  # a demand leads to the enterprise that posted it (the solution goes there)
     ),
@@ -419,7 +419,7 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
         ("Achievement",),
         ("Demand",),
         "the achievement answers the demand",
-        "#bcbd22",
+        "#117733",
         properties=RELATION_PROPERTIES,
         flow="forward",  # the achievement goes to the demand it answers
     ),

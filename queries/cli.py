@@ -1,11 +1,12 @@
-"""``innonet path``, ``brokers``, ``hubs``, ``roles``, ``holes``, ``fragility``, ``communities``,
-``abroad``, ``lost-routes``, ``concentration``, ``unreached``, ``demands``, ``changes``,
-``trends``: the query layer for people who live in a terminal, printed as tables with node names.
-Every question on the graph takes ``--as-of DATE`` and then ends with how much of the graph as of
-that date is undated.
+"""``innonet search``, ``path``, ``brokers``, ``hubs``, ``roles``, ``holes``, ``fragility``,
+``communities``, ``abroad``, ``lost-routes``, ``concentration``, ``unreached``, ``demands``,
+``changes``, ``trends``: the query layer for people who live in a terminal, printed as tables with
+node names. Every question on the graph takes ``--as-of DATE`` and then ends with how much of the
+graph as of that date is undated.
 
-Exit codes follow ``graphsvc.cli``: 0 answered, 1 an unknown node id, 2 a bad option or bound or
-an unreachable store.
+Every node argument takes an id or a name (:mod:`queries.names`); every list option is
+``--types A,B`` (repeatable). Exit codes follow ``graphsvc.cli``: 0 answered, 1 an unknown or
+ambiguous node, 2 a bad option or bound or an unreachable store.
 """
 
 from __future__ import annotations
@@ -13,23 +14,26 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Iterable
+from typing import Final
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from graphsvc.cli import add_store_option
+from graphsvc.cli import add_list_option, add_store_option
 from graphsvc.model import NODE_TYPE_NAMES, RELATION_TYPE_NAMES
 from graphsvc.stores import open_store
-from graphsvc.stores.contract import Store, StoreError
+from graphsvc.stores.contract import Node, SearchFilter, Store, StoreError
 from queries.brokers import intermediaries
 from queries.centrality import METRICS, centrality
 from queries.changes import TREND_METRICS, Amount, Dating, changes, dating, trends
 from queries.communities import communities
 from queries.concentration import ENDS, concentration
 from queries.demands import DEMAND_STATUSES, unsolved_demands
-from queries.errors import BadRequest, NotFound
+from queries.errors import MAX_TOP, BadRequest, NotFound, check_node_types, check_range
 from queries.fragility import fragility, removal_impact
 from queries.holes import ORDERS, structural_holes
+from queries.names import labelled, resolve_node
 from queries.paths import k_shortest_paths, shortest_path
 from queries.reach import GROUPINGS as REACH_GROUPINGS
 from queries.reach import lost_routes, overseas_reach, unreached
@@ -40,23 +44,42 @@ Answer = Callable[[Store, argparse.Namespace, Console], None]
 NODE_TYPE_CHOICES = sorted({*NODE_TYPE_NAMES, *(n.upper() for n in NODE_TYPE_NAMES)})
 
 
+METRIC_MEANINGS: Final = {
+    "DEGREE": "relationships touching the actor",
+    "PAGERANK": "share of a random walk along the relations spent at the actor (all sum to 1)",
+    "BETWEENNESS": "share of shortest paths between other actors that pass through it (0-1)",
+    "CLOSENESS": "1 / average hops to the actors it reaches, scaled by how many it reaches (0-1)",
+    "HARMONIC": "sum of 1 / hops to every other actor (higher: closer to more actors)",
+}
+"""What each centrality score means, printed under the table."""
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the query subcommands to the ``innonet`` command."""
+    found = _command(
+        subparsers, "search", "find nodes by name or id (part of it, any script)", answer_search
+    )
+    found.add_argument("text", help="part of a name or id: 交通大学, sjtu, brk:")
+    add_list_option(found, "types", "node types to list", metavar="TYPE", dest="type", alias="type")
+    found.add_argument("--limit", type=int, default=20, help="most nodes listed (<= 1000)")
     path = _command(subparsers, "path", "routes between two actors", answer_path)
     _endpoints(path)
     path.add_argument("--max-hops", type=int, default=6, help="most relationships (<= 8)")
-    path.add_argument(
-        "--via",
-        nargs="+",
+    add_list_option(
+        path,
+        "via",
+        "node types the intermediate nodes must have (Broker, INVESTOR, ...)",
         metavar="TYPE",
-        help="node types the intermediate nodes must have (Broker, INVESTOR, ...)",
+        dest="via",
     )
-    path.add_argument(
-        "--rel-type",
-        nargs="+",
+    add_list_option(
+        path,
+        "rel-types",
+        "relation types the path may use",
         metavar="REL",
+        dest="rel_type",
+        alias="rel-type",
         choices=RELATION_TYPE_NAMES,
-        help="relation types the path may use",
     )
     path.add_argument(
         "--weighted", action="store_true", help="cheapest path, a relationship costing 1/weight"
@@ -66,22 +89,47 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     brokers = _command(subparsers, "brokers", "who can introduce two actors", answer_brokers)
     _endpoints(brokers)
     brokers.add_argument("--max-hops", type=int, default=4, help="longest path counted (<= 8)")
-    brokers.add_argument(
-        "--types", nargs="+", metavar="TYPE", help="node types of the intermediaries (default: all)"
+    add_list_option(
+        brokers,
+        "types",
+        "node types of the intermediaries (default: all)",
+        metavar="TYPE",
+        dest="types",
     )
     brokers.add_argument("--limit", type=int, default=10, help="most intermediaries shown")
     brokers.add_argument("--evidence", type=int, default=1, help="paths shown per intermediary")
 
     hubs = _command(subparsers, "hubs", "the most central actors", answer_hubs)
     hubs.add_argument("--metric", default="PAGERANK", type=str.upper, choices=METRICS)
-    hubs.add_argument("--type", nargs="+", metavar="TYPE", help="node types to list")
-    hubs.add_argument("--kind", nargs="+", metavar="KIND", help="kinds to list (university, ...)")
+    add_list_option(
+        hubs,
+        "types",
+        "node types to list",
+        metavar="TYPE",
+        dest="type",
+        alias="type",
+    )
+    add_list_option(
+        hubs,
+        "kinds",
+        "kinds to list (university, ...)",
+        metavar="KIND",
+        dest="kind",
+        alias="kind",
+    )
     hubs.add_argument("--country", help="ISO country code of the nodes to list")
     hubs.add_argument("--region", help="region (district or province) of the nodes to list")
     hubs.add_argument("--top", type=int, default=20, help="how many (<= 1000)")
 
     roles = _command(subparsers, "roles", "brokerage roles (Gould-Fernandez)", answer_roles)
-    roles.add_argument("--type", nargs="+", metavar="TYPE", help="node types to list")
+    add_list_option(
+        roles,
+        "types",
+        "node types to list",
+        metavar="TYPE",
+        dest="type",
+        alias="type",
+    )
     roles.add_argument(
         "--group-by",
         choices=GROUPINGS,
@@ -99,16 +147,30 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     roles.add_argument("--top", type=int, default=20, help="how many (<= 1000)")
 
     holes = _command(subparsers, "holes", "structural holes (Burt)", answer_holes)
-    holes.add_argument("--type", nargs="+", metavar="TYPE", help="node types to list")
+    add_list_option(
+        holes,
+        "types",
+        "node types to list",
+        metavar="TYPE",
+        dest="type",
+        alias="type",
+    )
     holes.add_argument("--by", choices=ORDERS, default="effective_size")
     holes.add_argument("--top", type=int, default=20, help="how many (<= 1000)")
 
     weak = _command(subparsers, "fragility", "single points of failure", answer_fragility)
-    weak.add_argument(
-        "--type", nargs="+", metavar="TYPE", help="node types of the articulation points to list"
+    add_list_option(
+        weak,
+        "types",
+        "node types of the articulation points to list",
+        metavar="TYPE",
+        dest="type",
+        alias="type",
     )
     weak.add_argument("--top", type=int, default=10, help="how many (<= 1000)")
-    weak.add_argument("--remove", metavar="ID", help="what removing this one node would cut off")
+    weak.add_argument(
+        "--remove", metavar="NODE", help="what removing this one node (id or name) would cut off"
+    )
 
     groups = _command(subparsers, "communities", "Louvain communities", answer_communities)
     groups.add_argument("--seed", type=int, default=0)
@@ -118,10 +180,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     abroad = _command(
         subparsers, "abroad", "who carries the links to overseas channels", answer_abroad
     )
-    abroad.add_argument(
-        "--type", nargs="+", metavar="TYPE", help="node types (default: all but channels)"
+    add_list_option(
+        abroad,
+        "types",
+        "node types (default: all but channels)",
+        metavar="TYPE",
+        dest="type",
+        alias="type",
     )
-    abroad.add_argument("--kind", nargs="+", metavar="KIND", help="kinds to list")
+    add_list_option(
+        abroad,
+        "kinds",
+        "kinds to list",
+        metavar="KIND",
+        dest="kind",
+        alias="kind",
+    )
     abroad.add_argument("--region", help="region (district or province) of the actors")
     abroad.add_argument("--country", help="ISO country code of the actors")
     abroad.add_argument("--max-hops", type=int, default=1, help="channels within (1-3)")
@@ -130,12 +204,42 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     lost = _command(
         subparsers, "lost-routes", "who loses every route to a target if nodes go", answer_lost
     )
-    lost.add_argument("removed", nargs="+", metavar="ID", help="the nodes taken out")
+    lost.add_argument(
+        "removed", nargs="+", metavar="NODE", help="the nodes taken out (ids or names)"
+    )
     lost.add_argument("--to-country", help="ISO country code of the targets (DE)")
-    lost.add_argument("--to-type", nargs="+", metavar="TYPE", help="node types of the targets")
-    lost.add_argument("--to-kind", nargs="+", metavar="KIND", help="kinds of the targets")
-    lost.add_argument("--from-type", nargs="+", metavar="TYPE", help="node types asked about")
-    lost.add_argument("--from-kind", nargs="+", metavar="KIND", help="kinds asked about")
+    add_list_option(
+        lost,
+        "to-types",
+        "node types of the targets",
+        metavar="TYPE",
+        dest="to_type",
+        alias="to-type",
+    )
+    add_list_option(
+        lost,
+        "to-kinds",
+        "kinds of the targets",
+        metavar="KIND",
+        dest="to_kind",
+        alias="to-kind",
+    )
+    add_list_option(
+        lost,
+        "from-types",
+        "node types asked about",
+        metavar="TYPE",
+        dest="from_type",
+        alias="from-type",
+    )
+    add_list_option(
+        lost,
+        "from-kinds",
+        "kinds asked about",
+        metavar="KIND",
+        dest="from_kind",
+        alias="from-kind",
+    )
     lost.add_argument("--max-hops", type=int, help="longest route (<= 8; default: any)")
     lost.add_argument("--limit", type=int, default=100, help="most lost nodes listed")
 
@@ -144,15 +248,60 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     share.add_argument("--rel-type", default="BROKERED", choices=RELATION_TYPE_NAMES)
     share.add_argument("--by", default="source", choices=ENDS, help="the end the actors are at")
-    share.add_argument("--type", nargs="+", metavar="TYPE", help="node types of the actors")
-    share.add_argument("--kind", nargs="+", metavar="KIND", help="kinds of the actors")
+    add_list_option(
+        share,
+        "types",
+        "node types of the actors",
+        metavar="TYPE",
+        dest="type",
+        alias="type",
+    )
+    add_list_option(
+        share,
+        "kinds",
+        "kinds of the actors",
+        metavar="KIND",
+        dest="kind",
+        alias="kind",
+    )
     share.add_argument("--top", type=int, default=10, help="actors listed (<= 1000)")
 
     cut = _command(subparsers, "unreached", "per district, who reaches no target", answer_unreached)
-    cut.add_argument("--from-type", nargs="+", metavar="TYPE", default=["Institution"])
-    cut.add_argument("--from-kind", nargs="+", metavar="KIND", default=["enterprise"])
-    cut.add_argument("--to-type", nargs="+", metavar="TYPE")
-    cut.add_argument("--to-kind", nargs="+", metavar="KIND", default=["university"])
+    add_list_option(
+        cut,
+        "from-types",
+        "node types asked about (default Institution)",
+        metavar="TYPE",
+        dest="from_type",
+        alias="from-type",
+        default=["Institution"],
+    )
+    add_list_option(
+        cut,
+        "from-kinds",
+        "kinds asked about (default enterprise)",
+        metavar="KIND",
+        dest="from_kind",
+        alias="from-kind",
+        default=["enterprise"],
+    )
+    add_list_option(
+        cut,
+        "to-types",
+        "node types of the targets",
+        metavar="TYPE",
+        dest="to_type",
+        alias="to-type",
+    )
+    add_list_option(
+        cut,
+        "to-kinds",
+        "kinds of the targets (default university)",
+        metavar="KIND",
+        dest="to_kind",
+        alias="to-kind",
+        default=["university"],
+    )
     cut.add_argument("--max-hops", type=int, default=3, help="longest route (<= 8)")
     cut.add_argument("--group-by", choices=REACH_GROUPINGS, default="region")
     cut.add_argument("--limit", type=int, default=5, help="unreached ids listed per group")
@@ -161,7 +310,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         subparsers, "demands", "unsolved demands and their candidates", answer_demands
     )
     wanted.add_argument("--field", help="part of the demands' field")
-    wanted.add_argument("--status", nargs="+", choices=DEMAND_STATUSES, default=["open", "matched"])
+    add_list_option(
+        wanted,
+        "statuses",
+        "demand statuses to list (default open,matched)",
+        metavar="STATUS",
+        dest="status",
+        alias="status",
+        choices=DEMAND_STATUSES,
+        default=["open", "matched"],
+    )
     wanted.add_argument("--max-hops", type=int, default=3, help="farthest transferred candidate")
     wanted.add_argument("--candidates", type=int, default=3, help="per demand (<= 50)")
     wanted.add_argument("--limit", type=int, default=10, help="demands listed")
@@ -209,8 +367,8 @@ def add_as_of_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _endpoints(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("source", help="node id of one end")
-    parser.add_argument("target", help="node id of the other end")
+    parser.add_argument("source", help="one end: a node id or name (part of one will do)")
+    parser.add_argument("target", help="the other end: a node id or name")
 
 
 def run(answer: Answer, args: argparse.Namespace, console: Console | None = None) -> int:
@@ -241,6 +399,11 @@ def run(answer: Answer, args: argparse.Namespace, console: Console | None = None
     return 0
 
 
+def _title(node: Node) -> str:
+    """``name [id]`` for a rich title (the brackets escaped, not read as markup)."""
+    return escape(labelled(node))
+
+
 def _names(store: Store, ids: Iterable[str]) -> dict[str, str]:
     return {i: n.name for i, n in store.nodes(sorted(set(ids))).items()}
 
@@ -253,13 +416,31 @@ def _route(path: Path, names: dict[str, str]) -> str:
     return " ".join(steps)
 
 
+def answer_search(store: Store, args: argparse.Namespace, console: Console) -> None:
+    """``innonet search TEXT``: nodes whose name or id contains the text, by name."""
+    check_range("limit", args.limit, minimum=1, maximum=MAX_TOP)
+    types = check_node_types(args.type)
+    where = SearchFilter(text=args.text, types=sorted(types) if types else None)
+    page = store.search(where, first=args.limit)
+    shown = f", {len(page.nodes)} shown" if page.total > len(page.nodes) else ""
+    table = Table(title=f"{page.total:,} nodes match {args.text!r}{shown}")
+    for column in ("id", "name", "type", "kind", "country", "region"):
+        table.add_column(column, overflow="fold")
+    for node in page.nodes:
+        table.add_row(
+            node.id, node.name, node.type, node.kind or "", node.country or "", node.region or ""
+        )
+    console.print(table)
+
+
 def answer_path(store: Store, args: argparse.Namespace, console: Console) -> None:
     """``innonet path A B``: one shortest (or cheapest) path, or the k shortest."""
+    source, target = resolve_node(store, args.source), resolve_node(store, args.target)
     if args.k == 1 or args.weighted:
         found = shortest_path(
             store,
-            args.source,
-            args.target,
+            source.id,
+            target.id,
             max_hops=args.max_hops,
             via=args.via,
             rel_types=args.rel_type,
@@ -270,8 +451,8 @@ def answer_path(store: Store, args: argparse.Namespace, console: Console) -> Non
     else:
         paths = k_shortest_paths(
             store,
-            args.source,
-            args.target,
+            source.id,
+            target.id,
             k=args.k,
             max_hops=args.max_hops,
             via=args.via,
@@ -281,13 +462,14 @@ def answer_path(store: Store, args: argparse.Namespace, console: Console) -> Non
     if not paths:
         console.print(
             f"no path of at most {args.max_hops} relationships "
-            f"between {args.source} and {args.target}"
+            f"between {labelled(source)} and {labelled(target)}",
+            markup=False,
         )
         return
     names = _names(store, (n for p in paths for n in p.nodes))
-    table = Table(title=f"paths {args.source} -> {args.target}")
+    table = Table(title=f"paths {_title(source)} -> {_title(target)}")
     for column in ("#", "hops", "cost", "route"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for k, path in enumerate(paths, 1):
         table.add_row(str(k), str(path.length), f"{path.cost:g}", _route(path, names))
     console.print(table)
@@ -295,10 +477,11 @@ def answer_path(store: Store, args: argparse.Namespace, console: Console) -> Non
 
 def answer_brokers(store: Store, args: argparse.Namespace, console: Console) -> None:
     """``innonet brokers A B``: the intermediaries between two actors."""
+    source, target = resolve_node(store, args.source), resolve_node(store, args.target)
     found = intermediaries(
         store,
-        args.source,
-        args.target,
+        source.id,
+        target.id,
         max_hops=args.max_hops,
         types=args.types,
         limit=args.limit,
@@ -309,12 +492,14 @@ def answer_brokers(store: Store, args: argparse.Namespace, console: Console) -> 
     names = _names(store, ids)
     kinds = {i: n.kind or n.type for i, n in store.nodes(sorted(set(ids))).items()}
     table = Table(
-        title=f"intermediaries {args.source} - {args.target} "
+        title=f"intermediaries {_title(source)} - {_title(target)} "
         f"(<= {args.max_hops} hops, {found.paths_examined} paths"
-        f"{', truncated' if found.truncated else ''})"
+        f"{', truncated' if found.truncated else ''})",
+        caption="paths: routes between the two ends that pass through the intermediary; "
+        "shortest: hops of the shortest of them",
     )
     for column in ("id", "name", "kind", "paths", "shortest", "evidence"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for item in found.items:
         table.add_row(
             item.node,
@@ -341,9 +526,10 @@ def answer_hubs(store: Store, args: argparse.Namespace, console: Console) -> Non
     )
     nodes = store.nodes([s.node for s in result.scores])
     title = f"{result.metric}{' (approximate)' if result.approximate else ''}"
-    table = Table(title=title, caption=result.method)
+    meaning = METRIC_MEANINGS.get(result.metric.upper(), "")
+    table = Table(title=title, caption=f"score: {meaning}; {result.method}")
     for column in ("rank", "id", "name", "type", "kind", "country", "score"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for score in result.scores:
         node = nodes.get(score.node)
         table.add_row(
@@ -376,7 +562,7 @@ def answer_roles(store: Store, args: argparse.Namespace, console: Console) -> No
         caption="count (z-score against shuffled group labels)",
     )
     for column in ("id", "name", "group", "total", *BROKERAGE_ROLES):
-        table.add_column(column)
+        table.add_column(column, min_width=16 if column == "name" else None, overflow="fold")
     for p in profiles:
         table.add_row(
             p.node,
@@ -392,9 +578,13 @@ def answer_holes(store: Store, args: argparse.Namespace, console: Console) -> No
     """``innonet holes``: Burt's effective size and constraint."""
     holes = structural_holes(store, types=args.type, by=args.by, top=args.top, as_of=args.as_of)
     names = _names(store, (h.node for h in holes))
-    table = Table(title=f"structural holes (by {args.by})")
+    table = Table(
+        title=f"structural holes (by {args.by})",
+        caption="effective size: contacts not tied to each other (higher: more holes spanned); "
+        "constraint: how much the contacts tie each other up (lower: more brokerage freedom)",
+    )
     for column in ("id", "name", "degree", "effective size", "constraint"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for h in holes:
         table.add_row(
             h.node,
@@ -413,11 +603,14 @@ def _counts(counts: dict[str, int]) -> str:
 def answer_fragility(store: Store, args: argparse.Namespace, console: Console) -> None:
     """``innonet fragility``: articulation points and bridges, or one node's removal."""
     if args.remove:
-        separation, lost = removal_impact(store, args.remove, args.as_of)
+        removed = resolve_node(store, args.remove)
+        separation, lost = removal_impact(store, removed.id, args.as_of)
         console.print(
-            f"removing {args.remove} cuts off {separation.size} nodes in "
-            f"{separation.pieces} pieces: {_counts(separation.types)}; "
-            f"countries: {_counts(separation.countries) or '-'}"
+            f"removing {labelled(removed)} cuts off {separation.size} "
+            f"node{'s' if separation.size != 1 else ''} in "
+            f"{separation.pieces} piece{'s' if separation.pieces != 1 else ''}: "
+            f"{_counts(separation.types)}; countries: {_counts(separation.countries) or '-'}",
+            markup=False,
         )
         names = _names(store, lost)
         for node in lost:
@@ -427,9 +620,13 @@ def answer_fragility(store: Store, args: argparse.Namespace, console: Console) -
     names = _names(
         store, [p.node for p in found.cut_points] + [n for b in found.bridges for n in b.nodes]
     )
-    table = Table(title="articulation points")
+    table = Table(
+        title="articulation points",
+        caption="cut off: nodes separated from the largest remaining piece of the component if "
+        "this one goes; pieces: how many pieces they fall into",
+    )
     for column in ("id", "name", "cut off", "pieces", "types", "countries"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for p in found.cut_points:
         s = p.separation
         table.add_row(
@@ -443,7 +640,7 @@ def answer_fragility(store: Store, args: argparse.Namespace, console: Console) -
     console.print(table)
     bridges = Table(title="bridges")
     for column in ("between", "relationships", "cut off", "types"):
-        bridges.add_column(column)
+        bridges.add_column(column, overflow="fold")
     for b in found.bridges:
         bridges.add_row(
             " - ".join(names.get(n, n) for n in b.nodes),
@@ -464,7 +661,7 @@ def answer_communities(store: Store, args: argparse.Namespace, console: Console)
         title=f"{found.total} communities (modularity {found.modularity:.3f}, seed {found.seed})"
     )
     for column in ("#", "size", "types", "countries", "hubs"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for c in found.items:
         table.add_row(
             str(c.rank),
@@ -491,10 +688,12 @@ def answer_abroad(store: Store, args: argparse.Namespace, console: Console) -> N
     names = _names(store, (a.node for a in found.items))
     table = Table(
         title=f"links to overseas channels (within {found.max_hops} hops; "
-        f"{found.channels} channels, {found.links} links)"
+        f"{found.channels} channels, {found.links} links)",
+        caption="direct: overseas channels it partners with; share: its part of every "
+        "actor-channel link; channels, countries: channels within the hops, per country",
     )
     for column in ("id", "name", "direct", "share", "channels", "countries"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for a in found.items:
         table.add_row(
             a.node,
@@ -509,9 +708,10 @@ def answer_abroad(store: Store, args: argparse.Namespace, console: Console) -> N
 
 def answer_lost(store: Store, args: argparse.Namespace, console: Console) -> None:
     """``innonet lost-routes ID ...``: who loses every route to the targets."""
+    removed = [resolve_node(store, text) for text in args.removed]
     found = lost_routes(
         store,
-        args.removed,
+        [node.id for node in removed],
         to_country=args.to_country,
         to_types=args.to_type,
         to_kinds=args.to_kind,
@@ -523,11 +723,12 @@ def answer_lost(store: Store, args: argparse.Namespace, console: Console) -> Non
     )
     nodes = store.nodes([r.node for r in found.items])
     table = Table(
-        title=f"without {', '.join(found.removed)}: {found.lost} of {found.reached_before} "
+        title=f"without {', '.join(_title(n) for n in removed)}: {found.lost} of "
+        f"{found.reached_before} "
         f"lose every route to the {found.targets} targets"
     )
     for column in ("id", "name", "kind", "targets before"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for r in found.items:
         node = nodes.get(r.node)
         table.add_row(
@@ -560,7 +761,7 @@ def answer_concentration(store: Store, args: argparse.Namespace, console: Consol
     nodes = store.nodes([h.node for h in found.items])
     table = Table(title=f"who holds the {found.rel_type} deals")
     for column in ("#", "id", "name", "kind", "deals", "share"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for rank, h in enumerate(found.items, 1):
         node = nodes.get(h.node)
         table.add_row(
@@ -593,7 +794,7 @@ def answer_unreached(store: Store, args: argparse.Namespace, console: Console) -
         f"{found.max_hops} hops (by {found.group_by})"
     )
     for column in (found.group_by, "nodes", "reached", "unreached", "for example"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for g in found.groups:
         table.add_row(
             g.group or "(none)",
@@ -625,7 +826,7 @@ def answer_demands(store: Store, args: argparse.Namespace, console: Console) -> 
     names = _names(store, ids)
     table = Table(title=f"{found.total} unsolved demands (nearest candidates first)")
     for column in ("demand", "title", "field", "status", "candidates (hops: route)"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for d in found.items:
         table.add_row(
             d.demand,

@@ -8,22 +8,27 @@ out of range raise :class:`queries.errors.BadRequest`, unknown ids :class:`queri
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Final
+import types
+import typing
+from dataclasses import MISSING, dataclass, fields, replace
+from typing import Any, Final
 
+from graphsvc.model import NODE_TYPE_NAMES
 from graphsvc.stores.contract import Store
 from queries.brokers import intermediaries
 from queries.centrality import centrality
 from queries.errors import (
     MAX_LIMIT,
+    MAX_TOP,
     BadRequest,
-    NotFound,
     check_node_types,
     check_range,
     check_relation_types,
 )
+from queries.names import resolve_id
 from queries.neighbourhood import neighbourhood
 from queries.paths import k_shortest_paths
+from queries.results import CentralityResult, Score
 from viz.maps import (
     HUB_LABELS,
     NODE_CAP,
@@ -35,9 +40,11 @@ from viz.maps import (
     path_map,
 )
 from viz.page import MapPage
-from viz.style import type_label
+from viz.style import plural, type_label
 
 _COUNTRY: Final = re.compile(r"[A-Z]{2}")
+LAYOUTS: Final = ("world", "ring")
+"""Layouts of the global channel map."""
 
 
 def _types(values: tuple[str, ...] | None) -> tuple[str, ...] | None:
@@ -60,16 +67,12 @@ def _max_nodes(value: int) -> int:
     return check_range("max_nodes", value, minimum=1, maximum=NODE_CAP)
 
 
-def _known(store: Store, *ids: str) -> None:
-    found = store.nodes(list(ids))
-    for id in ids:
-        if id not in found:
-            raise NotFound(id)
-
-
 @dataclass(frozen=True, slots=True)
 class HubMapRequest:
-    """The top ``top`` actors by ``metric`` among those of ``types``/``kinds``/``country``."""
+    """The top ``top`` actors by ``metric`` among those of ``types``/``kinds``/``country``.
+    Unless ``types`` is given, the ``per_type`` best of each node type are drawn whatever their
+    overall rank (one type, such as institutions under PageRank, would otherwise fill the map);
+    ``per_type=0`` draws the plain ranking."""
 
     metric: str = "PAGERANK"
     top: int = 100
@@ -78,11 +81,13 @@ class HubMapRequest:
     country: str | None = None
     labels: int = HUB_LABELS
     as_of: str | None = None
+    per_type: int = 10
 
     def draw(self, store: Store) -> MapPage:
         """Rank with :func:`queries.centrality.centrality` (on the graph as of ``as_of``, a date
         YYYY-MM-DD or a year) and draw the hub map."""
         check_range("labels", self.labels, maximum=NODE_CAP)
+        check_range("per_type", self.per_type, maximum=MAX_TOP)
         types = _types(self.types)
         country = _country("country", self.country)
         ranking = centrality(
@@ -94,6 +99,9 @@ class HubMapRequest:
             top=self.top,
             as_of=self.as_of,
         )
+        mixed = ""
+        if types is None and self.per_type > 0:
+            ranking, mixed = _mix_types(store, ranking, self, country)
         filters = [
             ", ".join(type_label(t) for t in types) if types else "all types",
             f"kind {', '.join(self.kinds)}" if self.kinds else "",
@@ -106,7 +114,44 @@ class HubMapRequest:
             filters="actors of " + "; ".join(f for f in filters if f),
             labels=self.labels,
             as_of=self.as_of,
+            mixed=mixed,
         )
+
+
+def _mix_types(
+    store: Store, ranking: CentralityResult, request: HubMapRequest, country: str | None
+) -> tuple[CentralityResult, str]:
+    """``ranking`` with the ``per_type`` best of each node type put in, in place of the lowest
+    ranked of the others, as long as ``top`` allows; and a sentence saying which types it added."""
+    overall = {s.node for s in ranking.scores}
+    extra: dict[str, Score] = {}
+    added: dict[str, int] = {}
+    for node_type in NODE_TYPE_NAMES:
+        best = centrality(
+            store,
+            request.metric.upper(),
+            types=[node_type],
+            kinds=request.kinds,
+            country=country,
+            top=min(request.per_type, request.top),
+            as_of=request.as_of,
+        )
+        for score in best.scores:
+            if score.node not in overall and score.node not in extra:
+                extra[score.node] = score
+                added[node_type] = added.get(node_type, 0) + 1
+    if not added:
+        return ranking, ""
+    kept = ranking.scores[: max(0, request.top - len(extra))]
+    ordered = sorted([*kept, *extra.values()], key=lambda s: (-s.score, s.node))[: request.top]
+    scores = [Score(rank, s.score, s.node) for rank, s in enumerate(ordered, start=1)]
+    text = ", ".join(plural(n, type_label(t).lower()) for t, n in added.items())
+    mixed = (
+        f"Besides the overall top, the {request.per_type} best of each type are drawn "
+        f"(per_type={request.per_type}; 0 for the plain ranking): this adds {text}; "
+        "ranks are on this map."
+    )
+    return replace(ranking, scores=scores), mixed
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,10 +163,15 @@ class ChannelMapRequest:
     max_nodes: int = NODE_CAP
     labels: int = HUB_LABELS
     as_of: str | None = None
+    layout: str = "world"
 
     def draw(self, store: Store) -> MapPage:
-        """Draw the global channel map from the store (as of ``as_of`` when given)."""
+        """Draw the global channel map from the store (as of ``as_of`` when given): ``layout``
+        is ``world`` (countries on a world map, the city's actors by latitude and longitude in
+        an inset) or ``ring``."""
         check_range("labels", self.labels, maximum=NODE_CAP)
+        if self.layout not in LAYOUTS:
+            raise BadRequest(f"layout must be one of {', '.join(LAYOUTS)}, got {self.layout!r}")
         return channel_map(
             store,
             home_country=_country("home_country", self.home_country) or "CN",
@@ -129,12 +179,14 @@ class ChannelMapRequest:
             max_nodes=_max_nodes(self.max_nodes),
             labels=self.labels,
             as_of=self.as_of,
+            layout=self.layout,
         )
 
 
 @dataclass(frozen=True, slots=True)
 class EgoMapRequest:
-    """Everything within ``depth`` hops of the actor ``id``, of ``types`` over ``rel_types``."""
+    """Everything within ``depth`` hops of the actor ``id`` (an id or a name), of ``types`` over
+    ``rel_types``."""
 
     id: str
     depth: int = 1
@@ -146,12 +198,13 @@ class EgoMapRequest:
         """Ask :func:`queries.neighbourhood.neighbourhood` (up to its limit, so that the page can
         say how many it leaves out) and draw the nearest ``max_nodes``."""
         types, rel_types = _types(self.types), _rel_types(self.rel_types)
+        centre = resolve_id(store, self.id)
         answer = neighbourhood(
-            store, self.id, depth=self.depth, types=types, rel_types=rel_types, limit=MAX_LIMIT
+            store, centre, depth=self.depth, types=types, rel_types=rel_types, limit=MAX_LIMIT
         )
         return ego_map(
             store,
-            self.id,
+            centre,
             answer,
             depth=self.depth,
             types=types,
@@ -182,12 +235,12 @@ class PathMapRequest:
     def draw(self, store: Store) -> MapPage:
         """Ask :func:`queries.paths.k_shortest_paths` and :func:`queries.brokers.intermediaries`
         (on the graph as of ``as_of`` when given) and draw the path map."""
-        _known(store, self.source, self.target)
+        source, target = resolve_id(store, self.source), resolve_id(store, self.target)
         rel_types = _rel_types(self.rel_types)
         paths = k_shortest_paths(
             store,
-            self.source,
-            self.target,
+            source,
+            target,
             k=self.k,
             max_hops=self.max_hops,
             via=_types(self.via),
@@ -196,8 +249,8 @@ class PathMapRequest:
         )
         ranked = intermediaries(
             store,
-            self.source,
-            self.target,
+            source,
+            target,
             max_hops=self.broker_hops,
             types=_types(self.broker_types),
             limit=self.brokers,
@@ -205,8 +258,8 @@ class PathMapRequest:
         )
         return path_map(
             store,
-            self.source,
-            self.target,
+            source,
+            target,
             paths,
             ranked,
             context=check_range("context", self.context, maximum=NODE_CAP),
@@ -224,3 +277,45 @@ KINDS: Final[dict[str, type[MapRequest]]] = {
     "path": PathMapRequest,
 }
 """Every kind of map by the name the command line and the URL use."""
+
+
+def _parse_field(name: str, annotation: Any, values: list[str]) -> Any:
+    """One query parameter as its request field's type: int, str or a tuple of names."""
+    hint = typing.get_args(annotation) if isinstance(annotation, types.UnionType) else ()
+    target = next((h for h in hint if h is not type(None)), annotation)
+    if typing.get_origin(target) is tuple:
+        names = tuple(part.strip() for value in values for part in value.split(","))
+        if not all(names):
+            raise BadRequest(f"{name}: empty name in {','.join(values)!r}")
+        return names
+    if len(values) > 1:
+        raise BadRequest(f"{name} given {len(values)} times; give it once")
+    value = values[0].strip()
+    if target is int:
+        try:
+            return int(value)
+        except ValueError:
+            raise BadRequest(f"{name} must be an integer, got {values[0]!r}") from None
+    if not value:
+        raise BadRequest(f"{name} must not be empty")
+    return value
+
+
+def parse_request(kind: str, params: list[tuple[str, str]]) -> MapRequest:
+    """The request of ``kind`` that query parameters ``params`` ask for; :class:`BadRequest`
+    naming the parameter when one is unknown, missing, repeated or not of its type."""
+    request_type = KINDS[kind]
+    hints = typing.get_type_hints(request_type)
+    known = {f.name: f for f in fields(request_type)}
+    given: dict[str, list[str]] = {}
+    for name, value in params:
+        if name not in known:
+            raise BadRequest(
+                f"unknown parameter {name!r} for the {kind} map; known: {', '.join(known)}"
+            )
+        given.setdefault(name, []).append(value)
+    missing = [n for n, f in known.items() if f.default is MISSING and n not in given]
+    if missing:
+        raise BadRequest(f"the {kind} map needs {', '.join(missing)}")
+    arguments = {name: _parse_field(name, hints[name], values) for name, values in given.items()}
+    return request_type(**arguments)

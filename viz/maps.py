@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Final
 
 from pyvis.network import Network
@@ -19,10 +20,12 @@ from pyvis.network import Network
 from graphsvc.stores.contract import Node, Relationship, SearchFilter, Store
 from queries.results import CentralityResult, Intermediaries, Path, Subgraph
 from queries.timeline import check_as_of, dated_rows
+from viz.export import DrawnGraph
 from viz.page import (
     Coverage,
     LegendEntry,
     MapPage,
+    SizeKey,
     apply_options,
     legend_for,
     network_options,
@@ -40,20 +43,28 @@ from viz.style import (
     format_value,
     label_size,
     node_colour,
+    node_meta,
     node_shape,
+    plural,
     relation_colour,
     scaled_sizes,
     short_label,
     tooltip,
     type_label,
 )
+from viz.world import INSET_GAP, Inset, world
+from viz.world import SCALE as WORLD_SCALE
 
 NODE_CAP: Final = 1500
 """Most nodes any map draws: vis-network settles such a layout within a few seconds."""
 HUB_LABELS: Final = 20
 """How many of the biggest hubs a hub map labels by default."""
-EVIDENCE_COLOUR: Final = "#f58231"
+EVIDENCE_COLOUR: Final = "#0072b2"
 """Edges of an intermediary's evidence path that is not among the k shortest paths."""
+SHARED_COLOUR: Final = "#555555"
+"""Dashed lines joining hubs that share contacts."""
+SHARED_LIMIT: Final = 50
+"""A contact of more hubs than this joins no pair (it would join them all)."""
 PATH_CONTEXT: Final = 150
 """How many greyed neighbours a path map draws around the routes by default."""
 COUNTRY_PREFIX: Final = "country/"
@@ -89,6 +100,7 @@ def _add_edges(
             color=edge_colour((colour or {}).get(pair) or relation_colour(bundle.types[0]), drawn),
             width=(width or {}).get(pair, 1.0),
             arrows="to" if bundle.directed else "",
+            meta=bundle.meta(),
         )
 
 
@@ -132,17 +144,22 @@ def hub_map(
     filters: str = "all actors",
     labels: int = HUB_LABELS,
     as_of: str | None = None,
+    mixed: str = "",
 ) -> MapPage:
     """The top actors of ``ranking`` and the relations among them: size by score, colour by
     type, labels on the ``labels`` biggest hubs. ``matching`` counts the actors the ranking chose
-    from; ``filters`` says in words which they were. With ``as_of`` (ranked on the graph as of
-    that date), only the relations existing then are drawn."""
+    from; ``filters`` says in words which they were; ``mixed`` how other types were added. With
+    ``as_of`` (ranked on the graph as of that date), only the relations existing then are drawn.
+
+    When the hubs have few relations among themselves (brokers never deal with each other),
+    dashed lines join the hubs that share contacts (clients, achievements, partners)."""
     metric = ranking.metric.lower()
     scores = ranking.scores[:NODE_CAP]
     nodes = {n.id: n for n in _nodes_in_order(store, [s.node for s in scores])}
     ranked = [s for s in scores if s.node in nodes]
     nodes, touching = dated_rows(check_as_of(as_of), nodes, store.relationships_of(list(nodes)))
     bundles = bundle_relationships(touching, nodes)
+    shared = shared_contacts(touching, nodes) if len(bundles) < len(nodes) / 2 else []
     degree = _degrees(bundles)
     sizes = scaled_sizes({s.node: s.score for s in ranked})
     network = new_network()
@@ -156,22 +173,121 @@ def hub_map(
             node.id,
             label=short_label(node.name) if score.rank <= labels else " ",
             title=tooltip(node, figures),
+            meta=node_meta(node),
             color=node_colour(node),
             shape=node_shape(node),
             size=sizes[node.id],
             font={"size": label_size(len(ranked), 1.4 if score.rank <= 3 else 1.0)},
         )
     _add_edges(network, bundles, {n.id: n.name for n in nodes.values()})
+    contact_names = {
+        n.id: n.name for n in _nodes_in_order(store, [c for p in shared for c in p.contacts[:5]])
+    }
+    for pair in shared:
+        network.add_edge(
+            pair.first,
+            pair.second,
+            title=f"{nodes[pair.first].name} and {nodes[pair.second].name} share "
+            f"{plural(pair.count, 'contact')}: "
+            + ", ".join(contact_names.get(c, c) for c in pair.contacts[:5])
+            + (" …" if pair.count > 5 else ""),
+            color=edge_colour(SHARED_COLOUR, len(ranked)),
+            width=1 + math.log2(pair.count),
+            dashes=True,
+            arrows="",
+            meta={"types": ["shared contacts"], "year": None},
+        )
     _finish(network)
     estimate = f"; scores estimated ({ranking.method})" if ranking.approximate else ""
+    sharing = (
+        f" These hubs have few relations among themselves ({plural(len(bundles), 'relation')}),"
+        f" so dashed lines join the {plural(len(shared), 'pair')} that share contacts (clients, "
+        "achievements, partners); the thicker, the more they share."
+        if shared
+        else ""
+    )
+    extra = [LegendEntry("share contacts (dashed)", SHARED_COLOUR, "line")] if shared else []
     return MapPage(
         title=f"Hub map: top {len(ranked):,} actors by {metric}",
         subtitle=f"Among {filters}; node size by {metric}, colour by type, labels on the "
-        f"{min(labels, len(ranked))} biggest hubs; lines are the relations among them{estimate}.",
+        f"{min(labels, len(ranked))} biggest hubs; lines are the relations among them{estimate}."
+        + (f" {mixed}" if mixed else "")
+        + sharing,
         network=network,
-        coverage=Coverage(len(ranked), max(matching, len(ranked)), "actors", f"{metric} rank"),
-        legend=legend_for({n.type for n in nodes.values()}, _relation_types(bundles)),
+        coverage=Coverage(len(ranked), max(matching, len(ranked)), "nodes", f"{metric} rank"),
+        legend=legend_for({n.type for n in nodes.values()}, _relation_types(bundles), extra),
+        size_key=_size_key(metric, [s.score for s in ranked]),
+        drawn=DrawnGraph(
+            [nodes[s.node] for s in ranked],
+            [
+                *_relationships(bundles),
+                *(
+                    Relationship(
+                        f"shared:{p.first}:{p.second}",
+                        "SHARES_CONTACTS",
+                        p.first,
+                        p.second,
+                        {"weight": float(p.count)},
+                    )
+                    for p in shared
+                ),
+            ],
+            {s.node: {metric: s.score, f"{metric}_rank": s.rank} for s in ranked},
+        ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SharedContacts:
+    """Two hubs and the contacts (nodes off the map) both are related to."""
+
+    first: str
+    second: str
+    contacts: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        """How many contacts they share."""
+        return len(self.contacts)
+
+
+def shared_contacts(
+    relationships: Iterable[Relationship], hubs: set[str] | dict[str, Node], *, per_hub: int = 3
+) -> list[SharedContacts]:
+    """Pairs of ``hubs`` related to the same nodes outside ``hubs``, most shared first, at most
+    ``per_hub`` times the number of hubs pairs; a contact of more than :data:`SHARED_LIMIT` hubs
+    (a node everyone touches) tells nothing and is skipped.
+
+    Examples
+    --------
+    >>> links = [Relationship(f"r{i}", "SERVES", b, c) for i, (b, c) in
+    ...          enumerate([("b1", "x"), ("b2", "x"), ("b2", "y"), ("b3", "y"), ("b1", "z")])]
+    >>> [(p.first, p.second, p.contacts) for p in shared_contacts(links, {"b1", "b2", "b3"})]
+    [('b1', 'b2', ('x',)), ('b2', 'b3', ('y',))]
+    """
+    hubs_of: dict[str, set[str]] = defaultdict(set)
+    for r in relationships:
+        for hub, other in ((r.source, r.target), (r.target, r.source)):
+            if hub in hubs and other not in hubs:
+                hubs_of[other].add(hub)
+    contacts: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for contact in sorted(hubs_of):
+        touching = sorted(hubs_of[contact])
+        if 2 <= len(touching) <= SHARED_LIMIT:
+            for i, first in enumerate(touching):
+                for second in touching[i + 1 :]:
+                    contacts[(first, second)].append(contact)
+    ranked = sorted(contacts.items(), key=lambda item: (-len(item[1]), item[0]))
+    return [SharedContacts(a, b, tuple(c)) for (a, b), c in ranked[: per_hub * len(hubs)]]
+
+
+def _size_key(measure: str, values: Iterable[float]) -> SizeKey | None:
+    known = list(values)
+    return SizeKey(measure, min(known), max(known)) if known else None
+
+
+def _relationships(bundles: Iterable[EdgeBundle]) -> list[Relationship]:
+    return [r for bundle in bundles for r in bundle.relationships]
 
 
 def _relation_types(bundles: Iterable[EdgeBundle]) -> set[str]:
@@ -201,9 +317,15 @@ def channel_map(
     max_nodes: int = NODE_CAP,
     labels: int = HUB_LABELS,
     as_of: str | None = None,
+    layout: str = "world",
 ) -> MapPage:
     """The home city's actors, the overseas channels they work through and the countries those
     reach, each country a node its channels hang from.
+
+    ``layout="world"`` puts countries at their place on a world outline (:mod:`viz.world`), each
+    country's channels round it, and the actors with a latitude and longitude in an inset of the
+    city below the world (those without one in a row under it); flows are arcs. ``"ring"`` puts
+    the countries round a circle and lets the physics place the actors.
 
     Actors are the partners of a channel (``PARTNERS_WITH``) located in ``home_country`` (and
     ``region``, when given). Actor size counts its channels, so the hubs that carry the city's
@@ -253,16 +375,24 @@ def channel_map(
             actors_of_country[countries_of[c]].add(a)
     count = len(countries) + len(drawn_channels) + len(kept)
     ring = _CountryRing(countries, count)
+    geo = layout == "world"
+    spots = _world_spots(countries, channels_in, [actors[a] for a in kept]) if geo else None
     for country in countries:
-        x, y = ring.at(country, 1.0)
+        x, y = spots.countries[country] if spots else ring.at(country, 1.0)
         network.add_node(
             COUNTRY_PREFIX + country,
             label=country,
-            title=f"{country}\n{len(channels_in[country])} overseas channels\n"
-            f"{len(actors_of_country[country])} {home_country} actors reach it",
+            title=f"{country}\n{plural(len(channels_in[country]), 'overseas channel')}\n"
+            f"{plural(len(actors_of_country[country]), home_country + ' actor')} reach it",
             color=COUNTRY_COLOUR,
             shape="box",
-            font={"color": "#ffffff", "size": label_size(count, 1.6)},
+            meta={"name": country, "type": "Country", "country": country},
+            font={
+                "color": "#ffffff",
+                "size": round(26 + 8 * math.sqrt(len(channels_in[country])))
+                if geo
+                else label_size(count, 1.0 + 0.25 * math.sqrt(len(channels_in[country]))),
+            },
             x=x,
             y=y,
             fixed=True,
@@ -272,7 +402,11 @@ def channel_map(
     position_of: dict[str, tuple[float, float]] = {}
     for country, in_country in channels_in.items():
         for j, c in enumerate(in_country):
-            position_of[c] = ring.at(country, 0.8, (j + 0.5) / len(in_country) - 0.5)
+            position_of[c] = (
+                spots.channels[c]
+                if spots
+                else ring.at(country, 0.8, (j + 0.5) / len(in_country) - 0.5)
+            )
     for c in drawn_channels:
         node = channels[c]
         figures = [(f"{home_country} partners on this map", str(partners_on_map[c]))]
@@ -281,10 +415,11 @@ def channel_map(
             c,
             label=short_label(node.name),
             title=tooltip(node, figures),
+            meta=node_meta(node),
             color=node_colour(node),
             shape=node_shape(node),
             size=channel_sizes[c] * 0.6 + 6,
-            font={"size": label_size(count, 0.8)},
+            font={"size": 16 if geo else label_size(count, 0.8)},
             x=x,
             y=y,
             fixed=True,
@@ -297,6 +432,7 @@ def channel_map(
             dashes=True,
             title=f"{node.name} is in {countries_of[c]}",
             arrows="",
+            meta={"types": ["in country"], "year": None},
         )
     actor_sizes = scaled_sizes({a: len(channels_of[a]) for a in kept})
     for position, a in enumerate(kept):
@@ -307,28 +443,51 @@ def channel_map(
             ("countries reached", ", ".join(reach)),
         ]
         anchors = [position_of[c] for c in channels_of[a] & drawn]
+        placed = (
+            {"x": spots.actors[a][0], "y": spots.actors[a][1], "fixed": True}
+            if spots
+            else {
+                "x": 0.5 * sum(x for x, _ in anchors) / len(anchors),
+                "y": 0.5 * sum(y for _, y in anchors) / len(anchors),
+            }
+        )
         network.add_node(
             a,
             label=short_label(node.name) if position < labels else " ",
             title=tooltip(node, figures),
+            meta=node_meta(node),
             color=node_colour(node),
             shape=node_shape(node),
             size=actor_sizes[a],
-            font={"size": label_size(count)},
-            x=0.5 * sum(x for x, _ in anchors) / len(anchors),
-            y=0.5 * sum(y for _, y in anchors) / len(anchors),
+            font={"size": 22 if geo else label_size(count)},
+            **placed,
         )
     names = {**{c: channels[c].name for c in drawn}, **{a: actors[a].name for a in kept}}
     bundles = bundle_relationships(links, {*kept, *drawn})
     _add_edges(network, bundles, names)
-    _finish(network)
+    options = network_options(int(network.num_nodes()))
+    if spots:
+        options["physics"]["enabled"] = False
+        options["edges"]["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.15}
+    apply_options(network, options)
     place = f"{home_country}" + (f", {region}" if region else "")
     types_drawn = {actors[a].type for a in kept} | ({CHANNEL_TYPE} if drawn else set())
+    where = (
+        f"Countries at their place on the world map, channels round their country, the "
+        f"{plural(spots.located, 'actor')} with a latitude and longitude at their place in the "
+        f"inset below ({plural(len(kept) - spots.located, 'actor')} without one in a row under "
+        "it); arcs are the partnerships. layout=ring draws the countries round a circle."
+        if spots
+        else "Countries round a ring, each with its fan of channels; layout=world draws them "
+        "on a world map."
+    )
     return MapPage(
         title=f"Global channel map: {place} actors abroad",
         subtitle=f"{len(kept):,} {place} actors, the {len(drawn):,} overseas channels they work "
-        f"through and the {len(countries)} countries those are in; actor size by number of "
-        "channels.",
+        f"through and the {plural(len(countries), 'country', 'countries')} those are in; actor "
+        f"size by number of channels, channel size by partners on the map, country label by "
+        f"number of channels. {where}",
+        background=spots.background if spots else None,
         network=network,
         coverage=Coverage(
             int(network.num_nodes()),
@@ -344,7 +503,89 @@ def channel_map(
                 LegendEntry("channel is in country", COUNTRY_COLOUR, "line"),
             ],
         ),
+        size_key=_size_key("overseas channels per actor", [len(channels_of[a]) for a in kept]),
+        drawn=DrawnGraph(
+            [
+                *(Node(COUNTRY_PREFIX + c, "Country", c, {"country": c}) for c in countries),
+                *(channels[c] for c in drawn_channels),
+                *(actors[a] for a in kept),
+            ],
+            [
+                *(
+                    Relationship(
+                        f"in-country:{c}", "IN_COUNTRY", c, COUNTRY_PREFIX + countries_of[c]
+                    )
+                    for c in drawn_channels
+                ),
+                *_relationships(bundles),
+            ],
+            {
+                **{c: {"partners_on_map": float(partners_on_map[c])} for c in drawn_channels},
+                **{a: {"overseas_channels": float(len(channels_of[a]))} for a in kept},
+            },
+        ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _WorldSpots:
+    """Where the world layout puts countries, channels and actors, and the outline it draws."""
+
+    countries: dict[str, tuple[float, float]]
+    channels: dict[str, tuple[float, float]]
+    actors: dict[str, tuple[float, float]]
+    located: int
+    background: dict[str, object]
+
+
+def _world_spots(
+    countries: Sequence[str], channels_in: dict[str, list[str]], actors: Sequence[Node]
+) -> _WorldSpots:
+    """Countries at their outline centre (an unknown code in a row above the map), each country's
+    channels on a small circle round it, located actors in the city inset."""
+    outline = world()
+    height = outline.height * WORLD_SCALE
+    country_at = {
+        c: outline.centres.get(c, (200.0 + 120.0 * i, -150.0)) for i, c in enumerate(countries)
+    }
+    channel_at: dict[str, tuple[float, float]] = {}
+    for country, in_country in channels_in.items():
+        cx, cy = country_at[country]
+        radius = 28.0 + 9.0 * math.sqrt(len(in_country))
+        for j, c in enumerate(in_country):
+            angle = 2 * math.pi * j / len(in_country) - math.pi / 2
+            channel_at[c] = (
+                round(cx + radius * math.cos(angle), 1),
+                round(cy + radius * math.sin(angle), 1),
+            )
+    located = {
+        a.id: (float(a.properties["lat"]), float(a.properties["lon"]))
+        for a in actors
+        if isinstance(a.properties.get("lat"), int | float)
+        and isinstance(a.properties.get("lon"), int | float)
+    }
+    actor_at: dict[str, tuple[float, float]] = {}
+    inset = Inset.around(list(located.values()), height) if located else None
+    bottom = inset.top + inset.height if inset else height + INSET_GAP
+    for a, (lat, lon) in located.items():
+        assert inset is not None
+        actor_at[a] = inset.at(lat, lon)
+    unlocated = [a.id for a in actors if a.id not in located]
+    for i, a in enumerate(unlocated):
+        actor_at[a] = (
+            round(120.0 + (i % 60) * 80.0, 1),
+            round(bottom + 120.0 + (i // 60) * 80.0, 1),
+        )
+    background: dict[str, object] = {
+        "scale": WORLD_SCALE,
+        "width": outline.width,
+        "height": outline.height,
+        "paths": [d for paths in outline.paths.values() for d in paths],
+        "inset": None
+        if inset is None
+        else {"left": inset.left, "top": inset.top, "width": inset.width, "height": inset.height},
+    }
+    return _WorldSpots(country_at, channel_at, actor_at, len(located), background)
 
 
 class _CountryRing:
@@ -427,6 +668,7 @@ def ego_map(
             node.id,
             label=short_label(node.name) if labelled else " ",
             title=tooltip(node, figures),
+            meta=node_meta(node),
             color=node_colour(node),
             shape=node_shape(node),
             size=MAX_SIZE if is_centre else sizes[node.id],
@@ -438,20 +680,49 @@ def ego_map(
     _finish(network)
     name = nodes[centre].name if centre in nodes else centre
     total = len(order)
+    reached = Counter(hop_distances(centre, order, neighbourhood.relationships).values())
+    drawn_at = Counter(distance.values())
+    by_hops = "; ".join(
+        f"{hops}: {reached[hops]:,}"
+        + (" (all drawn)" if drawn_at[hops] == reached[hops] else f" ({drawn_at[hops]:,} drawn)")
+        for hops in sorted(h for h in reached if h > 0)
+    )
+    depth_note = f" Nodes by hops from the centre: {by_hops}." if by_hops else ""
+    if len(nodes) < total:
+        depth_note += (
+            f" The map draws at most {max_nodes:,} nodes (max_nodes), nearest first, so a "
+            "greater depth adds only what still fits"
+            + (
+                f"; the neighbourhood query itself stops at {total:,}."
+                if neighbourhood.truncated
+                else "."
+            )
+        )
     return MapPage(
-        title=f"Ego map: {name}",
-        subtitle=f"Everything within {depth} hop{'s' if depth != 1 else ''} of {name} "
-        f"({centre}); node types: {_types_text(types)}; relation types: "
-        f"{', '.join(sorted(rel_types)) if rel_types else 'all'}.",
+        title=f"Ego map: {name} [{centre}]",
+        subtitle=f"Everything within {plural(depth, 'hop')} of {name}; "
+        f"node types: {_types_text(types)}; relation types: "
+        f"{', '.join(sorted(rel_types)) if rel_types else 'all'}.{depth_note}",
         network=network,
         coverage=Coverage(
             len(nodes),
             total,
-            "actors",
+            "nodes",
             "distance from the centre (nearest first)",
             total_is_lower_bound=neighbourhood.truncated,
         ),
         legend=legend_for({n.type for n in nodes.values()}, _relation_types(bundles)),
+        size_key=_size_key("relations on this map", [float(degree[i]) for i in nodes]),
+        drawn=DrawnGraph(
+            list(nodes.values()),
+            _relationships(bundles),
+            {
+                i: {"relations_on_map": float(degree[i]), "hops_from_centre": float(distance[i])}
+                if i in distance
+                else {"relations_on_map": float(degree[i])}
+                for i in nodes
+            },
+        ),
     )
 
 
@@ -547,6 +818,7 @@ def path_map(
                 node.id,
                 label=("▶ " if node.id == source else "◎ " if node.id == target else "") + label,
                 title=tooltip(node, figures),
+                meta=node_meta(node),
                 color=node_colour(node),
                 shape=node_shape(node),
                 size=(36 if endpoint else 26 if node.id in rank else 18) * scale,
@@ -558,6 +830,7 @@ def path_map(
                 node.id,
                 label=" ",
                 title=tooltip(node, [("context", "not on a route shown")]),
+                meta=node_meta(node),
                 color=GREY,
                 shape=node_shape(node),
                 size=8 * scale,
@@ -568,14 +841,25 @@ def path_map(
     _finish(network)
     source_name = names.get(source, source)
     target_name = names.get(target, target)
-    enumerated = f"{brokers.paths_examined:,} paths examined" + (
+    enumerated = f"{plural(brokers.paths_examined, 'path')} examined" + (
         ", enumeration cut short" if brokers.truncated else ""
     )
+    if paths:
+        subtitle = (
+            f"The {plural(len(paths), 'shortest path')} (vermillion) and "
+            f"{plural(len(brokers.items), 'ranked intermediary', 'ranked intermediaries')} "
+            "(#1 carries most routes) with their evidence paths (blue); "
+            f"{enumerated}; everything else greyed."
+        )
+    else:
+        subtitle = (
+            f"No route joins {source_name} and {target_name} within the hops asked (max_hops): "
+            "the map shows the two ends and their nearest neighbours, greyed; try more hops, "
+            "fewer type restrictions, or the ego map of either end."
+        )
     return MapPage(
-        title=f"Path map: {source_name} → {target_name}",
-        subtitle=f"The {len(paths)} shortest paths (red) and the {len(brokers.items)} ranked "
-        f"intermediaries (#1 carries most routes) with their evidence paths (orange); "
-        f"{enumerated}; everything else greyed.",
+        title=f"Path map: {source_name} [{source}] → {target_name} [{target}]",
+        subtitle=subtitle,
         network=network,
         coverage=Coverage(
             len(nodes),
@@ -592,5 +876,17 @@ def path_map(
                 LegendEntry("context, not on a route", GREY, "dot"),
                 LegendEntry("▶ source   ◎ target   #n intermediary rank", "#ffffff", "dot"),
             ],
+        ),
+        drawn=DrawnGraph(
+            list(nodes.values()),
+            _relationships(bundles),
+            {
+                i: {
+                    **({"intermediary_rank": float(rank[i])} if i in rank else {}),
+                    **({"paths_through": float(passing[i].path_count)} if i in passing else {}),
+                    **({"on_shortest_paths": float(on_shortest[i])} if i in on_shortest else {}),
+                }
+                for i in nodes
+            },
         ),
     )

@@ -21,7 +21,8 @@ from typing import Any, Final
 from pyvis.network import Network
 
 from graphsvc.model import NODE_TYPE_BY_NAME, NODE_TYPES, RELATION_TYPES
-from viz.style import type_label
+from viz.export import DrawnGraph
+from viz.style import MAX_SIZE, MIN_SIZE, format_value, type_label
 
 VIS_NETWORK_VERSION: Final = "9.1.2"
 """The vis-network build inlined into every page: the one the pinned pyvis wheel ships."""
@@ -40,6 +41,28 @@ class LegendEntry:
     colour: str
     symbol: str
     description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SizeKey:
+    """What node size stands for on a map: ``measure`` from ``low`` (smallest) to ``high``."""
+
+    measure: str
+    low: float
+    high: float
+
+    def html(self) -> str:
+        """Two circles, the smallest and the largest node, with their values."""
+        circles = "".join(
+            f'<figure><svg width="{2 * r + 2:.0f}" height="{2 * r + 2:.0f}" aria-hidden="true">'
+            f'<circle cx="{r + 1:.0f}" cy="{r + 1:.0f}" r="{r:.0f}" fill="#bbb"/></svg>'
+            f"<figcaption>{html.escape(format_value(value))}</figcaption></figure>"
+            for r, value in ((MIN_SIZE / 2, self.low), (MAX_SIZE / 2, self.high))
+        )
+        return (
+            f'<p class="small">Node size: {html.escape(self.measure)} (area grows with it)</p>'
+            f'<div class="size-key">{circles}</div>'
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +101,10 @@ class MapPage:
     network: Network
     coverage: Coverage
     legend: list[LegendEntry] = field(default_factory=list)
+    size_key: SizeKey | None = None
+    drawn: DrawnGraph = field(default_factory=DrawnGraph)
+    background: dict[str, Any] | None = None
+    """Drawn under the network: a world outline (SVG paths) and the city inset's box."""
 
     @property
     def node_count(self) -> int:
@@ -142,7 +169,7 @@ def network_options(node_count: int) -> dict[str, Any]:
             "hideEdgesOnDrag": big,
             "hideEdgesOnZoom": big,
             "navigationButtons": False,
-            "keyboard": False,
+            "keyboard": {"enabled": True, "bindToWindow": False},
         },
     }
 
@@ -249,6 +276,7 @@ def render(page: MapPage) -> str:
         "nodes": nodes,
         "edges": edges,
         "options": json.loads(options) if isinstance(options, str) else options,
+        "world": page.background,
     }
     template = Template(_asset("viz", "static/map.html"))
     return template.substitute(
@@ -258,6 +286,7 @@ def render(page: MapPage) -> str:
         note=html.escape(page.coverage.note),
         capped="capped" if page.coverage.capped else "complete",
         legend=legend_html(page.legend),
+        size_key=page.size_key.html() if page.size_key else "",
         style=_asset("viz", "static/map.css"),
         vis_js=vis_network_js().replace("</script", "<\\/script"),
         map_js=_asset("viz", "static/map.js"),

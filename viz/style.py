@@ -17,7 +17,7 @@ from graphsvc.stores.contract import Node, Relationship
 GREY: Final = "#c8c8c8"
 """The colour of what a map shows only as context (the path map's "rest")."""
 GREY_TEXT: Final = "#9a9a9a"
-HIGHLIGHT: Final = "#e6194b"
+HIGHLIGHT: Final = "#d55e00"
 """The colour of the routes a path map highlights."""
 COUNTRY_COLOUR: Final = "#3c3c3c"
 """Country nodes of the global channel map (a country is not a node type of the model)."""
@@ -30,6 +30,7 @@ TOOLTIP_TEXT_LIMIT: Final = 120
 
 _SHOWN_FIRST: Final = ("kind", "country", "region")
 _NOT_SHOWN: Final = frozenset({"lat", "lon", "name_en"})
+_YEAR_PROPERTIES: Final = ("year", "founded", "established", "posted")
 
 
 def type_label(type_name: str) -> str:
@@ -44,6 +45,17 @@ def type_label(type_name: str) -> str:
     return "".join(words)
 
 
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``count`` and the word in the right number, thousands separated.
+
+    Examples
+    --------
+    >>> plural(1, "overseas channel"), plural(2, "hop"), plural(1500, "node")
+    ('1 overseas channel', '2 hops', '1,500 nodes')
+    """
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
+
+
 def short_label(name: str) -> str:
     """``name`` cut to :data:`LABEL_LIMIT` characters with an ellipsis."""
     return name if len(name) <= LABEL_LIMIT else name[: LABEL_LIMIT - 1] + "…"
@@ -53,12 +65,19 @@ def _clip(text: str) -> str:
     return text if len(text) <= TOOLTIP_TEXT_LIMIT else text[: TOOLTIP_TEXT_LIMIT - 1] + "…"
 
 
-def format_value(value: Any) -> str:
-    """A property value as a tooltip shows it: thousands separators, lists joined, booleans."""
+def format_value(value: Any, key: str = "") -> str:
+    """A property value as a tooltip shows it: thousands separators (not in years), lists
+    joined, booleans as yes or no.
+
+    Examples
+    --------
+    >>> format_value(1896, "founded"), format_value(2023, "year"), format_value(12000)
+    ('1896', '2023', '12,000')
+    """
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
-        return f"{value:,}"
+        return str(value) if key in _YEAR_PROPERTIES else f"{value:,}"
     if isinstance(value, float):
         if value.is_integer() and abs(value) >= 1000:
             return f"{int(value):,}"
@@ -93,10 +112,42 @@ def tooltip(node: Node, figures: Sequence[tuple[str, str]] = ()) -> str:
         prop = node_type.column(key) if node_type else None
         if prop is not None and prop.type is PropertyType.DECIMAL and key.endswith("_cny"):
             unit = " CNY"
-        lines.append(f"{key}: {format_value(value)}{unit}")
+        lines.append(f"{key}: {format_value(value, key)}{unit}")
     lines.extend(f"{label}: {value}" for label, value in figures)
     lines.append(f"id: {node.id}")
     return "\n".join(lines)
+
+
+def year_of(value: Any) -> int | None:
+    """The year of a property value: an integer year or the start of an ISO date.
+
+    Examples
+    --------
+    >>> year_of(1896), year_of("2023-05-01"), year_of(""), year_of(None)
+    (1896, 2023, None, None)
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and len(value) >= 4 and value[:4].isdigit():
+        return int(value[:4])
+    return None
+
+
+def node_meta(node: Node) -> dict[str, Any]:
+    """What the page's search, filters and details read of a node: name, type (as people read
+    it), kind, country, region and a year (founded, made, established or posted)."""
+    year = next(
+        (y for y in (year_of(node.properties.get(k)) for k in _YEAR_PROPERTIES) if y is not None),
+        None,
+    )
+    return {
+        "name": node.name,
+        "type": type_label(node.type),
+        "kind": node.kind,
+        "country": node.country,
+        "region": node.region,
+        "year": year,
+    }
 
 
 def node_colour(node: Node) -> str:
@@ -177,6 +228,11 @@ class EdgeBundle:
             and not (RELATION_TYPE_BY_NAME.get(r.type) and RELATION_TYPE_BY_NAME[r.type].symmetric)
             for r in self.relationships
         )
+
+    def meta(self) -> dict[str, Any]:
+        """What the page's filters read of the edge: its relation types and earliest year."""
+        years = [y for y in (year_of(r.properties.get("date")) for r in self.relationships) if y]
+        return {"types": self.types, "year": min(years) if years else None}
 
     def tooltip(self, names: dict[str, str]) -> str:
         """Plain text naming each relationship with its direction and its date or amount."""

@@ -5,20 +5,24 @@ Each map takes the fields of its request class (:mod:`viz.kinds`) as query param
 the fields are (``max_hops``, ``rel_types``); lists are comma-separated or repeated. A parameter
 that is unknown, repeated, not a number or out of range answers 400 with a page saying which and
 why; an unknown id answers 404; a store that does not answer, 503. Pages are cached per question
-and data version, so a dashboard that embeds a map does not recompute it on every view.
+and data version, so a dashboard that embeds a map does not recompute it on every view. A map
+not ready within :data:`PATIENCE_SECONDS` is answered with a page saying what is being computed,
+which reloads itself until the map is there (a first betweenness ranking takes seconds).
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 import threading
-import types
+import time
 import typing
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import MISSING, Field, fields
-from typing import Any, Final
+from typing import Final
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -27,9 +31,17 @@ from starlette.routing import BaseRoute, Route
 
 from graphsvc.stores.contract import Store, StoreError
 from queries.errors import BadRequest, NotFound
-from viz.kinds import KINDS, MapRequest
+from viz.kinds import KINDS, MapRequest, parse_request
 from viz.page import CONTENT_SECURITY_POLICY
 
+PATIENCE_SECONDS: Final = 1.5
+"""How long a request waits for a map before answering with a page that says it is computing."""
+REFRESH_SECONDS: Final = 2
+"""How often that page reloads itself."""
+DRAWING_AT_ONCE: Final = 2
+"""Maps drawn at the same time (the machine has few cores; the rest wait)."""
+DRAWING_QUEUE: Final = 8
+"""Most maps drawn or waiting to be drawn; beyond, 503."""
 CACHED_PAGES: Final = 16
 """How many rendered pages the service keeps (each is about 0.5-2 MB)."""
 
@@ -60,48 +72,6 @@ class _PageCache:
             self._pages.move_to_end(key)
             while len(self._pages) > CACHED_PAGES:
                 self._pages.popitem(last=False)
-
-
-def _parse_field(name: str, annotation: Any, values: list[str]) -> Any:
-    """One query parameter as its request field's type: int, str or a tuple of names."""
-    hint = typing.get_args(annotation) if isinstance(annotation, types.UnionType) else ()
-    target = next((h for h in hint if h is not type(None)), annotation)
-    if typing.get_origin(target) is tuple:
-        names = tuple(part.strip() for value in values for part in value.split(","))
-        if not all(names):
-            raise BadRequest(f"{name}: empty name in {','.join(values)!r}")
-        return names
-    if len(values) > 1:
-        raise BadRequest(f"{name} given {len(values)} times; give it once")
-    value = values[0].strip()
-    if target is int:
-        try:
-            return int(value)
-        except ValueError:
-            raise BadRequest(f"{name} must be an integer, got {values[0]!r}") from None
-    if not value:
-        raise BadRequest(f"{name} must not be empty")
-    return value
-
-
-def parse_request(kind: str, params: list[tuple[str, str]]) -> MapRequest:
-    """The request of ``kind`` that query parameters ``params`` ask for; :class:`BadRequest`
-    naming the parameter when one is unknown, missing, repeated or not of its type."""
-    request_type = KINDS[kind]
-    hints = typing.get_type_hints(request_type)
-    known = {f.name: f for f in fields(request_type)}
-    given: dict[str, list[str]] = {}
-    for name, value in params:
-        if name not in known:
-            raise BadRequest(
-                f"unknown parameter {name!r} for the {kind} map; known: {', '.join(known)}"
-            )
-        given.setdefault(name, []).append(value)
-    missing = [n for n, f in known.items() if f.default is MISSING and n not in given]
-    if missing:
-        raise BadRequest(f"the {kind} map needs {', '.join(missing)}")
-    arguments = {name: _parse_field(name, hints[name], values) for name, values in given.items()}
-    return request_type(**arguments)
 
 
 def _error_page(status: int, heading: str, message: str) -> HTMLResponse:
@@ -154,24 +124,91 @@ def _index_page() -> str:
     )
 
 
-def routes(get_store: Callable[[], Store]) -> list[BaseRoute]:
-    """The routes of the maps, to mount at ``/maps``; ``get_store`` gives the service's store."""
-    cache = _PageCache()
+class _Drawing:
+    """Maps being drawn, one job per question: a second request for the same map waits on the
+    same job; at most :data:`DRAWING_AT_ONCE` draw at once and :data:`DRAWING_QUEUE` wait."""
 
-    def draw(kind: str, request: MapRequest) -> str:
-        store = get_store()
-        key = (kind, request, store.data_version())
-        page = cache.get(key)
-        if page is None:
-            page = request.draw(store).html()
-            cache.put(key, page)
+    def __init__(self) -> None:
+        self._jobs: dict[tuple[str, MapRequest, str], tuple[Future[str], float]] = {}
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(DRAWING_AT_ONCE, thread_name_prefix="innonet-maps")
+
+    def start(
+        self, key: tuple[str, MapRequest, str], draw: Callable[[], str]
+    ) -> tuple[Future[str], float]:
+        """The job drawing ``key`` (started now unless one runs) and when it started."""
+        with self._lock:
+            job = self._jobs.get(key)
+            if job is not None:
+                return job
+            if len(self._jobs) >= DRAWING_QUEUE:
+                raise MapsBusy(f"{len(self._jobs)} maps are being drawn; retry in a few seconds")
+            future = self._pool.submit(draw)
+            self._jobs[key] = job = (future, time.monotonic())
+        future.add_done_callback(lambda _: self._forget(key))
+        return job
+
+    def _forget(self, key: tuple[str, MapRequest, str]) -> None:
+        with self._lock:
+            self._jobs.pop(key, None)
+
+
+class MapsBusy(Exception):
+    """Too many maps are being drawn at once."""
+
+
+def _progress_page(kind: str, request: MapRequest, seconds: float) -> HTMLResponse:
+    """Said while a map is still being drawn: what is computed, for how long; reloads itself."""
+    asked = ", ".join(
+        f"{f.name}={getattr(request, f.name)}"
+        for f in fields(request)
+        if getattr(request, f.name) != f.default
+    )
+    body = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="refresh" content="{REFRESH_SECONDS}">'
+        f"<title>Drawing the {kind} map…</title></head>"
+        '<body data-layout="computing" style="font-family:sans-serif;margin:2em">'
+        f"<h1>Drawing the {html.escape(kind)} map…</h1>"
+        f"<p>{html.escape(asked or 'default parameters')}</p>"
+        f"<p role=status>Computing for {seconds:.0f} s. The first ranking or neighbourhood on "
+        "a graph can take several seconds (betweenness, closeness and brokerage look at every "
+        "path); later maps reuse it. This page reloads itself until the map is ready.</p>"
+        "</body></html>"
+    )
+    return HTMLResponse(body, headers=_HEADERS)
+
+
+def routes(
+    get_store: Callable[[], Store], *, patience: float = PATIENCE_SECONDS
+) -> list[BaseRoute]:
+    """The routes of the maps, to mount at ``/maps``; ``get_store`` gives the service's store;
+    a map not drawn within ``patience`` seconds is answered with a progress page."""
+    cache = _PageCache()
+    drawing = _Drawing()
+
+    def draw(kind: str, request: MapRequest, store: Store, key: tuple[str, MapRequest, str]) -> str:
+        page = request.draw(store).html()
+        cache.put(key, page)
         return page
 
     def endpoint(kind: str) -> Callable[[Request], typing.Awaitable[Response]]:
         async def show(request: Request) -> Response:
             try:
                 asked = parse_request(kind, list(request.query_params.multi_items()))
-                page = await run_in_threadpool(draw, kind, asked)
+                store = await run_in_threadpool(get_store)
+                key = (kind, asked, await run_in_threadpool(store.data_version))
+                page = cache.get(key)
+                if page is None:
+                    future, started = drawing.start(key, lambda: draw(kind, asked, store, key))
+                    try:
+                        page = await asyncio.wait_for(
+                            asyncio.shield(asyncio.wrap_future(future)), patience
+                        )
+                    except TimeoutError:
+                        return _progress_page(kind, asked, time.monotonic() - started)
+            except MapsBusy as exc:
+                return _error_page(503, "Busy", str(exc))
             except NotFound as exc:
                 return _error_page(404, "Not found", str(exc))
             except BadRequest as exc:

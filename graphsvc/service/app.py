@@ -6,8 +6,10 @@ route                         what
 ``GET /``                     landing page: what is loaded, example queries, links to the maps
 ``POST /graphql``             GraphQL over JSON (:mod:`graphsvc.service.endpoint`)
 ``GET /graphql``              the GraphiQL explorer (off when introspection is off)
+``GET /graphiql/...``         GraphiQL's files, from an installed package (works offline)
 ``GET /healthz``              200 ``{"status": "ok"}`` once the store answers, 503 otherwise
 ``/maps/...``                 the interactive maps of :mod:`viz.web`, when installed
+``GET /export/FORMAT``        the graph or a map's data: GEXF, GraphML, CSV (:mod:`viz.export_web`)
 ============================  ===================================================================
 
 Middleware, outermost first: access log and request id, CORS (when origins are configured),
@@ -35,6 +37,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from graphsvc.schema import build_schema
+from graphsvc.service import graphiql
 from graphsvc.service.access_log import AccessLog, configure_logging
 from graphsvc.service.endpoint import GraphQLEndpoint
 from graphsvc.service.guards import LimitBody, RequireApiKey
@@ -119,12 +122,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         Route("/", landing, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        *graphiql.routes(),
     ]
     mounted = []
     if importlib.util.find_spec("viz.web") is not None:
+        from viz.export_web import routes as export_routes
         from viz.web import routes as map_routes
 
         routes.append(Mount("/maps", routes=map_routes(holder.get)))
+        routes.append(Mount("/export", routes=export_routes(holder.get)))
         mounted.append("/maps")
 
     middleware = [Middleware(AccessLog)]

@@ -1,6 +1,7 @@
 """The ``/graphql`` endpoint: strawberry's ASGI view, with this service's rules.
 
-- ``POST`` runs a query; ``GET`` serves GraphiQL (queries over ``GET`` are refused).
+- ``POST`` runs a query; ``GET`` serves GraphiQL from local files (queries over ``GET`` are
+  refused).
 - A malformed body, a body that is not a JSON object, or no query: 400 with a JSON error body.
 - Each request runs under a time limit; past it the answer is 504 (code ``TIMEOUT``).
 - An answer whose store reads saw two graph versions (a refresh committed meanwhile) is thrown
@@ -26,6 +27,7 @@ from strawberry.types import ExecutionResult
 
 from graphsvc.schema import Context, Schema
 from graphsvc.schema.errors import coded
+from graphsvc.service import graphiql
 from graphsvc.service.heap import FreezeLongLived
 from graphsvc.service.store_holder import StoreHolder
 from graphsvc.stores.contract import StoreError
@@ -88,6 +90,10 @@ class GraphQLEndpoint(GraphQL[Any, None]):
         except HTTPException as exc:
             response = error_response(exc.status_code, exc.reason)
         await response(scope, receive, send)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from files this service serves (:mod:`graphsvc.service.graphiql`), not a CDN."""
+        return graphiql.page_response(request.url.path)
 
     def parse_json(self, data: str | bytes) -> Any:
         """The request body as a JSON object; anything else is a 400."""

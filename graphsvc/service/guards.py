@@ -12,7 +12,7 @@ from graphsvc.service.endpoint import error_response
 MAX_BODY_BYTES: Final = 1_000_000
 """Largest request body accepted (1 MB); larger ones are answered 413."""
 
-PROTECTED: Final = ("/graphql", "/maps")
+PROTECTED: Final = ("/graphql", "/maps", "/export")
 """Path prefixes that need an API key when keys are configured."""
 
 

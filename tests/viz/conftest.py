@@ -13,6 +13,8 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import uvicorn
@@ -188,3 +190,34 @@ def chromium() -> Iterator[object]:
         finally:
             context.close()
             shutil.rmtree(profile, ignore_errors=True)
+
+
+class OfflinePage:
+    """A new browser page whose requests beyond 127.0.0.1 are aborted (the network is cut), with
+    every request, console error and page error recorded."""
+
+    def __init__(self, chromium: Any) -> None:
+        self.page: Any = chromium.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.route("**/*", self._refuse_outside)
+
+    @staticmethod
+    def _refuse_outside(route: Any) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            route.abort()
+
+    def outside(self) -> list[str]:
+        """The requests that tried to leave the machine."""
+        return [u for u in self.requests if urlsplit(u).hostname != "127.0.0.1"]
+
+    def __enter__(self) -> OfflinePage:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.page.close()

@@ -105,12 +105,12 @@ def assert_sound(seen: MapView) -> None:
 
 def test_hub_map(chromium: Any, map_server: LoopbackServer, city: Store) -> None:
     ranking = centrality(city, "PAGERANK", top=150)
-    seen = view(chromium, f"{map_server.url}/maps/hub?metric=pagerank&top=150", "hub")
+    seen = view(chromium, f"{map_server.url}/maps/hub?metric=pagerank&top=150&per_type=0", "hub")
     assert_sound(seen)
     assert seen.node_count == len(ranking.scores) == 150
     assert set(seen.node_colours) == {s.node for s in ranking.scores}
     assert "Institution" in seen.legend_items
-    assert "Showing 150 of 2,000 actors" in seen.note
+    assert "Showing 150 of 2,000 nodes" in seen.note
 
 
 def test_channel_map(chromium: Any, map_server: LoopbackServer, city: Store) -> None:
@@ -170,5 +170,5 @@ def test_capped_ego_map_settles(
     assert_sound(seen)
     assert seen.node_count == NODE_CAP
     more = "more than " if answer.truncated else ""
-    assert f"Showing {NODE_CAP:,} of {more}{len(answer.nodes):,} actors" in seen.note
+    assert f"Showing {NODE_CAP:,} of {more}{len(answer.nodes):,} nodes" in seen.note
     assert "nearest first" in seen.note

@@ -10,8 +10,7 @@ import pytest
 
 from graphsvc.cli import main
 from graphsvc.stores.contract import Store
-from viz.kinds import EgoMapRequest, PathMapRequest
-from viz.web import parse_request
+from viz.kinds import EgoMapRequest, PathMapRequest, parse_request
 
 from .conftest import LoopbackServer
 
@@ -36,8 +35,8 @@ def test_cli_writes_each_map(
 @pytest.mark.parametrize(
     ("arguments", "code", "message"),
     [
-        (["ego", "no-such-actor"], 1, "no node with id 'no-such-actor'"),
-        (["path", "inst-1", "nobody"], 1, "no node with id 'nobody'"),
+        (["ego", "no-such-actor"], 1, "no node with id or name 'no-such-actor'"),
+        (["path", "inst-1", "nobody"], 1, "no node with id or name 'nobody'"),
         (["ego", "inst-1", "--depth", "4"], 2, "depth must be between"),
         (["hub", "--top", "5000"], 2, "top must be between"),
         (["hub", "--types", "LAB"], 2, "unknown node type 'LAB'"),
@@ -82,7 +81,7 @@ def test_routes_answer_pages(client: httpx.Client) -> None:
 @pytest.mark.parametrize(
     ("url", "status", "message"),
     [
-        ("/maps/ego?id=nobody", 404, "no node with id &#x27;nobody&#x27;"),
+        ("/maps/ego?id=nobody", 404, "no node with id or name &#x27;nobody&#x27;"),
         ("/maps/path?source=inst-1&target=nobody", 404, "nobody"),
         ("/maps/ego", 400, "the ego map needs id"),
         ("/maps/ego?id=inst-1&depth=two", 400, "depth must be an integer, got &#x27;two&#x27;"),

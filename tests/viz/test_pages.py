@@ -143,14 +143,14 @@ def test_legend_comes_from_the_model(city_pages: dict[str, MapPage]) -> None:
 
 def test_hub_map_sizes_and_labels_follow_the_ranking(city: Store) -> None:
     ranking = centrality(city, "DEGREE", top=40)
-    page = HubMapRequest(metric="degree", top=40, labels=5).draw(city)
+    page = HubMapRequest(metric="degree", top=40, labels=5, per_type=0).draw(city)
     nodes = {n["id"]: n for n in page.network.nodes}
     assert list(nodes) == [s.node for s in ranking.scores]
     labelled = [i for i, n in nodes.items() if n["label"].strip()]
     assert labelled == [s.node for s in ranking.scores[:5]]
     sizes = [nodes[s.node]["size"] for s in ranking.scores]
     assert sizes == sorted(sizes, reverse=True)
-    assert page.coverage.note == "Showing 40 of 2,000 actors, chosen by degree rank."
+    assert page.coverage.note == "Showing 40 of 2,000 nodes, chosen by degree rank."
 
 
 def test_channel_map_caps_and_says_so(city: Store) -> None:
@@ -168,3 +168,37 @@ def test_node_cap_is_enforced_by_the_requests(city: Store) -> None:
 
     with pytest.raises(BadRequest, match="max_nodes must be between 1 and"):
         EgoMapRequest(id="inst-1", max_nodes=NODE_CAP + 1).draw(city)
+
+
+def test_default_hub_map_mixes_types_and_says_so(city: Store) -> None:
+    plain = HubMapRequest(top=60, per_type=0).draw(city)
+    mixed = HubMapRequest(top=60).draw(city)
+    types_in = {n.type for n in mixed.drawn.nodes}
+    present = {n.type for n in city.iter_nodes()}
+    assert len({n.type for n in plain.drawn.nodes}) < len(types_in) == len(present)
+    assert len(mixed.drawn.nodes) == 60
+    assert "the 10 best of each type are drawn" in mixed.subtitle
+
+
+def test_broker_hub_map_links_brokers_through_shared_contacts(city: Store) -> None:
+    page = HubMapRequest(types=("BROKER",), top=40).draw(city)
+    shared = [r for r in page.drawn.relationships if r.type == "SHARES_CONTACTS"]
+    assert shared, "brokers share no contact on the map"
+    assert "share contacts" in page.subtitle
+    neighbours: dict[str, set[str]] = {}
+    for r in city.relationships_of([n.id for n in page.drawn.nodes]):
+        neighbours.setdefault(r.source, set()).add(r.target)
+        neighbours.setdefault(r.target, set()).add(r.source)
+    for r in shared:
+        common = neighbours[r.source] & neighbours[r.target]
+        assert len(common) == r.weight > 0
+
+
+def test_path_map_without_a_route_says_so(city: Store) -> None:
+    from queries.paths import k_shortest_paths
+
+    assert k_shortest_paths(city, "inst-1", "inst-20", k=1, max_hops=1) == []
+    page = PathMapRequest(source="inst-1", target="inst-20", max_hops=1, broker_hops=1).draw(city)
+    assert page.subtitle.startswith("No route joins")
+    assert "max_hops" in page.subtitle and "0 " not in page.subtitle.split(":")[0]
+    assert page.title.endswith("[inst-20]")
