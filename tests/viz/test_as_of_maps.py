@@ -44,7 +44,8 @@ def test_channel_map_as_of_draws_the_channels_of_that_date(
 
 def test_hub_map_as_of_ranks_on_the_graph_of_that_date(client: httpx.Client, city: Store) -> None:
     top = centrality(city, "DEGREE", top=10, as_of="2015").scores
-    page = client.get("/maps/hub", params={"metric": "DEGREE", "top": "10", "as_of": "2015"})
+    plain = {"metric": "DEGREE", "top": "10", "per_type": "0", "as_of": "2015"}
+    page = client.get("/maps/hub", params=plain)
     assert page.status_code == 200
     assert {s.node for s in top} <= _drawn(page.text)
 
