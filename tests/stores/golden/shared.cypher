@@ -101,286 +101,286 @@ MATCH (n:InnonetNode) WHERE n.id > $after RETURN n.id AS id, labels(n) AS labels
 MATCH (n:InnonetNode) RETURN count(n) AS total
 
 // read.search.page.all
-MATCH (n:InnonetNode) WHERE n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.all.after
-MATCH (n:InnonetNode) WHERE n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.text
 MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text RETURN count(n) AS total
 
 // read.search.page.text
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.text.after
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.types
-MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.types.after
-MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.kinds
 MATCH (n:InnonetNode) WHERE n.kind IN $kinds RETURN count(n) AS total
 
 // read.search.page.kinds
-MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.kinds.after
-MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.country
 MATCH (n:InnonetNode) WHERE n.country = $country RETURN count(n) AS total
 
 // read.search.page.country
-MATCH (n:InnonetNode) WHERE n.country = $country AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.country = $country AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.country.after
-MATCH (n:InnonetNode) WHERE n.country = $country AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.country = $country AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.region
 MATCH (n:InnonetNode) WHERE n.region = $region RETURN count(n) AS total
 
 // read.search.page.region
-MATCH (n:InnonetNode) WHERE n.region = $region AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.region.after
-MATCH (n:InnonetNode) WHERE n.region = $region AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.text+types
 MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) RETURN count(n) AS total
 
 // read.search.page.text+types
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.text+types.after
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.text+kinds
 MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds RETURN count(n) AS total
 
 // read.search.page.text+kinds
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.text+kinds.after
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.text+country
 MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.country = $country RETURN count(n) AS total
 
 // read.search.page.text+country
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.country = $country AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.country = $country AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.text+country.after
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.country = $country AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.country = $country AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.text+region
 MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.region = $region RETURN count(n) AS total
 
 // read.search.page.text+region
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.region = $region AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.text+region.after
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.region = $region AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.types+kinds
 MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds RETURN count(n) AS total
 
 // read.search.page.types+kinds
-MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.types+kinds.after
-MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.types+country
 MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.country = $country RETURN count(n) AS total
 
 // read.search.page.types+country
-MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.types+country.after
-MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.types+region
 MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.region = $region RETURN count(n) AS total
 
 // read.search.page.types+region
-MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.region = $region AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.types+region.after
-MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.region = $region AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.kinds+country
 MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.country = $country RETURN count(n) AS total
 
 // read.search.page.kinds+country
-MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.country = $country AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.country = $country AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.kinds+country.after
-MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.country = $country AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.country = $country AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.kinds+region
 MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.region = $region RETURN count(n) AS total
 
 // read.search.page.kinds+region
-MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.region = $region AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.kinds+region.after
-MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.region = $region AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.country+region
 MATCH (n:InnonetNode) WHERE n.country = $country AND n.region = $region RETURN count(n) AS total
 
 // read.search.page.country+region
-MATCH (n:InnonetNode) WHERE n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.country+region.after
-MATCH (n:InnonetNode) WHERE n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.text+types+kinds
 MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds RETURN count(n) AS total
 
 // read.search.page.text+types+kinds
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.text+types+kinds.after
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.text+types+country
 MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.country = $country RETURN count(n) AS total
 
 // read.search.page.text+types+country
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.text+types+country.after
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.text+types+region
 MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.region = $region RETURN count(n) AS total
 
 // read.search.page.text+types+region
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.region = $region AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.text+types+region.after
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.region = $region AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.text+kinds+country
 MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.country = $country RETURN count(n) AS total
 
 // read.search.page.text+kinds+country
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.country = $country AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.country = $country AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.text+kinds+country.after
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.country = $country AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.country = $country AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.text+kinds+region
 MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.region = $region RETURN count(n) AS total
 
 // read.search.page.text+kinds+region
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.region = $region AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.text+kinds+region.after
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.region = $region AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.text+country+region
 MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.country = $country AND n.region = $region RETURN count(n) AS total
 
 // read.search.page.text+country+region
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.text+country+region.after
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.types+kinds+country
 MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country RETURN count(n) AS total
 
 // read.search.page.types+kinds+country
-MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.types+kinds+country.after
-MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.types+kinds+region
 MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.region = $region RETURN count(n) AS total
 
 // read.search.page.types+kinds+region
-MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.region = $region AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.types+kinds+region.after
-MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.region = $region AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.types+country+region
 MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.region = $region RETURN count(n) AS total
 
 // read.search.page.types+country+region
-MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.types+country+region.after
-MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.kinds+country+region
 MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.country = $country AND n.region = $region RETURN count(n) AS total
 
 // read.search.page.kinds+country+region
-MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.kinds+country+region.after
-MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.text+types+kinds+country
 MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country RETURN count(n) AS total
 
 // read.search.page.text+types+kinds+country
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.text+types+kinds+country.after
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.text+types+kinds+region
 MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.region = $region RETURN count(n) AS total
 
 // read.search.page.text+types+kinds+region
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.region = $region AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.text+types+kinds+region.after
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.region = $region AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.text+types+country+region
 MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.region = $region RETURN count(n) AS total
 
 // read.search.page.text+types+country+region
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.text+types+country+region.after
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.text+kinds+country+region
 MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.country = $country AND n.region = $region RETURN count(n) AS total
 
 // read.search.page.text+kinds+country+region
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.text+kinds+country+region.after
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.types+kinds+country+region
 MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.region = $region RETURN count(n) AS total
 
 // read.search.page.types+kinds+country+region
-MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.types+kinds+country+region.after
-MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.count.text+types+kinds+country+region
 MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.region = $region RETURN count(n) AS total
 
 // read.search.page.text+types+kinds+country+region
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // read.search.page.text+types+kinds+country+region.after
-MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
 // path.shortest.1
 MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..1]-(b:InnonetNode {id: $target})) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
