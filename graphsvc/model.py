@@ -20,6 +20,14 @@ ID_PATTERN: Final = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 DEFAULT_COUNTRY: Final = "CN"
 
+INDEXED_TEXT_MAX: Final = 1_000
+"""The most characters of a text column that a store indexes (names, titles, regions).
+
+Neo4j's range indexes refuse a key above about 8 kB (its whole composite key, here name and id),
+and a refused key fails a whole refresh with a server error. 1,000 characters are at most
+4,000 bytes in UTF-8, so every key fits with room for the id; the loaders refuse a longer cell
+as a ``file:line: column:`` problem before any store is written, the same for both stores."""
+
 
 class PropertyType(enum.Enum):
     """How a CSV cell is read and what value it is stored as."""
@@ -40,7 +48,7 @@ class Property:
 
     ``minimum``/``maximum`` bound numbers (inclusive); ``positive`` excludes zero;
     ``choices`` is the vocabulary of a CHOICE property; ``default`` applies when the cell is
-    empty or the column is absent.
+    empty or the column is absent; ``max_length`` bounds a TEXT cell's characters.
     """
 
     name: str
@@ -52,6 +60,7 @@ class Property:
     positive: bool = False
     default: object = None
     description: str = ""
+    max_length: int | None = None  # most characters of a TEXT cell (see INDEXED_TEXT_MAX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +136,18 @@ def _text(name: str, required: bool = False, description: str = "") -> Property:
     return Property(name, PropertyType.TEXT, required=required, description=description)
 
 
+def _indexed_text(name: str, required: bool = False, description: str = "") -> Property:
+    """A text column the stores index: at most :data:`INDEXED_TEXT_MAX` characters."""
+    limit = f"indexed: at most {INDEXED_TEXT_MAX:,} characters"
+    return Property(
+        name,
+        PropertyType.TEXT,
+        required=required,
+        description=f"{description}; {limit}" if description else limit,
+        max_length=INDEXED_TEXT_MAX,
+    )
+
+
 def _choice(name: str, choices: tuple[str, ...], required: bool = False) -> Property:
     return Property(name, PropertyType.CHOICE, required=required, choices=choices)
 
@@ -137,7 +158,7 @@ def _amount(name: str) -> Property:
 
 _YEAR_MIN, _YEAR_MAX = 1800, 2100
 _TAGS = Property("tags", PropertyType.TAGS, description="';'-separated labels")
-_REGION = _text("region", description="district or province")
+_REGION = _indexed_text("region", description="district or province")
 _COUNTRY = Property("country", PropertyType.COUNTRY, default=DEFAULT_COUNTRY)
 
 NODE_TYPES: Final[tuple[NodeType, ...]] = (
@@ -151,7 +172,7 @@ NODE_TYPES: Final[tuple[NodeType, ...]] = (
         shape="dot",
         description="A university, institute, enterprise, hospital, platform or park",
         properties=(
-            _text("name", required=True),
+            _indexed_text("name", required=True),
             _choice(
                 "kind",
                 (
@@ -187,7 +208,7 @@ NODE_TYPES: Final[tuple[NodeType, ...]] = (
         shape="square",
         description="A technology achievement: a patent, a result, a know-how package",
         properties=(
-            _text("title", required=True),
+            _indexed_text("title", required=True),
             _text("field", required=True),
             Property("year", PropertyType.INTEGER, minimum=_YEAR_MIN, maximum=_YEAR_MAX),
             Property(
@@ -224,7 +245,7 @@ NODE_TYPES: Final[tuple[NodeType, ...]] = (
         shape="diamond",
         description="A transfer office, agency, exchange, platform or technology manager",
         properties=(
-            _text("name", required=True),
+            _indexed_text("name", required=True),
             _choice(
                 "kind",
                 (
@@ -254,7 +275,7 @@ NODE_TYPES: Final[tuple[NodeType, ...]] = (
         shape="triangle",
         description="A fund, bank, insurer or angel that invests, lends or funds",
         properties=(
-            _text("name", required=True),
+            _indexed_text("name", required=True),
             _choice(
                 "kind",
                 (
@@ -284,7 +305,7 @@ NODE_TYPES: Final[tuple[NodeType, ...]] = (
         shape="star",
         description="An overseas branch or international partner that carries transfer abroad",
         properties=(
-            _text("name", required=True),
+            _indexed_text("name", required=True),
             Property("country", PropertyType.COUNTRY, required=True),
             _text("partner"),
             _text("city"),
@@ -302,7 +323,7 @@ NODE_TYPES: Final[tuple[NodeType, ...]] = (
         shape="triangleDown",
         description="A technology demand posted by an enterprise",
         properties=(
-            _text("title", required=True),
+            _indexed_text("title", required=True),
             _text("field", required=True),
             _amount("budget_cny"),
             _choice("status", ("open", "matched", "solved", "withdrawn")),

@@ -56,7 +56,7 @@ def cell_parser(prop: Property) -> CellParser:
     """
     kind = prop.type
     if kind is PropertyType.TEXT:
-        return str
+        return str if prop.max_length is None else lambda cell: _bounded_text(prop, cell)
     if kind is PropertyType.INTEGER:
         return lambda cell: _integer(prop, cell)
     if kind is PropertyType.DECIMAL:
@@ -72,6 +72,25 @@ def cell_parser(prop: Property) -> CellParser:
     if kind is PropertyType.CHOICE:
         return lambda cell: _choice(prop, cell)
     raise AssertionError(f"no parser for property type {kind}")
+
+
+def _bounded_text(prop: Property, cell: str) -> str:
+    """A text cell of at most ``prop.max_length`` characters (an indexed column).
+
+    >>> from graphsvc.model import node_type
+    >>> name = cell_parser(node_type("Broker").column("name"))
+    >>> name("上海技术交易所")
+    '上海技术交易所'
+    >>> name("x" * 1001)
+    Traceback (most recent call last):
+    ...
+    loaders.cells.CellError: 1001 characters long; at most 1000 (the column is indexed)
+    """
+    if prop.max_length is not None and len(cell) > prop.max_length:
+        raise CellError(
+            f"{len(cell)} characters long; at most {prop.max_length} (the column is indexed)"
+        )
+    return cell
 
 
 def _integer(prop: Property, cell: str) -> int:

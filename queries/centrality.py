@@ -154,15 +154,14 @@ def centrality_scores(store: Store, graph: Projection, metric: str) -> Scores:
 
 def _compute(store: Store, graph: Projection, metric: str) -> Scores:
     if graph.as_of is None and isinstance(store, CentralityPushdown):
-        pushed = store.centrality_scores(metric)
+        pushed = store.centrality_scores(metric, exact_limit=EXACT_LIMIT, samples=PIVOTS, seed=SEED)
         if pushed is not None:
-            by_id, approximate = pushed
             values = np.fromiter(
-                (by_id.get(i, 0.0) for i in graph.ids),
+                (pushed.scores.get(i, 0.0) for i in graph.ids),
                 dtype=np.float64,
                 count=graph.number_of_nodes(),
             )
-            return _ranked(values, approximate, f"computed by the store {store.uri}")
+            return _ranked(values, pushed.approximate, f"{pushed.method}, by the store {store.uri}")
     if metric == "DEGREE":
         return _ranked(graph.degree.astype(np.float64), False, "relationships touching the node")
     if metric == "PAGERANK":

@@ -356,7 +356,11 @@ def _pushed_down(
         if node_id not in known:
             raise NotFound(node_id)
     found: list[Relationship] | None = store.shortest_path_relationships(
-        source, target, max_hops=max_hops, via=sorted(via) if via else None, rel_types=rel_types
+        source,
+        target,
+        max_hops=max_hops,
+        via=sorted(via) if via is not None else None,  # [] allows no intermediate node
+        rel_types=rel_types,
     )
     if found is None:
         return None

@@ -328,15 +328,28 @@ class PathPushdown(Protocol):
         ...
 
 
+class PushedScores(NamedTuple):
+    """Scores a store computed itself: ``{node id: score}`` for every node, whether they are
+    estimates, and how they were computed (shown to users as the result's ``method``)."""
+
+    scores: dict[str, float]
+    approximate: bool
+    method: str
+
+
 @runtime_checkable
 class CentralityPushdown(Protocol):
     """Optional: a store that scores centrality itself (Neo4j with Graph Data Science).
 
-    Returns None when it cannot (no plugin, metric not offered); ``queries`` then computes on the
-    projection. Scores must follow the meanings of API_CONTRACT.md.
+    Returns None when it cannot (no plugin, metric not offered, no estimate of its own for a
+    graph above ``exact_limit``); ``queries`` then computes on the projection. Scores must follow
+    the meanings of API_CONTRACT.md.
     """
 
-    def centrality_scores(self, metric: str) -> tuple[dict[str, float], bool] | None:
-        """``({node id: score}, approximate)`` for every node, or None. ``metric`` is one of
-        DEGREE, PAGERANK, BETWEENNESS, CLOSENESS, HARMONIC."""
+    def centrality_scores(
+        self, metric: str, *, exact_limit: int, samples: int, seed: int
+    ) -> PushedScores | None:
+        """Every node's ``metric`` score (DEGREE, PAGERANK, BETWEENNESS, CLOSENESS, HARMONIC), or
+        None. Above ``exact_limit`` nodes a cost-per-source metric is estimated from at most
+        ``samples`` source nodes drawn with ``seed`` (and flagged ``approximate``), or None."""
         ...

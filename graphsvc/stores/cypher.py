@@ -36,8 +36,9 @@ never appear as graph nodes or relations.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Final
 
 from graphsvc.model import NODE_TYPES, RELATION_SINCE, RELATION_TYPES, NodeType, RelationType
@@ -178,6 +179,12 @@ def schema_statements() -> list[Statement]:
             )
         )
     return statements
+
+
+AWAIT_INDEXES: Final = Statement("schema.await", "CALL db.awaitIndexes($seconds)")
+"""Wait until every index is online (run after :func:`schema_statements`): an index still
+populating is not used by the planner, and a uniqueness constraint's index must be online
+before it guards anything."""
 
 
 # --- refresh -----------------------------------------------------------------------------
@@ -392,26 +399,82 @@ RELATIONSHIPS_OF: Final = Statement(
     f"RETURN {_relationship_columns('r', 'startNode(r)', 'endNode(r)')} ORDER BY id",
 )
 
-_SEARCH_MATCH: Final = (
-    f"MATCH (n:{NODE_LABEL}) "
-    "WHERE ($types IS NULL OR any(l IN labels(n) WHERE l IN $types)) "
-    "AND ($kinds IS NULL OR n.kind IN $kinds) "
-    "AND ($country IS NULL OR n.country = $country) "
-    "AND ($region IS NULL OR n.region = $region) "
-    f"AND ($text IS NULL OR n.{SEARCH_KEY} CONTAINS $text)"
-)
+SEARCH_FILTERS: Final = ("text", "types", "kinds", "country", "region")
+"""The filters of a search, in the order their conditions are written."""
 
-SEARCH_COUNT: Final = Statement("read.search.count", f"{_SEARCH_MATCH} RETURN count(n) AS total")
+_SEARCH_CONDITIONS: Final = {
+    "text": f"n.{SEARCH_KEY} CONTAINS $text",
+    "types": "any(l IN labels(n) WHERE l IN $types)",
+    "kinds": "n.kind IN $kinds",
+    "country": "n.country = $country",
+    "region": "n.region = $region",
+}
 
-SEARCH_PAGE: Final = Statement(
-    "read.search.page",
-    f"{_SEARCH_MATCH} "
-    f"AND ($after_name IS NULL OR n.{NAME_KEY} > $after_name "
-    f"OR (n.{NAME_KEY} = $after_name AND n.id > $after_id)) "
-    "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props "
-    f"ORDER BY n.{NAME_KEY}, n.id LIMIT $page_size",
-)
-"""One page of search results after the keyset cursor (``innonet_name``, ``id``)."""
+
+def _search_filters(given: Collection[str]) -> list[str]:
+    unknown = sorted(set(given) - set(SEARCH_FILTERS))
+    if unknown:
+        raise ValueError(f"unknown search filters {unknown}; known: {', '.join(SEARCH_FILTERS)}")
+    return [f for f in SEARCH_FILTERS if f in given]
+
+
+def search_count(given: Collection[str]) -> Statement:
+    """How many nodes match the filters ``given`` (names from :data:`SEARCH_FILTERS`).
+
+    Only the given filters are written, each an indexable predicate on a parameter: ``text`` is
+    answered by the text index on ``innonet_search``, ``kinds``/``country``/``region`` by their
+    range indexes, no filter at all by the count store. ``types`` alone is not asked here:
+    the store adds up :func:`count_nodes` of each type (the count store) instead.
+    """
+    filters = _search_filters(given)
+    if filters == ["types"]:
+        raise ValueError("a count by types alone is the sum of count_nodes() of each type")
+    where = " AND ".join(_SEARCH_CONDITIONS[f] for f in filters)
+    return Statement(
+        f"read.search.count.{'+'.join(filters) or 'all'}",
+        f"MATCH (n:{NODE_LABEL}){f' WHERE {where}' if where else ''} RETURN count(n) AS total",
+    )
+
+
+def search_page(given: Collection[str], *, after: bool) -> Statement:
+    """One page of the nodes matching the filters ``given``, in (``innonet_name``, ``id``) order,
+    after the keyset cursor ``($after_name, $after_id)`` when ``after``.
+
+    The cursor is written as a range on ``innonet_name`` (``>= $after_name``) plus the tie
+    break, so the composite index on (``innonet_name``, ``id``) can start the page at the cursor
+    and hand the rows over in order, with no sort; without a cursor ``IS NOT NULL`` on both
+    keys (true of every node; a composite index is scanned only when every key is bound) lets
+    it do the same from the start. Which index answers is the planner's choice
+    by selectivity: the text index for ``text``, a range index for ``kinds``/``country``/
+    ``region``, the ordered composite index otherwise.
+    """
+    filters = _search_filters(given)
+    conditions = [_SEARCH_CONDITIONS[f] for f in filters]
+    if after:
+        conditions += [
+            f"n.{NAME_KEY} >= $after_name",
+            "n.id IS NOT NULL",
+            f"(n.{NAME_KEY} > $after_name OR n.id > $after_id)",
+        ]
+    else:
+        conditions += [f"n.{NAME_KEY} IS NOT NULL", "n.id IS NOT NULL"]
+    return Statement(
+        f"read.search.page.{'+'.join(filters) or 'all'}{'.after' if after else ''}",
+        f"MATCH (n:{NODE_LABEL}) WHERE {' AND '.join(conditions)} "
+        "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props "
+        f"ORDER BY n.{NAME_KEY}, n.id LIMIT $page_size",
+    )
+
+
+def search_statements() -> Iterator[Statement]:
+    """Every search statement: a page (with and without a cursor) and a count for every
+    combination of filters (but the count by types alone, see :func:`search_count`)."""
+    for size in range(len(SEARCH_FILTERS) + 1):
+        for given in combinations(SEARCH_FILTERS, size):
+            if given != ("types",):
+                yield search_count(given)
+            yield search_page(given, after=False)
+            yield search_page(given, after=True)
 
 
 def count_nodes(node_type: NodeType) -> Statement:
@@ -461,30 +524,37 @@ def edge_page(rel_type: RelationType) -> Statement:
 
 
 # --- push-down ---------------------------------------------------------------------------
-def shortest_path(max_hops: int, rel_types: Sequence[str] | None, *, via: bool) -> Statement:
+def shortest_path(max_hops: int, *, typed: bool, via: bool) -> Statement:
     """One shortest path between ``$source`` and ``$target`` on U.
 
-    The pattern is undirected and limited to ``rel_types`` (every model type when None) and to
-    ``max_hops`` relationships. With ``via``, every intermediate node must carry one of the
-    labels in ``$via`` (which the store fills from the model's vocabulary).
+    The pattern is undirected, over the model's relationship types, at most ``max_hops`` long
+    (an int in 1..8 formatted into the text: Cypher takes no parameter there). With ``typed``
+    every relationship's type must be in ``$types``; with ``via`` every node other than the two
+    endpoints must carry a label in ``$via`` (the store fills both from the model's vocabulary).
+
+    Both conditions are written as ``all(... IN relationships(p) / nodes(p) WHERE ...)`` over the
+    whole path, the endpoints exempted by identity (``x = a OR x = b``): that is the form Neo4j's
+    shortest-path planner checks *during* its bidirectional breadth-first search. A slice such as
+    ``nodes(p)[1..-1]`` is not, and makes Neo4j 5.23+ plan an exhaustive enumeration of every
+    path instead (notification ``ExhaustiveShortestPath``), which times out on real graphs.
     """
-    types = sorted(rel_types) if rel_types is not None else [t.name for t in RELATION_TYPES]
-    if not types:
-        raise ValueError("rel_types must name at least one relation type")
-    pattern = "|".join(relationship_type(t) for t in types)
     hops = _hops(max_hops)
-    where = (
-        " WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via))" if via else ""
-    )
+    conditions = []
+    if typed:
+        conditions.append("all(r IN relationships(p) WHERE type(r) IN $types)")
+    if via:
+        conditions.append(
+            "all(x IN nodes(p) WHERE x = a OR x = b OR any(l IN labels(x) WHERE l IN $via))"
+        )
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     relationships = (
         "[r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, "
         "target: endNode(r).id, props: properties(r)}]"
     )
-    suffix = "all" if rel_types is None else "+".join(types)
     return Statement(
-        f"path.shortest.{hops}.{suffix}{'.via' if via else ''}",
-        f"MATCH (a:{NODE_LABEL} {{id: $source}}), (b:{NODE_LABEL} {{id: $target}}) "
-        f"MATCH p = shortestPath((a)-[:{pattern}*1..{hops}]-(b)){where} "
+        f"path.shortest.{hops}{'.typed' if typed else ''}{'.via' if via else ''}",
+        f"MATCH p = shortestPath((a:{NODE_LABEL} {{id: $source}})-[:{_model_types()}*1..{hops}]-"
+        f"(b:{NODE_LABEL} {{id: $target}})){where} "
         f"RETURN {relationships} AS rels",
     )
 
@@ -501,6 +571,9 @@ GDS_VERSION: Final = Statement(
 )
 """Fails with ``ProcedureNotFound`` when Graph Data Science is not installed."""
 
+GRAPH_NODES: Final = Statement("gds.nodes", f"MATCH (n:{NODE_LABEL}) RETURN count(n) AS count")
+"""How many graph nodes there are (the count store): an empty graph has no GDS projection."""
+
 GDS_PROJECT_U: Final = Statement(
     "gds.project.U",
     f"MATCH (s:{NODE_LABEL}) "
@@ -515,15 +588,25 @@ _GDS_PROCEDURES: Final = {
     "CLOSENESS": "gds.closeness.stream($graph, {useWassermanFaust: true})",
     "HARMONIC": "gds.closeness.harmonic.stream($graph)",
 }
+_GDS_SAMPLED: Final = {
+    "BETWEENNESS": "gds.betweenness.stream($graph, {samplingSize: $samples, samplingSeed: $seed})",
+}
+GDS_SAMPLED_METRICS: Final = tuple(_GDS_SAMPLED)
+"""The metrics GDS can estimate from a sample of sources (closeness and harmonic cannot)."""
 
 
-def gds_stream(metric: str) -> Statement:
-    """Stream one metric's scores over the projected U, by node id."""
-    if metric not in _GDS_PROCEDURES:
-        raise ValueError(f"{metric!r} is not scored with GDS; one of {', '.join(GDS_METRICS)}")
+def gds_stream(metric: str, *, sampled: bool = False) -> Statement:
+    """Stream one metric's scores over the projected U, by node id; with ``sampled``, from
+    ``$samples`` source nodes drawn with seed ``$seed`` (BETWEENNESS only)."""
+    procedures = _GDS_SAMPLED if sampled else _GDS_PROCEDURES
+    if metric not in procedures:
+        known = ", ".join(procedures)
+        raise ValueError(
+            f"{metric!r} is not scored with GDS{' sampling' * sampled}; one of {known}"
+        )
     return Statement(
-        f"gds.stream.{metric}",
-        f"CALL {_GDS_PROCEDURES[metric]} YIELD nodeId, score "
+        f"gds.stream.{metric}{'.sampled' if sampled else ''}",
+        f"CALL {procedures[metric]} YIELD nodeId, score "
         "RETURN gds.util.asNode(nodeId).id AS id, score",
     )
 
@@ -531,17 +614,20 @@ def gds_stream(metric: str) -> Statement:
 GDS_DROP: Final = Statement(
     "gds.drop", "CALL gds.graph.`drop`($graph, false) YIELD graphName RETURN graphName"
 )
+"""Drop a projection; a name that is not (or no longer) in the catalog is no error."""
 
 
 # --- enumeration -------------------------------------------------------------------------
 def all_statements() -> Iterator[Statement]:
     """Every statement the store can emit, each exactly as it is run.
 
-    Path statements depend on ``max_hops`` and the relation types asked for: every bound 1..8
-    is listed with all types, and every single type with and without ``via``; any other
-    combination differs only in the ``|``-joined type list.
+    Each generator is enumerated over its whole domain: every node and relation type, every
+    combination of search filters with and without a cursor, every path bound 1..8 with and
+    without the type and ``via`` conditions, every GDS metric exact and sampled. Values never
+    change a statement's text (they are parameters), so this is every text the store can send.
     """
     yield from schema_statements()
+    yield AWAIT_INDEXES
     yield from (ACQUIRE_LOCK, RELEASE_LOCK, READ_NODES, NODE_HOLDERS, RELATIONSHIP_HOLDERS)
     yield from (HELD_NODES, HELD_RELATIONSHIPS, RECORD_SOURCE, HOLD_NODES, RELEASE_NODES)
     yield from (REMOVE_NODES, HOLD_RELATIONSHIPS, RELEASE_RELATIONSHIPS, REMOVE_HOLDINGS)
@@ -556,14 +642,14 @@ def all_statements() -> Iterator[Statement]:
         yield count_relationships(rel_type)
         yield edge_page(rel_type)
     yield from (WIPE_RELATIONSHIPS, WIPE)
-    yield from (DATA_VERSION, READ_LAYOUT, RELATIONSHIPS_OF, SEARCH_COUNT, SEARCH_PAGE, SOURCES)
-    yield NODE_PAGE
+    yield from (DATA_VERSION, READ_LAYOUT, RELATIONSHIPS_OF, SOURCES, NODE_PAGE)
+    yield from search_statements()
     for hops in range(1, MAX_HOPS + 1):
-        yield shortest_path(hops, None, via=False)
-        yield shortest_path(hops, None, via=True)
-    for rel_type in RELATION_TYPES:
-        yield shortest_path(MAX_HOPS, [rel_type.name], via=False)
-        yield shortest_path(MAX_HOPS, [rel_type.name], via=True)
-    yield from (DEGREE, GDS_VERSION, GDS_PROJECT_U, GDS_DROP)
+        for typed in (False, True):
+            for via in (False, True):
+                yield shortest_path(hops, typed=typed, via=via)
+    yield from (DEGREE, GDS_VERSION, GRAPH_NODES, GDS_PROJECT_U, GDS_DROP)
     for metric in GDS_METRICS:
         yield gds_stream(metric)
+    for metric in GDS_SAMPLED_METRICS:
+        yield gds_stream(metric, sampled=True)

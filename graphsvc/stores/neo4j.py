@@ -58,6 +58,7 @@ from graphsvc.stores.contract import (
     Node,
     NodeRef,
     Progress,
+    PushedScores,
     RefreshConflict,
     RefreshReport,
     Relationship,
@@ -202,17 +203,21 @@ def relationship_from_record(
 
 
 def search_parameters(where: SearchFilter) -> dict[str, Any]:
-    """The parameters of the search statements; types are checked against the model."""
-    types = None
+    """The filters ``where`` gives, as the search statements' parameters (only those given:
+    the statement is generated for them, see :func:`cypher.search_page`). Types are checked
+    against the model; an empty ``text`` is no filter, as on the embedded store."""
+    params: dict[str, Any] = {}
+    if where.text:
+        params["text"] = ascii_lower(where.text)
     if where.types is not None:
-        types = [model_node_type(t).name for t in where.types]
-    return {
-        "types": types,
-        "kinds": list(where.kinds) if where.kinds is not None else None,
-        "country": where.country,
-        "region": where.region,
-        "text": ascii_lower(where.text) if where.text else None,
-    }
+        params["types"] = sorted({model_node_type(t).name for t in where.types})
+    if where.kinds is not None:
+        params["kinds"] = list(where.kinds)
+    if where.country is not None:
+        params["country"] = where.country
+    if where.region is not None:
+        params["region"] = where.region
+    return params
 
 
 def _batches(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -316,6 +321,7 @@ class Neo4jStore:
         self._ready = False
         self._ready_lock = threading.Lock()
         self._gds: bool | None = None
+        self._gds_version = ""
         self._counts: GraphCounts | None = None
 
     @classmethod
@@ -403,6 +409,14 @@ class Neo4jStore:
                 self._run(
                     self._rows(statement), "setting up the schema", write=True, timeout=self.timeout
                 )
+            # An index still populating is not used, and a constraint's index must be online
+            # before it guards anything: wait for them (at once on an empty database).
+            self._run(
+                self._rows(cypher.AWAIT_INDEXES, seconds=int(self.refresh_timeout)),
+                "waiting for the indexes to come online",
+                write=False,
+                timeout=self.refresh_timeout,
+            )
             rows = self._run(
                 self._rows(cypher.READ_LAYOUT),
                 "reading the layout version",
@@ -727,15 +741,20 @@ class Neo4jStore:
         if first < 0:
             raise ValueError(f"first must be 0 or more, got {first}")
         params = search_parameters(where)
-        after_name, after_id = decode_cursor(after) if after is not None else (None, None)
+        page = cypher.search_page(params, after=after is not None)
+        if after is not None:
+            params["after_name"], params["after_id"] = decode_cursor(after)
 
         def work(tx: ManagedTransaction) -> tuple[int, list[dict[str, Any]]]:
-            total = tx.run(cypher.SEARCH_COUNT.text, params).single(strict=True)["total"]
-            page = tx.run(
-                cypher.SEARCH_PAGE.text,
-                {**params, "after_name": after_name, "after_id": after_id, "page_size": first + 1},
-            )
-            return int(total), [r.data() for r in page]
+            if set(params) & set(cypher.SEARCH_FILTERS) == {"types"}:
+                # types alone: the count store of each type's label, not a scan of the nodes
+                statements = [cypher.count_nodes(NODE_TYPE_BY_NAME[t]) for t in params["types"]]
+                total = sum(tx.run(s.text).single(strict=True)["count"] for s in statements)
+            else:
+                count = cypher.search_count(params.keys() & set(cypher.SEARCH_FILTERS))
+                total = tx.run(count.text, params).single(strict=True)["total"]
+            rows = tx.run(page.text, {**params, "page_size": first + 1})
+            return int(total), [r.data() for r in rows]
 
         total, rows = self._read(work, "searching")
         found = [node_from_record(r["labels"], r["props"]) for r in rows[:first]]
@@ -824,9 +843,12 @@ class Neo4jStore:
             return [] if self.node(source) is not None else None
         if rel_types is not None and not rel_types:
             return None
-        labels = [model_node_type(t).name for t in via] if via is not None else None
-        statement = cypher.shortest_path(max_hops, rel_types, via=labels is not None)
-        params = {"source": source, "target": target, "via": labels}
+        params: dict[str, Any] = {"source": source, "target": target}
+        if rel_types is not None:
+            params["types"] = sorted({cypher.relationship_type(t) for t in rel_types})
+        if via is not None:  # [] too: then no node may lie between the two endpoints
+            params["via"] = sorted({model_node_type(t).name for t in via})
+        statement = cypher.shortest_path(max_hops, typed="types" in params, via="via" in params)
         rows = self._read(self._rows(statement, **params), "finding a shortest path")
         if not rows:
             return None
@@ -846,52 +868,105 @@ class Neo4jStore:
                 self._gds = False
             else:
                 self._gds = bool(rows)
-                log.info("Neo4j Graph Data Science %s found", rows[0]["version"] if rows else "")
+                self._gds_version = str(rows[0]["version"]) if rows else ""
+                log.info("Neo4j Graph Data Science %s found", self._gds_version)
         return self._gds
 
-    def centrality_scores(self, metric: str) -> tuple[dict[str, float], bool] | None:
+    def centrality_scores(
+        self, metric: str, *, exact_limit: int, samples: int, seed: int
+    ) -> PushedScores | None:
         """DEGREE in Cypher; BETWEENNESS, CLOSENESS and HARMONIC with Graph Data Science when it
-        is installed, rescaled to networkx's definitions; None otherwise (and for PAGERANK)."""
+        is installed, rescaled to networkx's definitions; None otherwise (and for PAGERANK).
+
+        Above ``exact_limit`` nodes BETWEENNESS is estimated by GDS from ``samples`` source
+        nodes (``samplingSize``/``samplingSeed``); CLOSENESS and HARMONIC, which GDS cannot
+        sample, answer None there, so that ``queries`` estimates them on the projection as it
+        does for the embedded store instead of running an exact all-pairs search here.
+
+        The projection, the stream and the drop run in **one** read transaction: one session,
+        one server (a cluster could route three sessions to three members, and the graph
+        projected on one is not in the catalog of another). Each attempt projects under a fresh
+        name and a retried transaction first drops what earlier attempts projected, so a retry
+        never meets its own name; an empty graph is answered without a projection (GDS makes
+        none from zero rows).
+        """
         if metric == "DEGREE":
             rows = self._read(self._rows(cypher.DEGREE), "scoring degree")
-            return {r["id"]: float(r["score"]) for r in rows}, False
+            scores = {r["id"]: float(r["score"]) for r in rows}
+            return PushedScores(scores, False, "relationships touching the node, counted in Cypher")
         if metric not in cypher.GDS_METRICS or not self.has_gds():
             return None
-        graph = f"innonet-{uuid.uuid4().hex}"
-        self._run(
-            self._rows(cypher.GDS_PROJECT_U, graph=graph),
-            "projecting for GDS",
-            write=False,
-            timeout=self.refresh_timeout,
-        )
+        projected: list[str] = []  # names projected by an attempt and perhaps not dropped
+
+        def drop(tx: ManagedTransaction, graph: str) -> None:
+            tx.run(cypher.GDS_DROP.text, {"graph": graph}).consume()
+            projected.remove(graph)
+
+        def work(tx: ManagedTransaction) -> PushedScores | None:
+            for stale in list(projected):  # a retry: what an earlier attempt left
+                drop(tx, stale)
+            n = int(tx.run(cypher.GRAPH_NODES.text).single(strict=True)["count"])
+            if n == 0:
+                return PushedScores({}, False, "no nodes to score")
+            sampled = n > exact_limit
+            if sampled and metric not in cypher.GDS_SAMPLED_METRICS:
+                return None
+            graph = f"innonet-{uuid.uuid4().hex}"
+            projected.append(graph)
+            tx.run(cypher.GDS_PROJECT_U.text, {"graph": graph}).consume()
+            drawn = min(samples, n)
+            stream = cypher.gds_stream(metric, sampled=sampled)
+            params = {"graph": graph, "samples": drawn, "seed": seed}
+            raw = {r["id"]: float(r["score"]) for r in tx.run(stream.text, params)}
+            drop(tx, graph)
+            version = f"Graph Data Science {self._gds_version}"
+            if not sampled:
+                return PushedScores(gds_scores(metric, raw), False, f"exact, {version}")
+            method = (
+                f"estimated by {version} from {drawn} source nodes (samplingSize {drawn}, "
+                f"samplingSeed {seed}; GDS draws sources with a probability that grows with "
+                f"their degree), sums scaled by n / {drawn} and as networkx"
+            )
+            return PushedScores(gds_scores(metric, raw, sources=drawn), True, method)
+
         try:
-            rows = self._run(
-                self._rows(cypher.gds_stream(metric), graph=graph),
-                f"scoring {metric.lower()}",
-                write=False,
-                timeout=self.refresh_timeout,
+            return self._run(
+                work, f"scoring {metric.lower()}", write=False, timeout=self.refresh_timeout
             )
         finally:
-            self._run(
-                self._rows(cypher.GDS_DROP, graph=graph),
-                "dropping the GDS projection",
-                write=False,
-                timeout=self.timeout,
-            )
-        return gds_scores(metric, {r["id"]: float(r["score"]) for r in rows}), False
+            for graph in projected:  # the transaction failed: drop what it left, if we can
+                try:
+                    self._run(
+                        self._rows(cypher.GDS_DROP, graph=graph),
+                        "dropping a GDS projection",
+                        write=False,
+                        timeout=self.timeout,
+                    )
+                except StoreError as exc:
+                    log.warning("GDS projection %s left in the catalog: %s", graph, exc)
 
 
-def gds_scores(metric: str, raw: dict[str, float]) -> dict[str, float]:
+def gds_scores(
+    metric: str, raw: dict[str, float], *, sources: int | None = None
+) -> dict[str, float]:
     """GDS scores on U rescaled to the networkx definitions of API_CONTRACT.md.
 
     - BETWEENNESS: GDS halves the ordered-pair sums on an undirected graph; networkx
-      ``normalized=True`` divides those sums by (n-1)(n-2).
+      ``normalized=True`` divides those sums by (n-1)(n-2). From ``sources`` sampled source
+      nodes, GDS's sums cover only their searches: they are scaled by n / ``sources``.
     - CLOSENESS: GDS with ``useWassermanFaust`` is networkx's ``wf_improved`` formula as is.
     - HARMONIC: GDS divides the sum of reciprocal distances by n-1; networkx does not.
+
+    >>> gds_scores("BETWEENNESS", {"a": 0.0, "b": 1.0, "c": 0.0})["b"]
+    1.0
+    >>> gds_scores("BETWEENNESS", {"a": 0.0, "b": 0.5, "c": 0.0}, sources=2)["b"]
+    0.75
     """
     n = len(raw)
     if metric == "BETWEENNESS":
         scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
+        if sources is not None:
+            scale *= n / sources
         return {id: score * scale for id, score in raw.items()}
     if metric == "HARMONIC":
         return {id: score * (n - 1) for id, score in raw.items()}

@@ -45,7 +45,12 @@ BOOKKEEPING_KEYS = {
     "refresh_lock_at",
     "gdsVersion",
 }
-GDS_CONFIG_KEYS = {"undirectedRelationshipTypes", "useWassermanFaust"}
+GDS_CONFIG_KEYS = {
+    "undirectedRelationshipTypes",
+    "useWassermanFaust",
+    "samplingSize",
+    "samplingSeed",
+}
 NODE_KEYS = {"id"} | {p.name for t in NODE_TYPES for p in t.properties}
 REL_KEYS = {"id"} | {p.name for p in RELATION_PROPERTIES}
 MODEL_LABELS = {t.name for t in NODE_TYPES}
@@ -261,19 +266,17 @@ def test_a_label_outside_the_model_is_refused(bad: str) -> None:
         cypher.label(bad)
     with pytest.raises(ValueError, match="not a relation type"):
         cypher.relationship_type(bad)
-    with pytest.raises(ValueError, match="not a relation type"):
-        cypher.shortest_path(3, [bad], via=False)
 
 
 @pytest.mark.parametrize("hops", [0, 9, -1, True, "3", 2.0])
 def test_path_bounds_are_validated_ints(hops: object) -> None:
     with pytest.raises(ValueError, match="max_hops"):
-        cypher.shortest_path(hops, None, via=False)  # type: ignore[arg-type]
+        cypher.shortest_path(hops, typed=False, via=False)  # type: ignore[arg-type]
 
 
-def test_no_rel_types_is_refused() -> None:
-    with pytest.raises(ValueError, match="at least one"):
-        cypher.shortest_path(3, [], via=False)
+def test_an_unknown_search_filter_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown search filters"):
+        cypher.search_page(["name"], after=False)
 
 
 def test_values_are_parameters() -> None:

@@ -254,28 +254,30 @@ def _handlers() -> dict[str, Handler]:
     def search(g: Graph, p: dict[str, Any]) -> list[tuple[str, str]]:
         found = []
         for id, (labels, props) in g.nodes.items():
-            if p["types"] is not None and not labels & set(p["types"]):
+            if "types" in p and not labels & set(p["types"]):
                 continue
-            if p["kinds"] is not None and props.get("kind") not in p["kinds"]:
+            if "kinds" in p and props.get("kind") not in p["kinds"]:
                 continue
-            if p["country"] is not None and props.get("country") != p["country"]:
+            if "country" in p and props.get("country") != p["country"]:
                 continue
-            if p["region"] is not None and props.get("region") != p["region"]:
+            if "region" in p and props.get("region") != p["region"]:
                 continue
-            if p["text"] is not None and p["text"] not in props[cypher.SEARCH_KEY]:
+            if "text" in p and p["text"] not in props[cypher.SEARCH_KEY]:
                 continue
             found.append((props[cypher.NAME_KEY], id))
         return sorted(found)
 
-    @handles("read.search.count")
     def search_count(g: Graph, p: dict[str, Any]) -> list[Row]:
         return [{"total": len(search(g, p))}]
 
-    @handles("read.search.page")
     def search_page(g: Graph, p: dict[str, Any]) -> list[Row]:
-        after = (p["after_name"], p["after_id"])
-        keys = [k for k in search(g, p) if p["after_name"] is None or k > after]
+        after = (p.get("after_name"), p.get("after_id"))
+        keys = [k for k in search(g, p) if "after_name" not in p or k > after]
         return [_node_row(g, id) for _, id in keys[: p["page_size"]]]
+
+    for statement in cypher.search_statements():
+        count = statement.name.startswith("read.search.count.")
+        handles(statement.name)(search_count if count else search_page)
 
     @handles("read.relationships_of")
     def relationships_of(g: Graph, p: dict[str, Any]) -> list[Row]:

@@ -25,6 +25,9 @@ CREATE INDEX innonet_node_country IF NOT EXISTS FOR (n:InnonetNode) ON (n.countr
 // schema.index.InnonetNode.region
 CREATE INDEX innonet_node_region IF NOT EXISTS FOR (n:InnonetNode) ON (n.region)
 
+// schema.await
+CALL db.awaitIndexes($seconds)
+
 // refresh.lock.acquire
 MERGE (m:InnonetMeta {key: 'graph'}) WITH m WHERE m.refresh_lock IS NULL OR m.refresh_lock_at < $stale_before SET m.refresh_lock = $tag, m.refresh_lock_at = $now RETURN m.refresh_lock AS lock
 
@@ -88,71 +91,401 @@ MATCH (m:InnonetMeta {key: 'graph'}) RETURN m.data_version AS version, m.layout 
 // read.relationships_of
 UNWIND $ids AS node_id MATCH (n:InnonetNode {id: node_id})-[r:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES]-(m:InnonetNode) WHERE $types IS NULL OR type(r) IN $types WITH DISTINCT r RETURN r.id AS id, type(r) AS type, startNode(r).id AS source, endNode(r).id AS target, properties(r) AS props ORDER BY id
 
-// read.search.count
-MATCH (n:InnonetNode) WHERE ($types IS NULL OR any(l IN labels(n) WHERE l IN $types)) AND ($kinds IS NULL OR n.kind IN $kinds) AND ($country IS NULL OR n.country = $country) AND ($region IS NULL OR n.region = $region) AND ($text IS NULL OR n.innonet_search CONTAINS $text) RETURN count(n) AS total
-
-// read.search.page
-MATCH (n:InnonetNode) WHERE ($types IS NULL OR any(l IN labels(n) WHERE l IN $types)) AND ($kinds IS NULL OR n.kind IN $kinds) AND ($country IS NULL OR n.country = $country) AND ($region IS NULL OR n.region = $region) AND ($text IS NULL OR n.innonet_search CONTAINS $text) AND ($after_name IS NULL OR n.innonet_name > $after_name OR (n.innonet_name = $after_name AND n.id > $after_id)) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
-
 // read.sources
 MATCH (s:InnonetSource) RETURN s.name AS name, s.loaded_at AS loaded_at, size([(s)-[:HOLDS]->() | 1]) AS nodes, size([(s)-[:HOLDS_RELATIONSHIP]->() | 1]) AS relationships ORDER BY name
 
 // read.iter.nodes
 MATCH (n:InnonetNode) WHERE n.id > $after RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.id LIMIT $page_size
 
-// path.shortest.1.all
-MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..1]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+// read.search.count.all
+MATCH (n:InnonetNode) RETURN count(n) AS total
 
-// path.shortest.1.all.via
-MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..1]-(b)) WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+// read.search.page.all
+MATCH (n:InnonetNode) WHERE n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
-// path.shortest.2.all
-MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..2]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+// read.search.page.all.after
+MATCH (n:InnonetNode) WHERE n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
-// path.shortest.2.all.via
-MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..2]-(b)) WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+// read.search.count.text
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text RETURN count(n) AS total
 
-// path.shortest.3.all
-MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..3]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+// read.search.page.text
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
-// path.shortest.3.all.via
-MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..3]-(b)) WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+// read.search.page.text.after
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
-// path.shortest.4.all
-MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..4]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+// read.search.page.types
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
-// path.shortest.4.all.via
-MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..4]-(b)) WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+// read.search.page.types.after
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
-// path.shortest.5.all
-MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..5]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+// read.search.count.kinds
+MATCH (n:InnonetNode) WHERE n.kind IN $kinds RETURN count(n) AS total
 
-// path.shortest.5.all.via
-MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..5]-(b)) WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+// read.search.page.kinds
+MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
-// path.shortest.6.all
-MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..6]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+// read.search.page.kinds.after
+MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
-// path.shortest.6.all.via
-MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..6]-(b)) WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+// read.search.count.country
+MATCH (n:InnonetNode) WHERE n.country = $country RETURN count(n) AS total
 
-// path.shortest.7.all
-MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..7]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+// read.search.page.country
+MATCH (n:InnonetNode) WHERE n.country = $country AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
-// path.shortest.7.all.via
-MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..7]-(b)) WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+// read.search.page.country.after
+MATCH (n:InnonetNode) WHERE n.country = $country AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
-// path.shortest.8.all
-MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..8]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+// read.search.count.region
+MATCH (n:InnonetNode) WHERE n.region = $region RETURN count(n) AS total
 
-// path.shortest.8.all.via
-MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..8]-(b)) WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+// read.search.page.region
+MATCH (n:InnonetNode) WHERE n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.region.after
+MATCH (n:InnonetNode) WHERE n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.text+types
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) RETURN count(n) AS total
+
+// read.search.page.text+types
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.text+types.after
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.text+kinds
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds RETURN count(n) AS total
+
+// read.search.page.text+kinds
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.text+kinds.after
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.text+country
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.country = $country RETURN count(n) AS total
+
+// read.search.page.text+country
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.country = $country AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.text+country.after
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.country = $country AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.text+region
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.region = $region RETURN count(n) AS total
+
+// read.search.page.text+region
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.text+region.after
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.types+kinds
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds RETURN count(n) AS total
+
+// read.search.page.types+kinds
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.types+kinds.after
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.types+country
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.country = $country RETURN count(n) AS total
+
+// read.search.page.types+country
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.types+country.after
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.types+region
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.region = $region RETURN count(n) AS total
+
+// read.search.page.types+region
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.types+region.after
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.kinds+country
+MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.country = $country RETURN count(n) AS total
+
+// read.search.page.kinds+country
+MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.country = $country AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.kinds+country.after
+MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.country = $country AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.kinds+region
+MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.region = $region RETURN count(n) AS total
+
+// read.search.page.kinds+region
+MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.kinds+region.after
+MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.country+region
+MATCH (n:InnonetNode) WHERE n.country = $country AND n.region = $region RETURN count(n) AS total
+
+// read.search.page.country+region
+MATCH (n:InnonetNode) WHERE n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.country+region.after
+MATCH (n:InnonetNode) WHERE n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.text+types+kinds
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds RETURN count(n) AS total
+
+// read.search.page.text+types+kinds
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.text+types+kinds.after
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.text+types+country
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.country = $country RETURN count(n) AS total
+
+// read.search.page.text+types+country
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.text+types+country.after
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.text+types+region
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.region = $region RETURN count(n) AS total
+
+// read.search.page.text+types+region
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.text+types+region.after
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.text+kinds+country
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.country = $country RETURN count(n) AS total
+
+// read.search.page.text+kinds+country
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.country = $country AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.text+kinds+country.after
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.country = $country AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.text+kinds+region
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.region = $region RETURN count(n) AS total
+
+// read.search.page.text+kinds+region
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.text+kinds+region.after
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.text+country+region
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.country = $country AND n.region = $region RETURN count(n) AS total
+
+// read.search.page.text+country+region
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.text+country+region.after
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.types+kinds+country
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country RETURN count(n) AS total
+
+// read.search.page.types+kinds+country
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.types+kinds+country.after
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.types+kinds+region
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.region = $region RETURN count(n) AS total
+
+// read.search.page.types+kinds+region
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.types+kinds+region.after
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.types+country+region
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.region = $region RETURN count(n) AS total
+
+// read.search.page.types+country+region
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.types+country+region.after
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.kinds+country+region
+MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.country = $country AND n.region = $region RETURN count(n) AS total
+
+// read.search.page.kinds+country+region
+MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.kinds+country+region.after
+MATCH (n:InnonetNode) WHERE n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.text+types+kinds+country
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country RETURN count(n) AS total
+
+// read.search.page.text+types+kinds+country
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.text+types+kinds+country.after
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.text+types+kinds+region
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.region = $region RETURN count(n) AS total
+
+// read.search.page.text+types+kinds+region
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.text+types+kinds+region.after
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.text+types+country+region
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.region = $region RETURN count(n) AS total
+
+// read.search.page.text+types+country+region
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.text+types+country+region.after
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.text+kinds+country+region
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.country = $country AND n.region = $region RETURN count(n) AS total
+
+// read.search.page.text+kinds+country+region
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.text+kinds+country+region.after
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.types+kinds+country+region
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.region = $region RETURN count(n) AS total
+
+// read.search.page.types+kinds+country+region
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.types+kinds+country+region.after
+MATCH (n:InnonetNode) WHERE any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.count.text+types+kinds+country+region
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.region = $region RETURN count(n) AS total
+
+// read.search.page.text+types+kinds+country+region
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// read.search.page.text+types+kinds+country+region.after
+MATCH (n:InnonetNode) WHERE n.innonet_search CONTAINS $text AND any(l IN labels(n) WHERE l IN $types) AND n.kind IN $kinds AND n.country = $country AND n.region = $region AND n.innonet_name >= $after_name AND n.id IS NOT NULL AND (n.innonet_name > $after_name OR n.id > $after_id) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
+
+// path.shortest.1
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..1]-(b:InnonetNode {id: $target})) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.1.via
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..1]-(b:InnonetNode {id: $target})) WHERE all(x IN nodes(p) WHERE x = a OR x = b OR any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.1.typed
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..1]-(b:InnonetNode {id: $target})) WHERE all(r IN relationships(p) WHERE type(r) IN $types) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.1.typed.via
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..1]-(b:InnonetNode {id: $target})) WHERE all(r IN relationships(p) WHERE type(r) IN $types) AND all(x IN nodes(p) WHERE x = a OR x = b OR any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.2
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..2]-(b:InnonetNode {id: $target})) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.2.via
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..2]-(b:InnonetNode {id: $target})) WHERE all(x IN nodes(p) WHERE x = a OR x = b OR any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.2.typed
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..2]-(b:InnonetNode {id: $target})) WHERE all(r IN relationships(p) WHERE type(r) IN $types) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.2.typed.via
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..2]-(b:InnonetNode {id: $target})) WHERE all(r IN relationships(p) WHERE type(r) IN $types) AND all(x IN nodes(p) WHERE x = a OR x = b OR any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.3
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..3]-(b:InnonetNode {id: $target})) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.3.via
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..3]-(b:InnonetNode {id: $target})) WHERE all(x IN nodes(p) WHERE x = a OR x = b OR any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.3.typed
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..3]-(b:InnonetNode {id: $target})) WHERE all(r IN relationships(p) WHERE type(r) IN $types) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.3.typed.via
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..3]-(b:InnonetNode {id: $target})) WHERE all(r IN relationships(p) WHERE type(r) IN $types) AND all(x IN nodes(p) WHERE x = a OR x = b OR any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.4
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..4]-(b:InnonetNode {id: $target})) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.4.via
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..4]-(b:InnonetNode {id: $target})) WHERE all(x IN nodes(p) WHERE x = a OR x = b OR any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.4.typed
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..4]-(b:InnonetNode {id: $target})) WHERE all(r IN relationships(p) WHERE type(r) IN $types) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.4.typed.via
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..4]-(b:InnonetNode {id: $target})) WHERE all(r IN relationships(p) WHERE type(r) IN $types) AND all(x IN nodes(p) WHERE x = a OR x = b OR any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.5
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..5]-(b:InnonetNode {id: $target})) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.5.via
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..5]-(b:InnonetNode {id: $target})) WHERE all(x IN nodes(p) WHERE x = a OR x = b OR any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.5.typed
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..5]-(b:InnonetNode {id: $target})) WHERE all(r IN relationships(p) WHERE type(r) IN $types) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.5.typed.via
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..5]-(b:InnonetNode {id: $target})) WHERE all(r IN relationships(p) WHERE type(r) IN $types) AND all(x IN nodes(p) WHERE x = a OR x = b OR any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.6
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..6]-(b:InnonetNode {id: $target})) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.6.via
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..6]-(b:InnonetNode {id: $target})) WHERE all(x IN nodes(p) WHERE x = a OR x = b OR any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.6.typed
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..6]-(b:InnonetNode {id: $target})) WHERE all(r IN relationships(p) WHERE type(r) IN $types) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.6.typed.via
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..6]-(b:InnonetNode {id: $target})) WHERE all(r IN relationships(p) WHERE type(r) IN $types) AND all(x IN nodes(p) WHERE x = a OR x = b OR any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.7
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..7]-(b:InnonetNode {id: $target})) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.7.via
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..7]-(b:InnonetNode {id: $target})) WHERE all(x IN nodes(p) WHERE x = a OR x = b OR any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.7.typed
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..7]-(b:InnonetNode {id: $target})) WHERE all(r IN relationships(p) WHERE type(r) IN $types) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.7.typed.via
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..7]-(b:InnonetNode {id: $target})) WHERE all(r IN relationships(p) WHERE type(r) IN $types) AND all(x IN nodes(p) WHERE x = a OR x = b OR any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.8
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..8]-(b:InnonetNode {id: $target})) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.8.via
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..8]-(b:InnonetNode {id: $target})) WHERE all(x IN nodes(p) WHERE x = a OR x = b OR any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.8.typed
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..8]-(b:InnonetNode {id: $target})) WHERE all(r IN relationships(p) WHERE type(r) IN $types) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+
+// path.shortest.8.typed.via
+MATCH p = shortestPath((a:InnonetNode {id: $source})-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES*1..8]-(b:InnonetNode {id: $target})) WHERE all(r IN relationships(p) WHERE type(r) IN $types) AND all(x IN nodes(p) WHERE x = a OR x = b OR any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
 
 // centrality.degree
 MATCH (n:InnonetNode) RETURN n.id AS id, size([(n)-[r:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES]-(:InnonetNode) | r]) AS score
 
 // gds.version
 CALL gds.version() YIELD gdsVersion RETURN gdsVersion AS version
+
+// gds.nodes
+MATCH (n:InnonetNode) RETURN count(n) AS count
 
 // gds.project.U
 MATCH (s:InnonetNode) OPTIONAL MATCH (s)-[:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES]-(t:InnonetNode) WHERE s.id < t.id WITH DISTINCT s, t RETURN gds.graph.project($graph, s, t, {}, {undirectedRelationshipTypes: ['*']}) AS g
@@ -168,4 +501,7 @@ CALL gds.closeness.stream($graph, {useWassermanFaust: true}) YIELD nodeId, score
 
 // gds.stream.HARMONIC
 CALL gds.closeness.harmonic.stream($graph) YIELD nodeId, score RETURN gds.util.asNode(nodeId).id AS id, score
+
+// gds.stream.BETWEENNESS.sampled
+CALL gds.betweenness.stream($graph, {samplingSize: $samples, samplingSeed: $seed}) YIELD nodeId, score RETURN gds.util.asNode(nodeId).id AS id, score
 
