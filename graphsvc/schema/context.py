@@ -21,6 +21,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
 
 from graphsvc.stores.contract import Node, Relationship, Store
+from queries import deadline
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -31,10 +32,12 @@ RelationsKey = tuple[str, tuple[str, ...] | None]
 
 @dataclass(eq=False)
 class Context:
-    """Per-request state. ``versions`` holds every data version a store call saw."""
+    """Per-request state. ``versions`` holds every data version a store call saw; ``deadline``
+    (monotonic seconds) is when the request's work must stop (:mod:`queries.deadline`)."""
 
     store: Store
     executor: Executor
+    deadline: float | None = None
     log: dict[str, object] = field(default_factory=dict)
     versions: set[str] = field(default_factory=set)
     nodes: DataLoader[str, Node | None] = field(init=False)
@@ -52,8 +55,9 @@ class Context:
     async def call(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` (blocking store or query work) in a worker thread, noting the version.
 
-        Cancelled (the request's time is up), the caller stops waiting; the thread finishes
-        ``fn`` on its own.
+        ``fn`` runs under the request's deadline: past it, the query loops raise
+        :class:`~queries.deadline.TimeUp`, so the thread stops soon after the caller stopped
+        waiting.
         """
         loop = asyncio.get_running_loop()
         result, before, after = await loop.run_in_executor(self.executor, self._versioned, fn)
@@ -68,9 +72,11 @@ class Context:
         return await self.call(lambda: question(self.store, *args, **kwargs))
 
     def _versioned(self, fn: Callable[[], T]) -> tuple[T, str, str]:
-        before = self.store.data_version()
-        result = fn()
-        return result, before, self.store.data_version()
+        with deadline.until(self.deadline):
+            deadline.check()  # queued past the deadline: do not start
+            before = self.store.data_version()
+            result = fn()
+            return result, before, self.store.data_version()
 
     async def _load_nodes(self, ids: list[str]) -> list[Node | None]:
         found = await self.call(lambda: self.store.nodes(ids))

@@ -36,6 +36,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from graphsvc.schema import build_schema
 from graphsvc.service.access_log import AccessLog, configure_logging
+from graphsvc.service.admission import Admission, AdmissionControl
 from graphsvc.service.endpoint import GraphQLEndpoint
 from graphsvc.service.guards import LimitBody, RequireApiKey
 from graphsvc.service.settings import Settings
@@ -77,9 +78,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     """The app for ``settings`` (default: from the environment), on ``store`` when given."""
     settings = settings or Settings.from_env()
     holder = StoreHolder(settings.store, store)
+    admission = Admission()
     graphql = GraphQLEndpoint(
-        build_schema(introspection=settings.introspection),
+        build_schema(
+            introspection=settings.introspection,
+            extensions=[lambda: AdmissionControl(admission)],
+        ),
         holder=holder,
+        admission=admission,
         timeout=settings.request_timeout,
         graphiql=settings.introspection,
     )
@@ -92,7 +98,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         except StoreError as exc:
             log.error("store %s does not answer yet: %s", settings.store, exc)
         yield
-        graphql.executor.shutdown(wait=False, cancel_futures=True)
+        admission.shutdown()
         graphql.heap.uninstall()
         await to_thread.run_sync(holder.close)
 
