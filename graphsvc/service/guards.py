@@ -9,7 +9,7 @@ from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from graphsvc.service.connections import BODY_TIMEOUT
+from graphsvc.service import connections
 from graphsvc.service.endpoint import error_response
 
 MAX_BODY_BYTES: Final = 1_000_000
@@ -69,18 +69,19 @@ def _protected(path: str) -> bool:
 
 class LimitBody:
     """413 for a request body over ``limit`` bytes, announced or not (chunked bodies too); 408
-    for a body not complete within ``timeout`` seconds.
+    for a body not complete within ``timeout`` seconds (default
+    :data:`~graphsvc.service.connections.BODY_TIMEOUT`).
 
     A declared ``Content-Length`` over the limit is refused before reading; otherwise the body is
     read (at most ``limit`` + 1 bytes) and handed on whole.
     """
 
     def __init__(
-        self, app: ASGIApp, limit: int = MAX_BODY_BYTES, timeout: float = BODY_TIMEOUT
+        self, app: ASGIApp, limit: int = MAX_BODY_BYTES, timeout: float | None = None
     ) -> None:
         self.app = app
         self.limit = limit
-        self.timeout = timeout
+        self.timeout = connections.BODY_TIMEOUT if timeout is None else timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
