@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Concatenate, ParamSpec, TypeVar
@@ -29,6 +29,13 @@ P = ParamSpec("P")
 RelationsKey = tuple[str, tuple[str, ...] | None]
 """A node id and the relation types asked for (None: all)."""
 
+Offload = Callable[
+    [Callable[..., object], tuple[object, ...], dict[str, object], float | None],
+    Awaitable[tuple[object, str, str]],
+]
+"""Where the questions of a heavy request are asked: ``offload(question, args, kwargs,
+deadline)`` answers ``(result, version before, version after)`` (the service's heavy process)."""
+
 
 @dataclass(eq=False)
 class Context:
@@ -39,6 +46,7 @@ class Context:
     executor: Executor
     deadline: float | None = None
     log: dict[str, object] = field(default_factory=dict)
+    offload: Offload | None = None
     versions: set[str] = field(default_factory=set)
     nodes: DataLoader[str, Node | None] = field(init=False)
     relations: DataLoader[RelationsKey, list[Relationship]] = field(init=False)
@@ -68,8 +76,13 @@ class Context:
         self, question: Callable[Concatenate[Store, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
         """Ask ``question(store, *args, **kwargs)`` of the request's store, as :meth:`call`
-        runs it: the query functions all take the store first."""
-        return await self.call(lambda: question(self.store, *args, **kwargs))
+        runs it (the query functions all take the store first), or through :attr:`offload`
+        when the request has one (a heavy request: the question runs in another process)."""
+        if self.offload is None:
+            return await self.call(lambda: question(self.store, *args, **kwargs))
+        result, before, after = await self.offload(question, args, kwargs, self.deadline)
+        self.versions.update((before, after))
+        return result  # type: ignore[return-value]
 
     def _versioned(self, fn: Callable[[], T]) -> tuple[T, str, str]:
         with deadline.until(self.deadline):

@@ -8,7 +8,8 @@ threads. A **heavy** one (analytics, or an answer of many objects) needs one of
 threads that light requests use. At most :data:`HEAVY_QUEUE` heavy operations wait for a slot;
 when that many already wait, the request is answered at once with HTTP 503 and ``Retry-After``
 instead of queueing until its time runs out. A wait for a slot counts against the request's time
-limit.
+limit. The analytics questions of a heavy operation run in the worker's heavy process
+(:mod:`graphsvc.service.heavy`), killed when the request's time is up.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Final
@@ -26,6 +27,7 @@ from strawberry.extensions import SchemaExtension
 
 from graphsvc.schema import Context
 from graphsvc.service.cost import MAX_INTROSPECTION_OBJECTS, MAX_OBJECTS, MAX_WORK, operation_cost
+from graphsvc.service.heavy import Answer, HeavyProcess
 
 LIGHT_THREADS: Final = 6
 """Threads running the store reads of light operations."""
@@ -53,8 +55,10 @@ class Busy(Exception):
 
 @dataclass
 class Admission:
-    """One worker's slots and threads for light and heavy work."""
+    """One worker's slots and threads for light and heavy work, and its heavy process (one
+    per slot: :data:`HEAVY_SLOTS` is 1)."""
 
+    process: HeavyProcess
     heavy_slots: int = HEAVY_SLOTS
     heavy_queue: int = HEAVY_QUEUE
     light: ThreadPoolExecutor = field(
@@ -100,6 +104,9 @@ class Admission:
         return {
             "status": "saturated" if self.saturated else "ready",
             "heavy": {
+                "busy": self.process.busy,
+                "processStarts": self.process.started,
+                "processKills": self.process.killed,
                 "running": self.running,
                 "waiting": self.waiting,
                 "slots": self.heavy_slots,
@@ -113,9 +120,23 @@ class Admission:
             },
         }
 
+    async def offload(
+        self,
+        question: Callable[..., object],
+        args: tuple[object, ...],
+        kwargs: dict[str, object],
+        until: float | None,
+    ) -> Answer:
+        """Ask ``question`` in the heavy process, waiting on a heavy thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self.heavy, self.process.ask, question, args, kwargs, until
+        )
+
     def shutdown(self) -> None:
         self.light.shutdown(wait=False, cancel_futures=True)
         self.heavy.shutdown(wait=False, cancel_futures=True)
+        self.process.stop()
 
 
 class AdmissionControl(SchemaExtension):
@@ -163,6 +184,7 @@ class AdmissionControl(SchemaExtension):
             async with self.admission.heavy_slot():
                 request.log["admission"] = "heavy"
                 request.executor = self.admission.heavy
+                request.offload = self.admission.offload
                 yield
         except Busy:
             request.log["admission"] = BUSY

@@ -45,6 +45,7 @@ from graphsvc.service.access_log import AccessLog, configure_logging
 from graphsvc.service.admission import Admission, AdmissionControl
 from graphsvc.service.endpoint import GraphQLEndpoint
 from graphsvc.service.guards import LimitBody, RequireApiKey
+from graphsvc.service.heavy import HeavyProcess
 from graphsvc.service.settings import Settings
 from graphsvc.service.store_holder import StoreHolder
 from graphsvc.stores import NEO4J_SCHEMES
@@ -98,7 +99,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     """The app for ``settings`` (default: from the environment), on ``store`` when given."""
     settings = settings or Settings.from_env()
     holder = StoreHolder(settings.store, store)
-    admission = Admission()
+    admission = Admission(HeavyProcess(holder.uri))
     graphql = GraphQLEndpoint(
         build_schema(
             introspection=settings.introspection,
@@ -120,7 +121,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         except StoreError as exc:
             log.error("store %s does not answer yet: %s", settings.store, exc)
         yield
-        admission.shutdown()
+        await to_thread.run_sync(admission.shutdown)
         sys.setswitchinterval(switch_interval)
         graphql.heap.uninstall()
         await to_thread.run_sync(holder.close)

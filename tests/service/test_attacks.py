@@ -112,8 +112,8 @@ def test_many_analytics_aliases_are_refused_by_their_work(api: Running) -> None:
 
 
 def test_a_request_past_its_time_is_stopped(serve: Serve, loaded: Store) -> None:
+    source, target = _hubs(serve(loaded))
     api = serve(loaded, request_timeout=0.3)
-    source, target = _hubs(api)
     response, seconds = _timed(api, _introductions(source, target))
     assert response.status_code == 504
     assert response.json()["errors"][0]["extensions"]["code"] == "TIMEOUT"
@@ -122,6 +122,9 @@ def test_a_request_past_its_time_is_stopped(serve: Serve, loaded: Store) -> None
     response, seconds = _timed(api, _introductions(source, target))
     assert response.status_code == 504
     assert seconds < 1.3
+    # the search (1.7 s when let run) stopped at the deadline: the heavy process is idle
+    time.sleep(1.0)
+    assert api.client.get("/readyz").json()["heavy"]["busy"] is False
 
 
 def test_a_full_heavy_queue_answers_503_at_once_and_cheap_requests_stay_fast(
