@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 import time
 from collections.abc import Iterator
@@ -130,6 +131,9 @@ def load_command(args: argparse.Namespace) -> int:
     try:
         store = open_store(args.store)
     except StoreError as exc:
+        if isinstance(exc.__cause__, sqlite3.Error) and not isinstance(exc, StoreBusy):
+            print(f"innonet load: {exc}", file=sys.stderr)  # a full disk, a damaged file
+            return EXIT_INVALID
         return _fail("load", exc)
     try:
         with _progress_display() as progress:
