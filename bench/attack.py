@@ -192,10 +192,21 @@ def _figures(latencies: list[float], statuses: Counter[int], errors: list[str]) 
     }
 
 
-def worker_pids(supervisor: int) -> list[int]:
-    """The worker processes of the ``innonet serve`` supervisor ``supervisor``."""
-    children = Path(f"/proc/{supervisor}/task/{supervisor}/children").read_text().split()
-    return [int(pid) for pid in children]
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid``."""
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def processes(supervisor: int) -> dict[int, str]:
+    """The workers of the ``innonet serve`` supervisor and their heavy processes, by pid."""
+    found = {}
+    for worker in children(supervisor):
+        if rss_mib(worker) < 50:  # multiprocessing's resource tracker
+            continue
+        found[worker] = "worker"
+        for child in children(worker):
+            found[child] = "heavy"
+    return found
 
 
 def rss_mib(pid: int) -> float:
@@ -214,14 +225,15 @@ def run_phase(
     supervisor: int,
 ) -> dict[str, Any]:
     """One phase in a second process, sampling the workers' RSS meanwhile."""
-    peak: dict[int, float] = {}
+    peak: dict[str, float] = {}
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            for pid in worker_pids(supervisor):
-                with contextlib.suppress(OSError):
-                    peak[pid] = max(peak.get(pid, 0.0), rss_mib(pid))
+            with contextlib.suppress(OSError):
+                for pid, role in processes(supervisor).items():
+                    key = f"{role} {pid}"
+                    peak[key] = max(peak.get(key, 0.0), rss_mib(pid))
             done.wait(0.25)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -235,7 +247,7 @@ def run_phase(
     process.join()
     done.set()
     sampler.join()
-    figures["worker_peak_rss_mib"] = sorted(round(v) for v in peak.values())
+    figures["peak_rss_mib"] = {key: round(value) for key, value in sorted(peak.items())}
     return figures
 
 

@@ -51,7 +51,12 @@ __all__ = [
 
 
 class Schema(strawberry.Schema):
-    """strawberry's schema, logging only the errors the service caused (with traceback)."""
+    """strawberry's schema, logging only the errors the service caused (with traceback).
+
+    ``documents`` is its cache of parsed documents (the service sizes operations from it
+    before they run)."""
+
+    documents: DocumentCache
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -86,4 +91,6 @@ def build_schema(
         *extensions,
         OperationName,
     ]
-    return Schema(query=Query, extensions=factories)
+    schema = Schema(query=Query, extensions=factories)
+    schema.documents = cache
+    return schema

@@ -1,11 +1,13 @@
 """Admission of work: cheap requests stay fast while expensive ones run.
 
-Each operation's cost is computed after validation (:mod:`graphsvc.service.cost`); one over the
-budget is refused with ``BAD_REQUEST`` naming its cost and the budget. A **light** operation
+Each operation's cost is computed from its document before it runs (:mod:`graphsvc.service.cost`;
+one over the budget is refused with ``BAD_REQUEST`` naming its cost and the budget). A **light**
+operation
 (``node``, ``search``, ``stats``, a short path, a small neighbourhood) runs at once on the light
 threads. A **heavy** one (analytics, or an answer of many objects) needs one of
-:data:`HEAVY_SLOTS` heavy slots and runs on the heavy threads, so heavy work never takes the
-threads that light requests use. At most :data:`HEAVY_QUEUE` heavy operations wait for a slot;
+:data:`HEAVY_SLOTS` heavy slots and runs, from resolving its fields to its store reads, on an
+event loop and threads of its own, so heavy work never takes the event loop or the threads that
+light requests use. At most :data:`HEAVY_QUEUE` heavy operations wait for a slot;
 when that many already wait, the request is answered at once with HTTP 503 and ``Retry-After``
 instead of queueing until its time runs out. A wait for a slot counts against the request's time
 limit. The analytics questions of a heavy operation run in the worker's heavy process
@@ -16,18 +18,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import math
-from collections.abc import AsyncIterator, Callable, Iterator
+import threading
+from collections.abc import AsyncIterator, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final, TypeVar
 
-from graphql import ExecutionResult, GraphQLError
-from strawberry.extensions import SchemaExtension
-
-from graphsvc.schema import Context
-from graphsvc.service.cost import MAX_INTROSPECTION_OBJECTS, MAX_OBJECTS, MAX_WORK, operation_cost
+from graphsvc.service.cost import MAX_INTROSPECTION_OBJECTS, MAX_OBJECTS, MAX_WORK
 from graphsvc.service.heavy import Answer, HeavyProcess
+
+T = TypeVar("T")
 
 LIGHT_THREADS: Final = 6
 """Threads running the store reads of light operations."""
@@ -44,9 +44,6 @@ HEAVY_QUEUE: Final = 4
 
 RETRY_AFTER: Final = 5
 """Seconds a client refused for want of a heavy slot is asked to wait (``Retry-After``)."""
-
-BUSY: Final = "busy"
-"""The value of the access log field ``admission`` of a request refused for want of a slot."""
 
 
 class Busy(Exception):
@@ -71,6 +68,8 @@ class Admission:
     waiting: int = 0
     refused: int = 0
     _free: asyncio.Condition | None = None
+    _loop: asyncio.AbstractEventLoop | None = None
+    _loop_thread: threading.Thread | None = None
 
     @contextlib.asynccontextmanager
     async def heavy_slot(self) -> AsyncIterator[None]:
@@ -120,6 +119,17 @@ class Admission:
             },
         }
 
+    async def run_heavy(self, work: Coroutine[Any, Any, T]) -> T:
+        """Run ``work`` on the heavy event loop (a thread of its own); cancelled with the
+        caller."""
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+            self._loop_thread = threading.Thread(
+                target=self._loop.run_forever, name="innonet-heavy-loop", daemon=True
+            )
+            self._loop_thread.start()
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(work, self._loop))
+
     async def offload(
         self,
         question: Callable[..., object],
@@ -134,62 +144,12 @@ class Admission:
         )
 
     def shutdown(self) -> None:
+        """Stop the threads, the heavy loop and the heavy process (blocking)."""
         self.light.shutdown(wait=False, cancel_futures=True)
         self.heavy.shutdown(wait=False, cancel_futures=True)
         self.process.stop()
-
-
-class AdmissionControl(SchemaExtension):
-    """Per request: the cost limit after validation, then admission as light or heavy."""
-
-    def __init__(self, admission: Admission) -> None:
-        super().__init__()
-        self.admission = admission
-        self.heavy = False
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        if not context.pre_execution_errors:
-            assert context.graphql_document is not None
-            cost = operation_cost(
-                context.schema._schema,
-                context.graphql_document,
-                context.operation_name,
-                context.variables,
-            )
-            self.heavy = cost.heavy
-            log = getattr(context.context, "log", {})
-            log.update(objects=cost.objects, work=math.ceil(cost.work), heavy=cost.heavy)
-            problem = cost.problem()
-            if problem is not None:
-                context.pre_execution_errors = [
-                    GraphQLError(
-                        problem,
-                        extensions={
-                            "code": "BAD_REQUEST",
-                            "cost": {"objects": cost.objects, "work": math.ceil(cost.work)},
-                            "budget": {"objects": MAX_OBJECTS, "work": MAX_WORK},
-                        },
-                    )
-                ]
-        yield
-
-    async def on_execute(self) -> AsyncIterator[None]:
-        context = self.execution_context
-        request = context.context
-        if not self.heavy or not isinstance(request, Context):
-            yield
-            return
-        try:
-            async with self.admission.heavy_slot():
-                request.log["admission"] = "heavy"
-                request.executor = self.admission.heavy
-                request.offload = self.admission.offload
-                yield
-        except Busy:
-            request.log["admission"] = BUSY
-            context.result = ExecutionResult(
-                None,
-                [GraphQLError("every heavy slot is taken", extensions={"code": "UNAVAILABLE"})],
-            )
-            yield
+        if self._loop is not None and self._loop_thread is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._loop_thread.join(5)
+            if not self._loop.is_running():
+                self._loop.close()

@@ -42,7 +42,8 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from graphsvc.schema import build_schema
 from graphsvc.service.access_log import AccessLog, configure_logging
-from graphsvc.service.admission import Admission, AdmissionControl
+from graphsvc.service.admission import Admission
+from graphsvc.service.cost import CostLimit
 from graphsvc.service.endpoint import GraphQLEndpoint
 from graphsvc.service.guards import LimitBody, RequireApiKey
 from graphsvc.service.heavy import HeavyProcess
@@ -103,7 +104,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     graphql = GraphQLEndpoint(
         build_schema(
             introspection=settings.introspection,
-            extensions=[lambda: AdmissionControl(admission)],
+            extensions=[CostLimit],
         ),
         holder=holder,
         admission=admission,

@@ -36,7 +36,7 @@ Cost(objects=11, introspection=0, work=500.11)
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -46,6 +46,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
     GraphQLList,
     GraphQLNamedType,
     GraphQLNonNull,
@@ -58,10 +59,14 @@ from graphql import (
     SelectionSetNode,
     ValueNode,
     VariableNode,
+    parse,
 )
 from graphql.pyutils import Undefined
+from strawberry.extensions import SchemaExtension
 
 from graphsvc.model import NODE_TYPE_NAMES, RELATION_TYPE_NAMES
+from graphsvc.schema import MAX_TOKENS, Schema
+from graphsvc.schema.limits import fragment_problem
 from queries.errors import MAX_HOPS, MAX_LIMIT
 
 MAX_OBJECTS: Final = 100_000
@@ -196,6 +201,57 @@ WORK: Final[dict[str, Callable[[Arguments], float]]] = {
 field missing here counts :data:`DEFAULT_WORK`."""
 
 DEFAULT_WORK: Final = 1000
+
+
+def request_cost(
+    schema: Schema,
+    query: str | None,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+) -> Cost | None:
+    """The cost of a request's operation, None when its document does not parse or its
+    fragments are wrong (validation will say why). Parses through the schema's cache."""
+    if not query:
+        return None
+    try:
+        entry = schema.documents.parsed(query, lambda q: parse(q, max_tokens=MAX_TOKENS))
+    except GraphQLError:
+        return None
+    invalid = entry.errors if entry.errors is not None else fragment_problem(entry.document)
+    if invalid:
+        return None
+    return operation_cost(schema._schema, entry.document, operation_name, variables)
+
+
+class CostLimit(SchemaExtension):
+    """After validation: the operation's cost, refused over budget (``BAD_REQUEST`` naming the
+    cost and the budget); the cost goes into the access log's fields."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if not context.pre_execution_errors:
+            assert context.graphql_document is not None
+            cost = operation_cost(
+                context.schema._schema,
+                context.graphql_document,
+                context.operation_name,
+                context.variables,
+            )
+            log = getattr(context.context, "log", {})
+            log.update(objects=cost.objects, work=math.ceil(cost.work), heavy=cost.heavy)
+            problem = cost.problem()
+            if problem is not None:
+                context.pre_execution_errors = [
+                    GraphQLError(
+                        problem,
+                        extensions={
+                            "code": "BAD_REQUEST",
+                            "cost": {"objects": cost.objects, "work": math.ceil(cost.work)},
+                            "budget": {"objects": MAX_OBJECTS, "work": MAX_WORK},
+                        },
+                    )
+                ]
+        yield
 
 
 def _size(value: Any) -> int:

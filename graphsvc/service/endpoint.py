@@ -32,10 +32,11 @@ from strawberry.types import ExecutionResult
 
 from graphsvc.schema import Context, Schema
 from graphsvc.schema.errors import coded
-from graphsvc.service.admission import BUSY, RETRY_AFTER, Admission
+from graphsvc.service.admission import RETRY_AFTER, Admission, Busy
+from graphsvc.service.cost import request_cost
 from graphsvc.service.heap import FreezeLongLived
 from graphsvc.service.store_holder import StoreHolder
-from graphsvc.stores.contract import StoreError
+from graphsvc.stores.contract import Store, StoreError
 
 MAX_RESULT_BYTES: Final = 32 * 1024 * 1024
 """Largest JSON answer sent (32 MiB); a larger one is replaced by a ``BAD_REQUEST`` error."""
@@ -195,29 +196,76 @@ class GraphQLEndpoint(GraphQL[Any, None]):
                 store = await to_thread.run_sync(self.holder.get)
             except StoreError as exc:
                 raise HTTPException(503, "the store is not answering; retry later") from exc
+        assert isinstance(self.schema, Schema)
+        cost = request_cost(
+            self.schema, request_data.query, request_data.operation_name, request_data.variables
+        )
+        heavy = cost is not None and cost.heavy
+        attempts = self._attempts(
+            store,
+            heavy,
+            deadline,
+            request,
+            request_adapter,
+            sub_response,
+            context,
+            root_value,
+            request_data,
+        )
         try:
             async with asyncio.timeout(self.timeout):
-                for _ in range(ATTEMPTS):
-                    attempt = Context(store, self.admission.light, deadline, log=context)
-                    result = await super().execute_single(
-                        request, request_adapter, sub_response, attempt, root_value, request_data
-                    )
-                    if context.get("admission") == BUSY:
-                        raise Refused(
-                            503,
-                            "every heavy slot is taken and the queue for them is full; retry "
-                            f"after {RETRY_AFTER} s",
-                            {"Retry-After": str(RETRY_AFTER)},
-                        )
-                    if attempt.consistent:
-                        self.heap.after_request(next(iter(attempt.versions), None))
-                        return result
+                if not heavy:
+                    return await attempts
+                try:
+                    async with self.admission.heavy_slot():
+                        context["admission"] = "heavy"
+                        return await self.admission.run_heavy(attempts)
+                except Busy:
+                    attempts.close()
+                    raise Refused(
+                        503,
+                        "every heavy slot is taken and the queue for them is full; retry "
+                        f"after {RETRY_AFTER} s",
+                        {"Retry-After": str(RETRY_AFTER)},
+                    ) from None
         except TimeoutError as exc:
             raise HTTPException(
                 504,
                 f"the request ran past the time limit of {self.timeout:g} s; ask a narrower "
                 "question (fewer hops, a smaller top, limit or first)",
             ) from exc
+
+    async def _attempts(
+        self,
+        store: Store,
+        heavy: bool,
+        deadline: float,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: dict[str, object],
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """The operation's answer from one graph version (up to :data:`ATTEMPTS` runs); a heavy
+        one on the heavy threads, its questions asked of the heavy process."""
+        for _ in range(ATTEMPTS):
+            if heavy:
+                attempt = Context(
+                    store,
+                    self.admission.heavy,
+                    deadline,
+                    log=context,
+                    offload=self.admission.offload,
+                )
+            else:
+                attempt = Context(store, self.admission.light, deadline, log=context)
+            result = await super().execute_single(
+                request, request_adapter, sub_response, attempt, root_value, request_data
+            )
+            if attempt.consistent:
+                self.heap.after_request(next(iter(attempt.versions), None))
+                return result
         raise HTTPException(
             503, f"the graph was refreshed during each of {ATTEMPTS} attempts; retry"
         )
