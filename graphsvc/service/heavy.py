@@ -9,6 +9,11 @@ answer without holding anything; past the request's deadline (plus :data:`GRACE`
 killed, and a new one is started for the next heavy request. Inside the child the same deadline
 is set (:mod:`queries.deadline`), so its loops stop by themselves first.
 
+A new child first builds the projection of the whole graph (the shared work nearly every
+question needs) and says when it is ready; a request whose time runs out while the child is
+still getting ready answers ``TIMEOUT`` but leaves it to finish, so that a slow start cannot
+turn into a cycle of kills and restarts that never answers.
+
 The child's address space is limited to :data:`MEMORY_LIMIT` bytes: a question that would need
 more fails there with a ``MemoryError`` instead of growing the worker.
 """
@@ -30,6 +35,7 @@ from graphsvc.stores import open_store
 from queries import deadline
 from queries.deadline import TimeUp
 from queries.errors import BadRequest, NotFound, QueryError
+from queries.projection import projection
 
 GRACE: Final = 1.0
 """Seconds past a request's deadline before its heavy process is killed."""
@@ -51,6 +57,7 @@ class HeavyProcess:
         self._lock = threading.Lock()
         self._process: SpawnProcess | None = None
         self._conn: Connection | None = None
+        self._ready = False
         self.started = 0
         self.killed = 0
 
@@ -70,6 +77,16 @@ class HeavyProcess:
             with deadline.until(until):
                 deadline.check()  # waited past the deadline: do not start
             conn = self._ensure()
+            if not self._ready:
+                wait = None if until is None else max(0.0, until - time.monotonic())
+                try:
+                    if not conn.poll(wait):
+                        raise TimeUp("the heavy process was still getting ready")
+                    conn.recv()  # "ready"
+                except (EOFError, OSError) as exc:
+                    self._kill("it ended while getting ready")
+                    raise TimeUp("the heavy process ended while getting ready") from exc
+                self._ready = True
             conn.send((question, args, kwargs, until))
             try:
                 wait = None if until is None else max(0.0, until - time.monotonic()) + GRACE
@@ -107,6 +124,7 @@ class HeavyProcess:
         process.start()
         child.close()
         self._process, self._conn = process, parent
+        self._ready = False
         self.started += 1
         return parent
 
@@ -154,6 +172,9 @@ def _serve(uri: str, conn: Connection) -> None:  # pragma: no cover - runs in th
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     store = open_store(uri, create=False)
     try:
+        with contextlib.suppress(Exception):  # a question will meet the cause again
+            projection(store)
+        conn.send("ready")
         while True:
             try:
                 question, args, kwargs, until = conn.recv()
