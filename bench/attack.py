@@ -193,8 +193,12 @@ def _figures(latencies: list[float], statuses: Counter[int], errors: list[str]) 
 
 
 def children(pid: int) -> list[int]:
-    """The child processes of ``pid``."""
-    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    """The child processes of ``pid`` (started by any of its threads)."""
+    return [
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    ]
 
 
 def processes(supervisor: int) -> dict[int, str]:

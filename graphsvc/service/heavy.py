@@ -15,7 +15,9 @@ still getting ready answers ``TIMEOUT`` but leaves it to finish, so that a slow 
 turn into a cycle of kills and restarts that never answers.
 
 The child's address space is limited to :data:`MEMORY_LIMIT` bytes: a question that would need
-more fails there with a ``MemoryError`` instead of growing the worker.
+more fails there with a ``MemoryError`` instead of growing the worker. It runs at a lower
+scheduling priority (:data:`NICENESS`), so that on a busy machine the workers answering cheap
+requests get the cores first.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import os
 import resource
 import threading
 import time
@@ -42,6 +45,9 @@ GRACE: Final = 1.0
 
 MEMORY_LIMIT: Final = 4 * 1024**3
 """Address space of a heavy process (4 GiB); numpy and igraph reserve more than they use."""
+
+NICENESS: Final = 10
+"""How much lower than the worker the heavy process is scheduled (``nice``)."""
 
 log = logging.getLogger("innonet.heavy")
 
@@ -170,6 +176,8 @@ def _serve(uri: str, conn: Connection) -> None:  # pragma: no cover - runs in th
     """The child: answer questions until the pipe closes."""
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    with contextlib.suppress(OSError):
+        os.nice(NICENESS)
     store = open_store(uri, create=False)
     try:
         with contextlib.suppress(Exception):  # a question will meet the cause again
