@@ -47,11 +47,6 @@ def until(deadline: float | None) -> Iterator[None]:
         _deadline.reset(token)
 
 
-def current() -> float | None:
-    """The current deadline, None when there is none."""
-    return _deadline.get()
-
-
 def check() -> None:
     """Raise :class:`TimeUp` when the current deadline has passed."""
     deadline = _deadline.get()

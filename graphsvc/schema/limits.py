@@ -54,8 +54,9 @@ TOKEN_BYTES: Final = 500
 """Estimated bytes of one token of a parsed document (measured: 450 with its AST nodes)."""
 
 
-class DocumentTooLarge(Exception):
-    """A document refused before validation; the message says why."""
+class DocumentProblem(Exception):
+    """A document refused before validation (wrong fragments, too large); the message says
+    why."""
 
 
 def fragment_problem(document: DocumentNode) -> str | None:
@@ -81,7 +82,7 @@ def fragment_problem(document: DocumentNode) -> str | None:
 
     def size(selection_set: SelectionSetNode | None, level: int) -> int:
         if level > MAX_NESTING:
-            raise DocumentTooLarge(
+            raise DocumentProblem(
                 f"the document nests selections and fragment spreads more than {MAX_NESTING} "
                 "levels deep"
             )
@@ -94,7 +95,7 @@ def fragment_problem(document: DocumentNode) -> str | None:
             elif isinstance(selection, FragmentSpreadNode):
                 total += fragment_size(selection, level)
             if total > MAX_FIELDS:
-                raise DocumentTooLarge(
+                raise DocumentProblem(
                     f"the document expands to more than {MAX_FIELDS} field selections once its "
                     "fragments are spread; ask for less"
                 )
@@ -106,7 +107,7 @@ def fragment_problem(document: DocumentNode) -> str | None:
             return sizes[name]
         if name in chain:
             cycle = " -> ".join([*chain[chain.index(name) :], name])
-            raise DocumentTooLarge(
+            raise DocumentProblem(
                 f"fragment {name} spreads itself ({cycle}); fragments cannot be cyclic"
             )
         fragment = fragments.get(name)
@@ -116,7 +117,7 @@ def fragment_problem(document: DocumentNode) -> str | None:
                 if (spread.loc)
                 else ""
             )
-            raise DocumentTooLarge(f"fragment {name} is spread{line} but not defined")
+            raise DocumentProblem(f"fragment {name} is spread{line} but not defined")
         chain.append(name)
         sizes[name] = size(fragment.selection_set, level + 1)
         chain.pop()
@@ -132,11 +133,11 @@ def fragment_problem(document: DocumentNode) -> str | None:
                 sizes[definition.name.value] = size(definition.selection_set, 0)
                 chain.pop()
             if total > MAX_FIELDS:
-                raise DocumentTooLarge(
+                raise DocumentProblem(
                     f"the document expands to more than {MAX_FIELDS} field selections once its "
                     "fragments are spread; ask for less"
                 )
-    except DocumentTooLarge as exc:
+    except DocumentProblem as exc:
         return str(exc)
     return None
 

@@ -314,3 +314,15 @@ def test_cheap_requests_answer_while_connections_pile_up(api: Running) -> None:
     finally:
         for sock in stalled:
             sock.close()
+
+
+def test_an_answer_over_the_size_limit_is_replaced_by_an_error(
+    api: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graphsvc.service import endpoint
+
+    monkeypatch.setattr(endpoint, "MAX_RESULT_BYTES", 2_000)
+    error = api.error("{ search(first: 100) { edges { node { id name properties } } } }")
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert "over the limit of 2,000" in error["message"]
+    assert "errors" not in api.gql("{ stats { nodes } }")
