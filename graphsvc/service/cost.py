@@ -12,7 +12,8 @@ worst case: a projection or scores computed for the first time), plus
 
 An operation over :data:`MAX_OBJECTS` objects (:data:`MAX_INTROSPECTION_OBJECTS` for the
 schema's introspection fields) or :data:`MAX_WORK` units is refused with ``BAD_REQUEST`` before
-anything runs; one of at least :data:`HEAVY_WORK` units is *heavy* and waits for a heavy slot
+anything runs; one of at least :data:`HEAVY_WORK` units or :data:`HEAVY_OBJECTS` objects is
+*heavy* and waits for a heavy slot
 (:mod:`graphsvc.service.admission`).
 
 The walk is linear in the size of the document: a fragment's cost is computed once per root
@@ -82,6 +83,10 @@ MAX_WORK: Final = 10_000
 HEAVY_WORK: Final = 100
 """Operations of at least this many work units are heavy: they run one at a time per slot."""
 
+HEAVY_OBJECTS: Final = 2_000
+"""Operations whose answer may hold this many objects are heavy too: resolving them takes the
+event loop for tens of milliseconds, which the loop of cheap requests must not give."""
+
 WORK_PER_OBJECT: Final = 0.01
 """Work units per object of the answer (loading and serialising it)."""
 
@@ -106,7 +111,7 @@ class Cost:
     @property
     def heavy(self) -> bool:
         """True when the operation must wait for a heavy slot."""
-        return self.work >= HEAVY_WORK
+        return self.work >= HEAVY_WORK or self.objects >= HEAVY_OBJECTS
 
     def problem(self) -> str | None:
         """Why the operation is refused, naming the cost and the budget; None when it fits."""

@@ -74,3 +74,13 @@ def test_the_document_cache_is_bounded_by_bytes() -> None:
         cache.parsed(f'{{ search(text: "{i}{"x" * 100_000}") {{ totalCount }} }}', parse)
         assert cache.bytes <= 1_000_000
     assert 1 <= len(cache) <= 10
+
+
+def test_many_objects_make_an_operation_heavy_without_analytics() -> None:
+    small = operation_cost(SCHEMA, parse("{ search(first: 20) { edges { node { id } } } }"))
+    large = operation_cost(
+        SCHEMA,
+        parse("{ search(first: 500) { edges { node { neighbors(first: 10) { id } } } } }"),
+    )
+    assert not small.heavy
+    assert large.work < 100 and large.heavy
