@@ -7,11 +7,11 @@ operation
 threads. A **heavy** one (analytics, or an answer of many objects) needs one of
 :data:`HEAVY_SLOTS` heavy slots and runs, from resolving its fields to its store reads, on an
 event loop and threads of its own, so heavy work never takes the event loop or the threads that
-light requests use. At most :data:`HEAVY_QUEUE` heavy operations wait for a slot;
-when that many already wait, the request is answered at once with HTTP 503 and ``Retry-After``
-instead of queueing until its time runs out. A wait for a slot counts against the request's time
-limit. The analytics questions of a heavy operation run in the worker's heavy process
-(:mod:`graphsvc.service.heavy`), killed when the request's time is up.
+light requests use. At most ``heavy_queue`` heavy operations (``INNONET_HEAVY_QUEUE``) wait
+for a slot; when that many already wait, the request is answered at once with HTTP 503 and
+``Retry-After`` instead of queueing until its time runs out. A wait for a slot counts against
+the request's time limit. The analytics questions of a heavy operation run in the worker's
+heavy process (:mod:`graphsvc.service.heavy`), killed when the request's time is up.
 """
 
 from __future__ import annotations
@@ -39,8 +39,6 @@ and 2 workers: one heavy operation per worker keeps a core for everything else).
 HEAVY_THREADS: Final = 2
 """Threads of the heavy operations: one computes while the other reads its nodes."""
 
-HEAVY_QUEUE: Final = 4
-"""Heavy operations that may wait for a slot; more are answered 503 at once."""
 
 RETRY_AFTER: Final = 5
 """Seconds a client refused for want of a heavy slot is asked to wait (``Retry-After``)."""
@@ -56,8 +54,8 @@ class Admission:
     per slot: :data:`HEAVY_SLOTS` is 1)."""
 
     process: HeavyProcess
+    heavy_queue: int
     heavy_slots: int = HEAVY_SLOTS
-    heavy_queue: int = HEAVY_QUEUE
     light: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(LIGHT_THREADS, "innonet-light")
     )

@@ -100,7 +100,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     """The app for ``settings`` (default: from the environment), on ``store`` when given."""
     settings = settings or Settings.from_env()
     holder = StoreHolder(settings.store, store)
-    admission = Admission(HeavyProcess(holder.uri))
+    admission = Admission(HeavyProcess(holder.uri), settings.heavy_queue)
     graphql = GraphQLEndpoint(
         build_schema(
             introspection=settings.introspection,

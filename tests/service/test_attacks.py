@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from graphsvc.service import connections
-from graphsvc.service.admission import HEAVY_QUEUE, HEAVY_SLOTS, RETRY_AFTER
+from graphsvc.service.admission import HEAVY_SLOTS, RETRY_AFTER
 from graphsvc.service.cost import MAX_OBJECTS, MAX_WORK
 
 if TYPE_CHECKING:
@@ -129,11 +129,13 @@ def test_a_request_past_its_time_is_stopped(serve: Serve, loaded: Store) -> None
 
 
 def test_a_full_heavy_queue_answers_503_at_once_and_cheap_requests_stay_fast(
-    api: Running,
+    serve: Serve, loaded: Store
 ) -> None:
+    queue = 3
+    api = serve(loaded, heavy_queue=queue)
     source, target = _hubs(api)
     heavy = _introductions(source, target)
-    clients = HEAVY_SLOTS + HEAVY_QUEUE + 3
+    clients = HEAVY_SLOTS + queue + 3
     with ThreadPoolExecutor(clients) as pool:
         futures = [pool.submit(_timed, api, heavy) for _ in range(clients)]
         time.sleep(0.3)
@@ -144,7 +146,7 @@ def test_a_full_heavy_queue_answers_503_at_once_and_cheap_requests_stay_fast(
     refused = [(r, s) for r, s in answers if r.status_code == 503]
     served = [r for r, _ in answers if r.status_code == 200]
     assert len(refused) >= 1
-    assert len(served) >= HEAVY_SLOTS + HEAVY_QUEUE - 1
+    assert len(served) >= HEAVY_SLOTS + queue - 1
     for response, seconds in refused:
         assert seconds < 1
         assert response.headers["retry-after"] == str(RETRY_AFTER)
