@@ -27,6 +27,13 @@ KNOWN_FILES: Final = (*(t.file for t in NODE_TYPES), RELATION_FILE)
 """The files a bundle may hold, in the order they are read (nodes first, relations last)."""
 
 _READ_BUFFER: Final = 1 << 20
+MAX_CELL: Final = 1 << 20
+"""Longest cell, in characters (1,048,576): a longer one is a problem of its row, and the rest
+of the file is still checked."""
+FIELD_LIMIT: Final = 16 * MAX_CELL
+"""Longest field the CSV reader reads at all: past it the quoting cannot be trusted (most often
+a quote that is never closed) and the rest of the file is only hashed."""
+csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
 _SNIFF: Final = 4096
 """Bytes at the start of a file looked at for signs of another encoding than UTF-8."""
 _BOM: Final = "\ufeff"
@@ -194,6 +201,9 @@ def read_records(
                 continue
             if not fields:
                 continue
+            if any(len(field) > MAX_CELL for field in fields):
+                yield from _long_cells(name, start, fields, header)
+                fields = [field[:MAX_CELL] for field in fields]
             if watched.invalid_utf8 and not _is_utf8(fields):
                 first = invalid.see(start, fields, header)
                 if first is not None:
@@ -314,9 +324,30 @@ def _decodes(data: bytes, codec: str) -> bool:
     return True
 
 
+def _long_cells(file: str, line: int, fields: list[str], header: list[str]) -> Iterator[Problem]:
+    """A problem for each cell of the record over :data:`MAX_CELL` characters."""
+    for index, field in enumerate(fields):
+        if len(field) > MAX_CELL:
+            column = _repaired(header[index]) if index < len(header) else WHOLE_RECORD
+            yield Problem(
+                file,
+                line,
+                column,
+                f"cell longer than {MAX_CELL:,} characters ({len(field):,})",
+            )
+
+
 def _quoting_problem(file: str, line: int, error: str) -> Problem:
-    if error.startswith(("unexpected end of data", "field larger than field limit")):
+    if error.startswith("unexpected end of data"):
         return Problem(file, line, WHOLE_RECORD, "unclosed quote: the quoted field never ends")
+    if error.startswith("field larger than field limit"):
+        return Problem(
+            file,
+            line,
+            WHOLE_RECORD,
+            f"a field runs over {FIELD_LIMIT:,} characters: a quote that is never closed, or a "
+            f"cell far over the maximum of {MAX_CELL:,}; the rest of the file is unchecked",
+        )
     return Problem(file, line, WHOLE_RECORD, f"bad quoting: {error}")
 
 

@@ -1,7 +1,8 @@
 """The ``innonet load``, ``innonet stats`` and ``innonet generate`` commands.
 
-Exit codes: 0 loaded (or valid, for a dry run); 1 invalid data, or rows the store refused;
-2 a usage error (no such bundle, unreadable file, store busy or unreachable).
+Exit codes: 0 loaded (or valid, for a dry run); 1 invalid data, or a refresh the store refused
+(a full disk, a damaged store: named with the store's path, nothing written); 2 a usage error
+(no such bundle, unreadable file, store busy or unreachable).
 Problems go to standard error, at most ``--max-errors`` of them; the summary to standard output.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 import time
 from collections.abc import Iterator
@@ -28,7 +30,7 @@ from rich.table import Table
 
 from graphsvc.cli import add_store_option
 from graphsvc.stores import open_store
-from graphsvc.stores.contract import GraphCounts, StoreError
+from graphsvc.stores.contract import GraphCounts, StoreBusy, StoreError
 from graphsvc.stores.contract import Progress as ProgressCallback
 from loaders.bundle import KNOWN_FILES, BundleError
 from loaders.refresh import LoadResult, refresh_bundle
@@ -129,6 +131,9 @@ def load_command(args: argparse.Namespace) -> int:
     try:
         store = open_store(args.store)
     except StoreError as exc:
+        if isinstance(exc.__cause__, sqlite3.Error) and not isinstance(exc, StoreBusy):
+            print(f"innonet load: {exc}", file=sys.stderr)  # a full disk, a damaged file
+            return EXIT_INVALID
         return _fail("load", exc)
     try:
         with _progress_display() as progress:
@@ -140,8 +145,11 @@ def load_command(args: argparse.Namespace) -> int:
                 progress=progress,
                 problems_kept=args.max_errors,
             )
-    except (BundleError, StoreError) as exc:
+    except (BundleError, StoreBusy) as exc:
         return _fail("load", exc)
+    except StoreError as exc:  # the store refused the refresh (a full disk, say)
+        print(f"innonet load: {exc}", file=sys.stderr)
+        return EXIT_INVALID
     finally:
         store.close()
     with result:

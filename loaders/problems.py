@@ -19,6 +19,20 @@ _ESCAPED_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"
 """Characters a problem line never shows as they are: controls, line breaks, invisible or
 unassigned characters, and the bytes that were not UTF-8 (kept as lone surrogates)."""
 _SHORT_ESCAPES: Final = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+SHOWN: Final = 300
+"""Most characters of a column name or message a problem line shows; the rest is cut, the
+length said (a 100 KB bad cell must not make a 100 KB line)."""
+
+
+def cut(text: str, most: int = SHOWN) -> str:
+    """``text``, or its first ``most`` characters and how long it was.
+
+    >>> cut("x" * 1000, 10)
+    'xxxxxxxxxx... (1,000 characters)'
+    """
+    if len(text) <= most:
+        return text
+    return f"{text[:most]}... ({len(text):,} characters)"
 
 
 def escaped(text: str) -> str:
@@ -56,6 +70,8 @@ class Problem(NamedTuple):
     "brokers.csv:7: kind: unknown kind 'x'"
     >>> print(Problem("brokers.csv", 1, "na\nme", "column given twice"))
     brokers.csv:1: na\nme: column given twice
+    >>> len(str(Problem("a.csv", 2, "name", "not an integer: " + "9" * 100_000)))
+    339
     """
 
     file: str
@@ -64,7 +80,8 @@ class Problem(NamedTuple):
     message: str
 
     def __str__(self) -> str:
-        return f"{escaped(self.file)}:{self.line}: {escaped(self.column)}: {escaped(self.message)}"
+        column, message = cut(escaped(self.column)), cut(escaped(self.message))
+        return f"{escaped(self.file)}:{self.line}: {column}: {message}"
 
 
 class ProblemLog:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from graphsvc.stores.contract import Store
+from queries import deadline
 from queries.errors import (
     MAX_EVIDENCE,
     MAX_HOPS,
@@ -149,6 +150,7 @@ class _PathSearch:
         self.counted = counted
         self.evidence_size = evidence
         self.budget = work_cap
+        self.next_check = work_cap - deadline.EVERY
         self.count: dict[int, int] = {}
         self.shortest: dict[int, int] = {}
         self.evidence: dict[int, list[list[int]]] = {}
@@ -161,6 +163,7 @@ class _PathSearch:
         distance = {self.target: 0}
         frontier = [self.target]
         for depth in range(1, self.max_hops):
+            deadline.check()
             grown = []
             for u in frontier:
                 for w in self.adjacency[u]:
@@ -183,6 +186,9 @@ class _PathSearch:
         self.budget -= work
         if self.budget < 0:
             raise _CapReached
+        if self.budget < self.next_check:
+            self.next_check = self.budget - deadline.EVERY
+            deadline.check()
 
     def _extend(self, route: list[int], on_route: set[int], length: int) -> None:
         u = route[-1]

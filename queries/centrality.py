@@ -39,6 +39,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graphsvc.stores.contract import CentralityPushdown, Store
+from queries import deadline
 from queries.errors import MAX_TOP, BadRequest, check_node_types, check_range
 from queries.projection import IntArray, Projection, projection
 from queries.results import CentralityResult, Score
@@ -214,6 +215,7 @@ def pagerank(graph: Projection) -> FloatArray:
     x = np.full(n, 1.0 / n)
     teleport = (1 - ALPHA) / n
     for _ in range(PAGERANK_MAX_ITER):
+        deadline.check()
         last = x
         x = ALPHA * (step_t @ x) + (ALPHA * x[dangling].sum() / n + teleport)
         if np.abs(x - last).sum() < n * PAGERANK_TOL:
@@ -305,6 +307,7 @@ def estimate_distances(graph: Projection, pivots: IntArray, metric: str) -> Floa
     total = np.zeros(n)
     count = np.zeros(n)
     for start in range(0, len(pivots), 16):
+        deadline.check()
         chunk = pivots[start : start + 16]
         distance = shortest_path(csr, method="D", unweighted=True, indices=chunk)
         reached = np.isfinite(distance) & (distance > 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from graphsvc.stores.contract import Store
+from queries import deadline
 from queries.errors import MAX_DEPTH, MAX_LIMIT, check_node_types, check_range
 from queries.projection import projection
 from queries.results import Subgraph
@@ -79,6 +80,7 @@ def neighbourhood(
     frontier = [centre]
     truncated = False
     for _ in range(depth):
+        deadline.check()
         ring = sorted(
             {
                 w

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from graphsvc.stores.contract import PathPushdown, Relationship, Store
+from queries import deadline
 from queries.errors import (
     MAX_HOPS,
     MAX_K,
@@ -203,6 +204,7 @@ def k_shortest_paths(
         u = nx.restricted_view(u, hidden - {source, target}, [])
     routes: list[list[int]] = []
     for nodes in itertools.islice(nx.shortest_simple_paths(u, source, target), k):
+        deadline.check()
         if len(nodes) - 1 > max_hops:
             break
         routes.append([graph.node_index(n) for n in nodes])
@@ -238,14 +240,19 @@ def hop_route(
     succ = {target: target}
     forward, backward = [source], [target]
     hops = 0
+    steps = 0
     while forward and backward and hops < max_hops:
         hops += 1
+        deadline.check()
         if len(forward) <= len(backward):
             grow, seen, other = forward, pred, succ
         else:
             grow, seen, other = backward, succ, pred
         frontier = []
         for u in grow:
+            steps += 1
+            if not steps % deadline.EVERY:
+                deadline.check()
             for w in adjacency[u]:
                 if w in other:
                     near, far = (u, w) if seen is pred else (w, u)
@@ -293,7 +300,11 @@ def cheapest_route(
     fewest: dict[int, int] = {}
     parents: list[tuple[int, int]] = [(source, -1)]
     heap: list[tuple[float, int, int, int]] = [(0.0, 0, source, 0)]
+    pops = 0
     while heap:
+        pops += 1
+        if not pops % deadline.EVERY:
+            deadline.check()
         cost, hops, u, label = heapq.heappop(heap)
         if u == target:
             route = []

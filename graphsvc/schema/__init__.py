@@ -1,6 +1,8 @@
 """The GraphQL schema of innonet (strawberry), with its safety limits built in.
 
-Limits checked on the document before anything runs: nesting depth at most
+Limits checked on the document before anything runs: fragments (undefined, cyclic) and the
+document's size once they are spread, in linear time (:mod:`graphsvc.schema.limits`); nesting
+depth at most
 :data:`MAX_DEPTH` (counted as graphql-depth-limit does: ``{ node(id: "x") { id } }`` has depth
 1), at most :data:`MAX_ALIASES` aliases (fragments counted each time they are spread) and at most
 :data:`MAX_TOKENS` tokens. The pinned strawberry (>= 0.341) carries the fix of CVE-2026-47706
@@ -8,22 +10,21 @@ Limits checked on the document before anything runs: nesting depth at most
 counting fragment spreads), both fixed in 0.315.7. Those limiters still walk a fragment again at
 every spread, which makes a short document with fragments that fan out cost exponential time; a
 document expanding to more than :data:`~graphsvc.schema.limits.MAX_FIELDS` field selections is
-refused first, in linear time (:mod:`graphsvc.schema.limits`).
+refused first. The service adds its own extensions (the cost limit and admission of
+:mod:`graphsvc.service`) through ``build_schema(extensions=...)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Final
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, specified_rules
 from strawberry.extensions import (
-    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
 )
@@ -31,7 +32,7 @@ from strawberry.types import ExecutionContext
 
 from graphsvc.schema.context import Context, OperationName
 from graphsvc.schema.errors import log_unexpected
-from graphsvc.schema.limits import MAX_FIELDS, GuardedValidation
+from graphsvc.schema.limits import MAX_FIELDS, CachedParse, DocumentCache, GuardedValidation
 from graphsvc.schema.query import Query
 
 MAX_DEPTH: Final = 12
@@ -50,7 +51,12 @@ __all__ = [
 
 
 class Schema(strawberry.Schema):
-    """strawberry's schema, logging only the errors the service caused (with traceback)."""
+    """strawberry's schema, logging only the errors the service caused (with traceback).
+
+    ``documents`` is its cache of parsed documents (the service sizes operations from it
+    before they run)."""
+
+    documents: DocumentCache
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -58,11 +64,16 @@ class Schema(strawberry.Schema):
         log_unexpected(errors, execution_context)
 
 
-def build_schema(*, introspection: bool = True) -> Schema:
-    """The schema with its limits; ``introspection=False`` refuses ``__schema``/``__type``.
+def build_schema(
+    *,
+    introspection: bool = True,
+    extensions: Sequence[Callable[[], SchemaExtension]] = (),
+) -> Schema:
+    """The schema with its limits; ``introspection=False`` refuses ``__schema``/``__type`` and
+    leaves "Did you mean ...?" suggestions out of validation errors. ``extensions`` (factories,
+    one instance per request) run after validation's own.
 
-    Extensions are given as factories (one instance per request); the validation rules are built
-    once, so that strawberry's validation cache recognises them from one request to the next.
+    Parsed documents and their validation results are cached per schema, bounded by bytes.
     """
     rules = [
         *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
@@ -70,11 +81,16 @@ def build_schema(*, introspection: bool = True) -> Schema:
     ]
     if not introspection:
         rules += DisableIntrospection().validation_rules
-    extensions: list[Callable[[], SchemaExtension]] = [
-        lambda: ParserCache(maxsize=1024),
+    cache = DocumentCache()
+    factories: list[Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: AddValidationRules(rules),
-        GuardedValidation,
+        lambda: CachedParse(cache),
+        lambda: GuardedValidation(
+            cache, (*specified_rules, *rules), hide_suggestions=not introspection
+        ),
+        *extensions,
         OperationName,
     ]
-    return Schema(query=Query, extensions=extensions)
+    schema = Schema(query=Query, extensions=factories)
+    schema.documents = cache
+    return schema

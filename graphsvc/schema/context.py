@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Concatenate, ParamSpec, TypeVar
@@ -21,6 +21,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
 
 from graphsvc.stores.contract import Node, Relationship, Store
+from queries import deadline
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -28,14 +29,24 @@ P = ParamSpec("P")
 RelationsKey = tuple[str, tuple[str, ...] | None]
 """A node id and the relation types asked for (None: all)."""
 
+Offload = Callable[
+    [Callable[..., object], tuple[object, ...], dict[str, object], float | None],
+    Awaitable[tuple[object, str, str]],
+]
+"""Where the questions of a heavy request are asked: ``offload(question, args, kwargs,
+deadline)`` answers ``(result, version before, version after)`` (the service's heavy process)."""
+
 
 @dataclass(eq=False)
 class Context:
-    """Per-request state. ``versions`` holds every data version a store call saw."""
+    """Per-request state. ``versions`` holds every data version a store call saw; ``deadline``
+    (monotonic seconds) is when the request's work must stop (:mod:`queries.deadline`)."""
 
     store: Store
     executor: Executor
+    deadline: float | None = None
     log: dict[str, object] = field(default_factory=dict)
+    offload: Offload | None = None
     versions: set[str] = field(default_factory=set)
     nodes: DataLoader[str, Node | None] = field(init=False)
     relations: DataLoader[RelationsKey, list[Relationship]] = field(init=False)
@@ -52,8 +63,9 @@ class Context:
     async def call(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` (blocking store or query work) in a worker thread, noting the version.
 
-        Cancelled (the request's time is up), the caller stops waiting; the thread finishes
-        ``fn`` on its own.
+        ``fn`` runs under the request's deadline: past it, the query loops raise
+        :class:`~queries.deadline.TimeUp`, so the thread stops soon after the caller stopped
+        waiting.
         """
         loop = asyncio.get_running_loop()
         result, before, after = await loop.run_in_executor(self.executor, self._versioned, fn)
@@ -64,13 +76,20 @@ class Context:
         self, question: Callable[Concatenate[Store, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
         """Ask ``question(store, *args, **kwargs)`` of the request's store, as :meth:`call`
-        runs it: the query functions all take the store first."""
-        return await self.call(lambda: question(self.store, *args, **kwargs))
+        runs it (the query functions all take the store first), or through :attr:`offload`
+        when the request has one (a heavy request: the question runs in another process)."""
+        if self.offload is None:
+            return await self.call(lambda: question(self.store, *args, **kwargs))
+        result, before, after = await self.offload(question, args, kwargs, self.deadline)
+        self.versions.update((before, after))
+        return result  # type: ignore[return-value]
 
     def _versioned(self, fn: Callable[[], T]) -> tuple[T, str, str]:
-        before = self.store.data_version()
-        result = fn()
-        return result, before, self.store.data_version()
+        with deadline.until(self.deadline):
+            deadline.check()  # queued past the deadline: do not start
+            before = self.store.data_version()
+            result = fn()
+            return result, before, self.store.data_version()
 
     async def _load_nodes(self, ids: list[str]) -> list[Node | None]:
         found = await self.call(lambda: self.store.nodes(ids))

@@ -7,6 +7,7 @@ code             when
 ``BAD_REQUEST``  an argument out of range, a malformed or over-limit document, a bad variable
 ``TRUNCATED``    an exact answer would take more work than a request may do (``intermediaries``
                  past its work cap); the message says how to ask for one that fits
+``TIMEOUT``      the request's work ran past its time limit and was stopped
 ``INTERNAL``     anything unexpected; the message is fixed and tells nothing of the cause
 ===============  ==========================================================================
 
@@ -24,6 +25,7 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
+from queries.deadline import TimeUp
 from queries.errors import NotFound, QueryError
 
 INTERNAL_MESSAGE = "Internal error; quote the X-Request-ID of this response when reporting it."
@@ -46,7 +48,7 @@ def is_unexpected(error: GraphQLError) -> bool:
     original = error.original_error
     if error.path is None:
         return original is not None and not isinstance(original, GraphQLError | QueryError)
-    return not isinstance(original, QueryError)
+    return not isinstance(original, QueryError | TimeUp)
 
 
 def coded(error: GraphQLError) -> GraphQLError:
@@ -57,6 +59,8 @@ def coded(error: GraphQLError) -> GraphQLError:
         extensions.update(code="NOT_FOUND", id=original.id)
     elif isinstance(original, Truncated):
         extensions["code"] = "TRUNCATED"
+    elif isinstance(original, TimeUp):
+        extensions["code"] = "TIMEOUT"
     elif is_unexpected(error):
         return GraphQLError(
             INTERNAL_MESSAGE,

@@ -1,22 +1,31 @@
-"""A guard that strawberry's limiters lack: the size of a document once fragments are expanded.
+"""Guards that strawberry's limiters lack: fragments checked in linear time, caches by bytes.
 
 strawberry's QueryDepthLimiter and MaxAliasesLimiter walk a fragment again at every spread, so a
 short document whose fragments each spread the next one twice (``fragment F1 on Query { ...F2
-...F2 }``) costs them 2^n steps: twenty such lines keep a worker busy for seconds. Measured on
-strawberry 0.341.2: 18 fragments 1 s, 22 fragments 18 s.
+...F2 }``) costs them 2^n steps (measured on strawberry 0.341.2: 18 fragments 1 s, 22 fragments
+18 s), and a spread of an undefined fragment made the depth limiter fail with a KeyError.
 
-:class:`GuardedValidation` first sizes the document in linear time, each fragment measured once,
-and refuses it before any other validation when its expansion exceeds :data:`MAX_FIELDS` field
-selections; otherwise it validates as strawberry's ValidationCache does, with a bounded cache.
+:func:`fragment_problem` measures the document first, each fragment once: a spread of an
+undefined fragment, a fragment that spreads itself (directly or through others), nesting deeper
+than :data:`MAX_NESTING`, or an expansion beyond :data:`MAX_FIELDS` field selections is refused
+with a message naming it, before any other validation runs. Documents that pass expand to at
+most :data:`MAX_FIELDS` selections, which bounds the work of every later rule.
+
+Parsed documents and their validation results are kept in a :class:`DocumentCache` bounded by
+an estimate of the bytes they hold (the query text, and about :data:`TOKEN_BYTES` per token of
+the parsed document), not by a count of entries: 400 distinct ~1 MB queries no longer keep
+hundreds of megabytes alive.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from functools import lru_cache
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Final
 
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -25,66 +34,209 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    parse,
+    validate,
 )
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.schema import validate_document
+from strawberry.schema.schema import MaybeNullValidationRule, OneOfInputValidationRule
 
 MAX_FIELDS: Final = 5_000
 """Most field selections a document may expand to, fragments spread in full."""
 
-_validate = lru_cache(maxsize=1024)(validate_document)
+MAX_NESTING: Final = 100
+"""Deepest nesting of selection sets and fragment spreads looked into (the depth limit of 12
+refuses far less; this bound keeps the measuring itself within the interpreter's stack)."""
+
+MAX_CACHE_BYTES: Final = 32 * 1024 * 1024
+"""Estimated bytes the parsed and validated documents of one schema may hold in its cache."""
+
+TOKEN_BYTES: Final = 500
+"""Estimated bytes of one token of a parsed document (measured: 450 with its AST nodes)."""
 
 
-def expanded_fields(document: DocumentNode) -> int:
-    """How many field selections the operations of ``document`` hold with every fragment
-    spread in place (a fragment spread inside itself counts nothing: validation refuses cycles).
+class DocumentProblem(Exception):
+    """A document refused before validation (wrong fragments, too large); the message says
+    why."""
+
+
+def fragment_problem(document: DocumentNode) -> str | None:
+    """What is wrong with the fragments or the size of ``document``, or None.
+
+    Linear in the size of the document: each fragment is measured once, whatever the number of
+    places that spread it.
+
+    Examples
+    --------
+    >>> fragment_problem(parse("{ ...A } fragment A on Query { stats { nodes } }")) is None
+    True
+    >>> fragment_problem(parse("{ ...A } fragment A on Query { ...A }"))
+    'fragment A spreads itself (A -> A); fragments cannot be cyclic'
+    >>> fragment_problem(parse("{ ...Nope }"))
+    'fragment Nope is spread at line 1 but not defined'
     """
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     sizes: dict[str, int] = {}
+    chain: list[str] = []
 
-    def size(selection_set: SelectionSetNode | None) -> int:
+    def size(selection_set: SelectionSetNode | None, level: int) -> int:
+        if level > MAX_NESTING:
+            raise DocumentProblem(
+                f"the document nests selections and fragment spreads more than {MAX_NESTING} "
+                "levels deep"
+            )
         total = 0
         for selection in selection_set.selections if selection_set else ():
             if isinstance(selection, FieldNode):
-                total += 1 + size(selection.selection_set)
+                total += 1 + size(selection.selection_set, level + 1)
             elif isinstance(selection, InlineFragmentNode):
-                total += size(selection.selection_set)
+                total += size(selection.selection_set, level + 1)
             elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                if name not in sizes:
-                    sizes[name] = 0  # in progress: a cycle counts nothing
-                    fragment = fragments.get(name)
-                    sizes[name] = size(fragment.selection_set) if fragment else 0
-                total += sizes[name]
+                total += fragment_size(selection, level)
             if total > MAX_FIELDS:
-                return total
+                raise DocumentProblem(
+                    f"the document expands to more than {MAX_FIELDS} field selections once its "
+                    "fragments are spread; ask for less"
+                )
         return total
 
-    return sum(
-        size(d.selection_set)
-        for d in document.definitions
-        if isinstance(d, OperationDefinitionNode)
-    )
+    def fragment_size(spread: FragmentSpreadNode, level: int) -> int:
+        name = spread.name.value
+        if name in sizes:
+            return sizes[name]
+        if name in chain:
+            cycle = " -> ".join([*chain[chain.index(name) :], name])
+            raise DocumentProblem(
+                f"fragment {name} spreads itself ({cycle}); fragments cannot be cyclic"
+            )
+        fragment = fragments.get(name)
+        if fragment is None:
+            line = (
+                f" at line {spread.loc.source.get_location(spread.loc.start).line}"
+                if (spread.loc)
+                else ""
+            )
+            raise DocumentProblem(f"fragment {name} is spread{line} but not defined")
+        chain.append(name)
+        sizes[name] = size(fragment.selection_set, level + 1)
+        chain.pop()
+        return sizes[name]
+
+    try:
+        total = 0
+        for definition in document.definitions:
+            if isinstance(definition, OperationDefinitionNode):
+                total += size(definition.selection_set, 0)
+            elif isinstance(definition, FragmentDefinitionNode):
+                chain.append(definition.name.value)
+                sizes[definition.name.value] = size(definition.selection_set, 0)
+                chain.pop()
+            if total > MAX_FIELDS:
+                raise DocumentProblem(
+                    f"the document expands to more than {MAX_FIELDS} field selections once its "
+                    "fragments are spread; ask for less"
+                )
+    except DocumentProblem as exc:
+        return str(exc)
+    return None
+
+
+@dataclass(slots=True)
+class Parsed:
+    """A cached document and, once validated, its validation errors."""
+
+    document: DocumentNode
+    weight: int
+    errors: list[GraphQLError] | None = None
+
+
+class DocumentCache:
+    """Parsed documents by query text, least recently used dropped past ``max_bytes``."""
+
+    def __init__(self, max_bytes: int = MAX_CACHE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._entries: OrderedDict[str, Parsed] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def parsed(self, query: str, parse_document: Callable[[str], DocumentNode]) -> Parsed:
+        """The entry of ``query``, parsed by ``parse_document`` when not cached."""
+        entry = self._entries.get(query)
+        if entry is not None:
+            self._entries.move_to_end(query)
+            return entry
+        document = parse_document(query)
+        entry = Parsed(document, len(query) + TOKEN_BYTES * _tokens(document))
+        if entry.weight <= self.max_bytes:
+            self._entries[query] = entry
+            self.bytes += entry.weight
+            while self.bytes > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self.bytes -= dropped.weight
+        return entry
+
+
+def _tokens(document: DocumentNode) -> int:
+    token = document.loc.start_token if document.loc else None
+    count = 0
+    while token is not None:
+        count += 1
+        token = token.next
+    return count
+
+
+class CachedParse(SchemaExtension):
+    """Parsing through the schema's :class:`DocumentCache` (with the token limit of the
+    parse options)."""
+
+    def __init__(self, cache: DocumentCache) -> None:
+        super().__init__()
+        self.cache = cache
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        options = context.parse_options
+        entry = self.cache.parsed(context.query or "", lambda query: parse(query, **options))
+        context.graphql_document = entry.document
+        yield
 
 
 class GuardedValidation(SchemaExtension):
-    """Validation with the expansion guard first, and a shared cache of validation results."""
+    """Validation with :func:`fragment_problem` first, results kept in the document cache;
+    suggestions ("Did you mean ...?") are left out when ``hide_suggestions``."""
+
+    def __init__(
+        self,
+        cache: DocumentCache,
+        rules: Sequence[type[ASTValidationRule]],
+        *,
+        hide_suggestions: bool,
+    ) -> None:
+        super().__init__()
+        self.cache = cache
+        self.rules = (*rules, MaybeNullValidationRule, OneOfInputValidationRule)
+        self.hide_suggestions = hide_suggestions
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         document = context.graphql_document
         assert document is not None
-        if expanded_fields(document) > MAX_FIELDS:
-            context.pre_execution_errors = [
-                GraphQLError(
-                    f"the document expands to more than {MAX_FIELDS} field selections once its "
-                    "fragments are spread; ask for less"
+        entry = self.cache.parsed(context.query or "", lambda _: document)
+        if entry.document is not document:  # parsed with other options: do not share
+            entry = Parsed(document, 0)
+        if entry.errors is None:
+            problem = fragment_problem(document)
+            if problem is not None:
+                entry.errors = [GraphQLError(problem)]
+            else:
+                entry.errors = validate(
+                    context.schema._schema,
+                    document,
+                    self.rules,
+                    hide_suggestions=self.hide_suggestions,
                 )
-            ]
-        else:
-            context.pre_execution_errors = _validate(
-                context.schema._schema, document, context.validation_rules
-            )
+        context.pre_execution_errors = entry.errors
         yield

@@ -22,6 +22,18 @@ from queries.errors import BadRequest
 MAX_SKIP: Final = 10_000
 """How far past its page's start a mid-page cursor may point."""
 
+MAX_CURSOR: Final = 512
+"""Longest ``after`` cursor accepted (the API's own are far shorter)."""
+
+MAX_TEXT: Final = 200
+"""Longest search ``text``, in characters."""
+
+
+def check_text(text: str | None) -> None:
+    """:class:`BadRequest` for a search text over :data:`MAX_TEXT` characters."""
+    if text is not None and len(text) > MAX_TEXT:
+        raise BadRequest(f"text: at most {MAX_TEXT} characters, got {len(text):,}")
+
 
 @strawberry.type
 class PageInfo:
@@ -47,9 +59,11 @@ def decode_cursor(cursor: str | None) -> tuple[str | None, int]:
     if cursor is None:
         return None, 0
     try:
+        if len(cursor) > MAX_CURSOR:
+            raise ValueError("too long")
         padded = cursor + "=" * (-len(cursor) % 4)
         store_cursor, skip = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, TypeError, binascii.Error):
+    except (ValueError, TypeError, binascii.Error, RecursionError):
         store_cursor, skip = 0, -1
     if (
         not isinstance(store_cursor, str | None)
@@ -57,7 +71,7 @@ def decode_cursor(cursor: str | None) -> tuple[str | None, int]:
         or not 0 <= skip <= MAX_SKIP
     ):
         raise BadRequest(
-            f"after: {cursor!r} is not a cursor of this API; pass an edge cursor or "
+            f"after: {cursor[:60]!r} is not a cursor of this API; pass an edge cursor or "
             "pageInfo.endCursor from an earlier page"
         )
     return store_cursor, skip
@@ -73,6 +87,7 @@ async def search_page(
     info: Info, where: SearchFilter, first: int, after: str | None
 ) -> NodeConnection:
     """The page of ``first`` nodes after the cursor ``after``."""
+    check_text(where.text)
     store_cursor, skip = decode_cursor(after)
     store = info.context.store
 

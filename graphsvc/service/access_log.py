@@ -8,6 +8,10 @@ one), returned in the ``X-Request-ID`` response header and written in the access
      "duration_ms": 3.1, "operation": "Broker", "pid": 4242}
 
 ``pid`` is the process that served the request (one of the workers of ``--workers N``).
+
+A client that disconnects before its answer is logged with status 499 (nginx's "client closed
+request"), not 500. An exception no inner layer handled is answered 500 with a JSON error body
+(code ``INTERNAL``) carrying the request id, and logged with its traceback.
 """
 
 from __future__ import annotations
@@ -24,6 +28,13 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CLIENT_CLOSED: Final = 499
+"""The status logged for a request whose client disconnected before the answer."""
+
+INTERNAL_MESSAGE: Final = (
+    "Internal error; quote the X-Request-ID of this response when reporting it."
+)
 
 REQUEST_ID: Final = re.compile(rb"[A-Za-z0-9._:-]{1,64}")
 """What a client-sent ``X-Request-ID`` must look like to be kept."""
@@ -75,12 +86,20 @@ class AccessLog:
         fields: dict[str, object] = {"request_id": request_id}
         scope["innonet.log"] = fields
         status = 500
+        answered = disconnected = False
         started = time.perf_counter()
 
+        async def receive_noting_disconnect() -> Message:
+            nonlocal disconnected
+            message = await receive()
+            disconnected |= message["type"] == "http.disconnect"
+            return message
+
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, answered
             if message["type"] == "http.response.start":
                 status = message["status"]
+                answered = True
                 message["headers"] = [
                     *message.get("headers", []),
                     (b"x-request-id", request_id.encode()),
@@ -88,8 +107,23 @@ class AccessLog:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive_noting_disconnect, send_with_id)
+        except Exception:
+            if answered:
+                raise
+            access.exception("unexpected error in request %s", request_id)
+            await send_with_id(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [(b"content-type", b"application/json")],
+                }
+            )
+            body = {"errors": [{"message": INTERNAL_MESSAGE, "extensions": {"code": "INTERNAL"}}]}
+            await send({"type": "http.response.body", "body": json.dumps(body).encode()})
         finally:
+            if not answered and disconnected:
+                status = CLIENT_CLOSED
             fields.update(
                 method=scope["method"],
                 path=scope["path"],

@@ -4,10 +4,14 @@
 route                         what
 ============================  ===================================================================
 ``GET /``                     landing page: what is loaded, example queries, links to the maps
+                              (with API keys set: only a hint to send one)
 ``POST /graphql``             GraphQL over JSON (:mod:`graphsvc.service.endpoint`)
 ``GET /graphql``              the GraphiQL explorer (off when introspection is off)
 ``GET /graphiql/...``         GraphiQL's files, from an installed package (works offline)
-``GET /healthz``              200 ``{"status": "ok"}`` once the store answers, 503 otherwise
+``GET /healthz``              200 ``{"status": "ok"}`` when the store answers through the threads
+                              that serve light requests within 2 s, 503 otherwise
+``GET /readyz``               200 ``{"status": "ready", "heavy": ...}``, or 503 ``saturated``
+                              when a heavy request would be refused now
 ``/maps/...``                 the interactive maps of :mod:`viz.web`, when installed
 ``GET /export/FORMAT``        the graph or a map's data: GEXF, GraphML, CSV (:mod:`viz.export_web`)
 ============================  ===================================================================
@@ -23,8 +27,10 @@ import contextlib
 import html
 import importlib.util
 import logging
+import sys
 from collections.abc import AsyncIterator
 from importlib import resources
+from pathlib import PurePath
 from typing import Final
 from urllib.parse import quote
 
@@ -39,14 +45,31 @@ from starlette.routing import BaseRoute, Mount, Route
 from graphsvc.schema import build_schema
 from graphsvc.service import graphiql
 from graphsvc.service.access_log import AccessLog, configure_logging
+from graphsvc.service.admission import Admission
+from graphsvc.service.cost import CostLimit
 from graphsvc.service.endpoint import GraphQLEndpoint
 from graphsvc.service.guards import LimitBody, RequireApiKey
+from graphsvc.service.heavy import HeavyProcess
 from graphsvc.service.settings import Settings
 from graphsvc.service.store_holder import StoreHolder
+from graphsvc.stores import NEO4J_SCHEMES
 from graphsvc.stores.contract import GraphCounts, Store, StoreError
 
-HEALTH_TIMEOUT: Final = 5.0
-"""Seconds the store has to answer a health check."""
+HEALTH_TIMEOUT: Final = 2.0
+"""Seconds the store has to answer a health check (through the light request threads)."""
+
+SWITCH_INTERVAL: Final = 0.001
+"""Seconds a thread holds the interpreter lock while others wait for it (Python's default is
+0.005). A heavy query computing in one thread hands the lock to the event loop and the light
+threads five times as often, so a cheap request that passes between them a few times waits a
+few milliseconds instead of tens."""
+
+LOGIN_HINT: Final = (
+    "<!doctype html><html lang=en><meta charset=utf-8><title>innonet</title>"
+    "<h1>innonet</h1><p>This service needs an API key: send <code>Authorization: Bearer "
+    "&lt;key&gt;</code> with each request to <code>/graphql</code> and <code>/maps</code>.</p>"
+)
+"""The whole landing page when API keys are set."""
 
 EXAMPLES: Final = (
     (
@@ -80,36 +103,51 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     """The app for ``settings`` (default: from the environment), on ``store`` when given."""
     settings = settings or Settings.from_env()
     holder = StoreHolder(settings.store, store)
+    admission = Admission(HeavyProcess(holder.uri), settings.heavy_queue)
     graphql = GraphQLEndpoint(
-        build_schema(introspection=settings.introspection),
+        build_schema(
+            introspection=settings.introspection,
+            extensions=[CostLimit],
+        ),
         holder=holder,
+        admission=admission,
         timeout=settings.request_timeout,
         graphiql=settings.introspection,
     )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
         graphql.heap.install()
         try:
             await to_thread.run_sync(holder.get)
         except StoreError as exc:
             log.error("store %s does not answer yet: %s", settings.store, exc)
         yield
-        graphql.executor.shutdown(wait=False, cancel_futures=True)
+        await to_thread.run_sync(admission.shutdown)
+        sys.setswitchinterval(switch_interval)
         graphql.heap.uninstall()
         await to_thread.run_sync(holder.close)
 
     async def healthz(request: Request) -> Response:
+        loop = asyncio.get_running_loop()
         try:
             await asyncio.wait_for(
-                to_thread.run_sync(_version, holder, abandon_on_cancel=True), HEALTH_TIMEOUT
+                loop.run_in_executor(admission.light, _version, holder), HEALTH_TIMEOUT
             )
         except (StoreError, TimeoutError) as exc:
             log.warning("health check: the store does not answer: %r", exc)
             return JSONResponse({"status": "unavailable"}, 503)
         return JSONResponse({"status": "ok"})
 
+    async def readyz(request: Request) -> Response:
+        state = admission.state()
+        return JSONResponse(state, 503 if admission.saturated else 200)
+
     async def landing(request: Request) -> Response:
+        if settings.api_keys:
+            return HTMLResponse(LOGIN_HINT)
         try:
             counts: GraphCounts | None = await to_thread.run_sync(
                 lambda: holder.get().counts(), abandon_on_cancel=True
@@ -121,6 +159,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     routes: list[BaseRoute] = [
         Route("/", landing, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         *graphiql.routes(),
     ]
@@ -161,6 +200,17 @@ def _version(holder: StoreHolder) -> str:
     return holder.get().data_version()
 
 
+def store_label(store: str) -> str:
+    """How the landing page names the store: its kind and file name, never a path or a host.
+
+    >>> store_label("/srv/data/innonet.db"), store_label("bolt://graph.internal:7687")
+    ('embedded, innonet.db', 'Neo4j')
+    """
+    if store.startswith(NEO4J_SCHEMES):
+        return "Neo4j"
+    return f"embedded, {PurePath(store).name}"
+
+
 def landing_page(counts: GraphCounts | None, settings: Settings, *, maps: bool) -> str:
     """The landing page's HTML."""
     template = (
@@ -195,12 +245,10 @@ def landing_page(counts: GraphCounts | None, settings: Settings, *, maps: bool) 
         )
     else:
         examples = "<li>GraphiQL is off (introspection is disabled); POST queries to /graphql.</li>"
-    notes = []
-    if settings.api_keys:
-        notes.append("API keys are required: send <code>Authorization: Bearer &lt;key&gt;</code>.")
+    notes: list[str] = []
     links = '<a href="/maps/">maps</a> · ' if maps else ""
     return (
-        template.replace("{{store}}", html.escape(settings.store))
+        template.replace("{{store}}", html.escape(store_label(settings.store)))
         .replace("{{loaded}}", loaded)
         .replace("{{examples}}", examples)
         .replace("{{notes}}", " ".join(notes))

@@ -3,7 +3,11 @@
 - ``POST`` runs a query; ``GET`` serves GraphiQL from local files (queries over ``GET`` are
   refused).
 - A malformed body, a body that is not a JSON object, or no query: 400 with a JSON error body.
-- Each request runs under a time limit; past it the answer is 504 (code ``TIMEOUT``).
+- Each request runs under a time limit; past it the answer is 504 (code ``TIMEOUT``), and its
+  work in the store threads stops at the same deadline (:mod:`queries.deadline`).
+- Heavy operations wait for a heavy slot; with the queue full the answer is 503 with
+  ``Retry-After`` at once (:mod:`graphsvc.service.admission`).
+- An answer over :data:`MAX_RESULT_BYTES` of JSON is replaced by an error saying so.
 - An answer whose store reads saw two graph versions (a refresh committed meanwhile) is thrown
   away and the operation runs again, up to :data:`ATTEMPTS` times: answers come from one graph.
 """
@@ -12,11 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from concurrent.futures import ThreadPoolExecutor
+import re
+import time
 from typing import Any, Final
 
 from anyio import to_thread
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -28,13 +34,17 @@ from strawberry.types import ExecutionResult
 from graphsvc.schema import Context, Schema
 from graphsvc.schema.errors import coded
 from graphsvc.service import graphiql
+from graphsvc.service.admission import RETRY_AFTER, Admission, Busy
+from graphsvc.service.cost import request_cost
 from graphsvc.service.heap import FreezeLongLived
 from graphsvc.service.store_holder import StoreHolder
-from graphsvc.stores.contract import StoreError
+from graphsvc.stores.contract import Store, StoreError
 
-STORE_THREADS: Final = 8
-"""Threads running store and query work. A few threads keep the event loop responsive: more
-would only contend for the interpreter lock."""
+MAX_RESULT_BYTES: Final = 32 * 1024 * 1024
+"""Largest JSON answer sent (32 MiB); a larger one is replaced by a ``BAD_REQUEST`` error."""
+
+SUGGESTION: Final = re.compile(r"\s*Did you mean [^?]*\?")
+"""A "Did you mean ...?" suggestion in an error message, removed when introspection is off."""
 
 ATTEMPTS: Final = 3
 """How many times an operation runs while refreshes keep landing under it."""
@@ -49,6 +59,14 @@ CODES: Final = {
 """The ``extensions.code`` of an HTTP-level error by status; any other 4xx is BAD_REQUEST."""
 
 
+class Refused(HTTPException):
+    """An HTTP-level refusal with headers (``Retry-After``)."""
+
+    def __init__(self, status_code: int, reason: str, headers: dict[str, str]) -> None:
+        super().__init__(status_code, reason)
+        self.headers = headers
+
+
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     """A GraphQL-shaped JSON error body: ``{"errors": [{"message", "extensions": {"code"}}]}``."""
     code = CODES.get(status, "BAD_REQUEST" if status < 500 else "INTERNAL")
@@ -60,13 +78,15 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
 
 
 class GraphQLEndpoint(GraphQL[Any, None]):
-    """The GraphQL view over the store of ``holder``; ``timeout`` is in seconds."""
+    """The GraphQL view over the store of ``holder``; ``timeout`` is in seconds. With
+    ``graphiql`` off (introspection off), suggestions are also cut from error messages."""
 
     def __init__(
         self,
         schema: Schema,
         *,
         holder: StoreHolder,
+        admission: Admission,
         timeout: float,
         graphiql: bool,
     ) -> None:
@@ -77,8 +97,9 @@ class GraphQLEndpoint(GraphQL[Any, None]):
             subscription_protocols=(),
         )
         self.holder = holder
+        self.admission = admission
         self.timeout = timeout
-        self.executor = ThreadPoolExecutor(STORE_THREADS, thread_name_prefix="innonet-store")
+        self.suggestions = graphiql
         self.heap = FreezeLongLived()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -88,7 +109,7 @@ class GraphQLEndpoint(GraphQL[Any, None]):
         try:
             response = await self.run(Request(scope, receive))
         except HTTPException as exc:
-            response = error_response(exc.status_code, exc.reason)
+            response = error_response(exc.status_code, exc.reason, getattr(exc, "headers", None))
         await response(scope, receive, send)
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -101,6 +122,10 @@ class GraphQLEndpoint(GraphQL[Any, None]):
             parsed = json.loads(data)
         except (ValueError, UnicodeDecodeError) as exc:
             raise HTTPException(400, f"the body is not valid JSON: {exc}") from exc
+        except RecursionError as exc:
+            raise HTTPException(
+                400, "the body nests JSON arrays or objects too deeply to be read"
+            ) from exc
         if not isinstance(parsed, dict):
             raise HTTPException(
                 400,
@@ -123,8 +148,35 @@ class GraphQLEndpoint(GraphQL[Any, None]):
     ) -> GraphQLHTTPResponse:
         """The JSON answer, every error carrying its code and unexpected ones masked."""
         if result.errors:
-            result.errors = [coded(error) for error in result.errors]
+            result.errors = [self._plain(coded(error)) for error in result.errors]
         return process_result(result)
+
+    def _plain(self, error: GraphQLError) -> GraphQLError:
+        """The error without "Did you mean ...?" when suggestions are off."""
+        if self.suggestions or not SUGGESTION.search(error.message):
+            return error
+        error.message = SUGGESTION.sub("", error.message)
+        return error
+
+    def encode_json(self, data: object) -> str:
+        """The answer as JSON; one over :data:`MAX_RESULT_BYTES` becomes an error saying so."""
+        encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        if len(encoded) > MAX_RESULT_BYTES:
+            size = len(encoded)
+            del encoded
+            return json.dumps(
+                {
+                    "data": None,
+                    "errors": [
+                        {
+                            "message": f"the answer is {size:,} characters of JSON, over the "
+                            f"limit of {MAX_RESULT_BYTES:,}; ask for fewer objects or fields",
+                            "extensions": {"code": "BAD_REQUEST"},
+                        }
+                    ],
+                }
+            )
+        return encoded
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -143,28 +195,83 @@ class GraphQLEndpoint(GraphQL[Any, None]):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         """Run the operation on one graph version, within the time limit."""
+        deadline = time.monotonic() + self.timeout
         store = self.holder.opened
         if store is None:
             try:
                 store = await to_thread.run_sync(self.holder.get)
             except StoreError as exc:
                 raise HTTPException(503, "the store is not answering; retry later") from exc
+        assert isinstance(self.schema, Schema)
+        cost = request_cost(
+            self.schema, request_data.query, request_data.operation_name, request_data.variables
+        )
+        heavy = cost is not None and cost.heavy
+        attempts = self._attempts(
+            store,
+            heavy,
+            deadline,
+            request,
+            request_adapter,
+            sub_response,
+            context,
+            root_value,
+            request_data,
+        )
         try:
             async with asyncio.timeout(self.timeout):
-                for _ in range(ATTEMPTS):
-                    attempt = Context(store, self.executor, log=context)
-                    result = await super().execute_single(
-                        request, request_adapter, sub_response, attempt, root_value, request_data
-                    )
-                    if attempt.consistent:
-                        self.heap.after_request(next(iter(attempt.versions), None))
-                        return result
+                if not heavy:
+                    return await attempts
+                try:
+                    async with self.admission.heavy_slot():
+                        context["admission"] = "heavy"
+                        return await self.admission.run_heavy(attempts)
+                except Busy:
+                    attempts.close()
+                    raise Refused(
+                        503,
+                        "every heavy slot is taken and the queue for them is full; retry "
+                        f"after {RETRY_AFTER} s",
+                        {"Retry-After": str(RETRY_AFTER)},
+                    ) from None
         except TimeoutError as exc:
             raise HTTPException(
                 504,
                 f"the request ran past the time limit of {self.timeout:g} s; ask a narrower "
                 "question (fewer hops, a smaller top, limit or first)",
             ) from exc
+
+    async def _attempts(
+        self,
+        store: Store,
+        heavy: bool,
+        deadline: float,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: dict[str, object],
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """The operation's answer from one graph version (up to :data:`ATTEMPTS` runs); a heavy
+        one on the heavy threads, its questions asked of the heavy process."""
+        for _ in range(ATTEMPTS):
+            if heavy:
+                attempt = Context(
+                    store,
+                    self.admission.heavy,
+                    deadline,
+                    log=context,
+                    offload=self.admission.offload,
+                )
+            else:
+                attempt = Context(store, self.admission.light, deadline, log=context)
+            result = await super().execute_single(
+                request, request_adapter, sub_response, attempt, root_value, request_data
+            )
+            if attempt.consistent:
+                self.heap.after_request(next(iter(attempt.versions), None))
+                return result
         raise HTTPException(
             503, f"the graph was refreshed during each of {ATTEMPTS} attempts; retry"
         )

@@ -21,6 +21,7 @@ from typing import Final
 import uvicorn
 
 from graphsvc.cli import add_store_option
+from graphsvc.service.connections import uvicorn_options
 from graphsvc.service.settings import LOG_LEVELS, Settings, SettingsError
 from graphsvc.stores import NEO4J_SCHEMES
 
@@ -121,6 +122,7 @@ def _config(host: str, port: int, log_level: str) -> uvicorn.Config:
         log_level=log_level,
         access_log=False,
         server_header=False,
+        **uvicorn_options(),
     )
 
 

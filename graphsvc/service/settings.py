@@ -13,6 +13,8 @@ variable                   meaning                                              
                            allowed to call the API from a browser
 ``INNONET_INTROSPECTION``  ``on``/``off``: schema introspection (GraphiQL needs it)    on
 ``INNONET_REQUEST_TIMEOUT`` seconds one request may run before it is answered 504      30
+``INNONET_HEAVY_QUEUE``    heavy requests that may wait for the heavy slot of a        16
+                           worker; one more is answered 503 at once
 ``INNONET_LOG_LEVEL``      ``debug``, ``info``, ``warning`` or ``error``               info
 ========================== =========================================================== =========
 """
@@ -29,6 +31,8 @@ from graphsvc.stores import store_uri
 
 MIN_KEY_LENGTH = 16
 DEFAULT_TIMEOUT = 30.0
+DEFAULT_HEAVY_QUEUE = 16
+MAX_HEAVY_QUEUE = 1000
 DEFAULT_LOG_LEVEL = "info"
 LOG_LEVELS = ("debug", "info", "warning", "error")
 _TRUE = ("1", "true", "yes", "on")
@@ -48,6 +52,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     introspection: bool = True
     request_timeout: float = DEFAULT_TIMEOUT
+    heavy_queue: int = DEFAULT_HEAVY_QUEUE
     log_level: str = DEFAULT_LOG_LEVEL
 
     @classmethod
@@ -62,6 +67,7 @@ class Settings:
             request_timeout=_seconds(
                 "INNONET_REQUEST_TIMEOUT", env.get("INNONET_REQUEST_TIMEOUT", "")
             ),
+            heavy_queue=_count("INNONET_HEAVY_QUEUE", env.get("INNONET_HEAVY_QUEUE", "")),
             log_level=_log_level(env.get("INNONET_LOG_LEVEL", "")),
         )
 
@@ -126,6 +132,16 @@ def _seconds(name: str, value: str) -> float:
             f"{name}: expected seconds, a number above 0 and at most 3600; got {value!r}"
         )
     return seconds
+
+
+def _count(name: str, value: str) -> int:
+    if not value.strip():
+        return DEFAULT_HEAVY_QUEUE
+    if not value.strip().isdigit() or int(value) > MAX_HEAVY_QUEUE:
+        raise SettingsError(
+            f"{name}: expected a whole number 0 to {MAX_HEAVY_QUEUE}; got {value!r}"
+        )
+    return int(value)
 
 
 def _log_level(value: str) -> str:

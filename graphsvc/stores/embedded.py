@@ -196,6 +196,21 @@ def _placeholders(count: int) -> str:
     return ", ".join("?" * count)
 
 
+def _disk_full(exc: sqlite3.Error, path: Path) -> bool:
+    """True when ``exc`` comes of a full disk: SQLITE_FULL, or an I/O error on a disk with less
+    than a megabyte free (creating the shared-memory file of a new store fails that way)."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL:
+        return True
+    if code != sqlite3.SQLITE_IOERR:
+        return False
+    try:
+        free = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return free.f_bavail * free.f_frsize < 1 << 20
+
+
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -247,7 +262,14 @@ class EmbeddedStore:
         self._connections_lock = threading.Lock()
         self._closed = False
         self._counts: GraphCounts | None = None
-        self._create_schema()
+        existed = self.path.exists()
+        try:
+            self._create_schema()
+        except StoreError:
+            if not existed:  # leave no half-made store behind (a full disk, say)
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            raise
 
     # --- connections ---------------------------------------------------------------------
     def _connect(self, *, timeout: float) -> sqlite3.Connection:
@@ -315,6 +337,8 @@ class EmbeddedStore:
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc):
                 raise StoreBusy(f"store {self.uri} is locked by another process") from exc
+            if _disk_full(exc, self.path):
+                raise StoreError(f"store {self.uri}: disk full: cannot create the store") from exc
             raise StoreError(f"store {self.uri}: {exc}") from exc
         finally:
             conn.close()
@@ -360,9 +384,15 @@ class EmbeddedStore:
                 report = self._refresh(conn, source, nodes, relationships, progress, started)
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite has already rolled back after a full disk
+                    conn.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
+            if _disk_full(exc, self.path):
+                raise StoreError(
+                    f"store {self.uri}: disk full: the refresh of {source!r} was rolled back "
+                    "and nothing was written; free space on its disk and load again"
+                ) from exc
             raise StoreError(f"store {self.uri}: refresh of {source!r} failed: {exc}") from exc
         finally:
             conn.close()

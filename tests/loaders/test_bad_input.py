@@ -234,6 +234,15 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         },
         ["brokers.csv:3: -: unclosed quote: the quoted field never ends"],
     ),
+    # the quoted 2,000,000-character cell is read in full: the row after it is still checked
+    "cell over the maximum": (
+        {"brokers.csv": 'id,name,kind\nstte,"' + "长" * 2_000_000 + '",exchange\nbr-2,yy\n'},
+        [
+            "brokers.csv:2: name: cell longer than 1,048,576 characters (2,000,000)",
+            "brokers.csv:3: -: 2 fields, but the header has 3",
+            "brokers.csv:3: kind: empty; a value is required",
+        ],
+    ),
     "bad quoting": (
         {"brokers.csv": 'id,name,kind\nstte,交易所,exchange\nbr-2,"某"代理,agency\n'},
         ["brokers.csv:3: -: bad quoting: ',' expected after '\"'"],

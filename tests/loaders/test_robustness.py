@@ -189,3 +189,19 @@ def test_max_errors_caps_what_is_printed(tmp_path: Path, load: Loader) -> None:
     assert run.returncode == 1
     assert len(run.problems) == 3
     assert "... and 17 more problems; --errors FILE writes them all" in run.stderr
+
+
+def test_a_cell_of_the_maximum_length_is_read_whole(tmp_path: Path, load: Loader) -> None:
+    from loaders.bundle import MAX_CELL
+
+    files = dict(VALID_BUNDLE)
+    name = "交" * MAX_CELL  # 3 MB of UTF-8, quoted, with a comma and a line break inside
+    name = name[:1000] + ",\n" + name[1002:]
+    files["brokers.csv"] = f'id,name,kind,certified\nstte,"{name}",exchange,true\n'
+    run = load(write_files(tmp_path / "bundle", files))
+    assert run.returncode == 0, run.stderr[:500]
+    store = open_store(str(tmp_path / "innonet.db"))
+    try:
+        assert store.nodes(["stte"])["stte"].name == name
+    finally:
+        store.close()

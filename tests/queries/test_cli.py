@@ -77,3 +77,20 @@ def test_bad_bounds_exit_2(
 ) -> None:
     assert main([*argv, "--store", example]) == 2
     assert "innonet" in capsys.readouterr().err
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(example: str) -> None:
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graphsvc.cli", "stats", "--json", "--store", example],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # as `| head -0` does: every write now fails with EPIPE
+    with process.stderr:
+        stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 141
+    assert stderr == b""

@@ -20,6 +20,7 @@ import pytest
 import uvicorn
 
 from graphsvc.service.app import create_app
+from graphsvc.service.connections import uvicorn_options
 from graphsvc.service.settings import Settings
 from graphsvc.stores.contract import Store
 from graphsvc.stores.embedded import EmbeddedStore
@@ -157,7 +158,8 @@ def serve() -> Iterator[Serve]:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+        config = uvicorn.Config(app, log_level="warning", access_log=False, **uvicorn_options())
+        server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
         deadline = time.monotonic() + 10
