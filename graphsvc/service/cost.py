@@ -65,9 +65,10 @@ from graphql import (
 from graphql.pyutils import Undefined
 from strawberry.extensions import SchemaExtension
 
-from graphsvc.model import NODE_TYPE_NAMES, RELATION_TYPE_NAMES
+from graphsvc.model import NODE_TYPE_NAMES, NODE_TYPES, RELATION_TYPE_NAMES, RELATION_TYPES
 from graphsvc.schema import MAX_TOKENS, Schema
 from graphsvc.schema.limits import fragment_problem
+from queries.changes import MAX_YEARS
 from queries.errors import MAX_HOPS, MAX_LIMIT
 
 MAX_OBJECTS: Final = 100_000
@@ -98,6 +99,14 @@ SIZE_ARGUMENTS: Final = ("first", "limit", "top", "k")
 
 COUNTRIES: Final = 250
 """ISO 3166-1 has 249 codes: most countries one tally can list."""
+
+KINDS: Final = len({kind for t in NODE_TYPES for kind in t.kinds}) + 1
+"""Most keys a tally by kind can list: every kind of the model, and none."""
+
+MODES: Final = (
+    max(len(p.choices) for t in RELATION_TYPES for p in t.properties if p.name == "mode") + 1
+)
+"""Most keys a tally by transfer mode can list: every mode of the model, and unspecified."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +158,14 @@ LIST_BOUNDS: Final[dict[tuple[str, str], Callable[[Arguments, Arguments], int]]]
     ("BrokerageProfile", "roles"): _fixed(5),
     ("Bridge", "nodes"): _fixed(2),
     ("Centrality", "scores"): _root("top"),
+    ("Changes", "brokersFell"): _root("top"),
+    ("Changes", "brokersRose"): _root("top"),
+    ("Changes", "hubs"): _root("top"),
+    ("Changes", "hubsBefore"): _root("top"),
+    ("Changes", "nodes"): _fixed(len(NODE_TYPE_NAMES)),
+    ("Changes", "relationships"): _fixed(len(RELATION_TYPE_NAMES)),
+    ("Changes", "transfersByActor"): _fixed(KINDS),
+    ("Changes", "transfersByMode"): _fixed(MODES),
     ("ChannelReach", "byCountry"): _fixed(COUNTRIES),
     ("Communities", "items"): _root("top"),
     ("Community", "byCountry"): _fixed(COUNTRIES),
@@ -170,6 +187,8 @@ LIST_BOUNDS: Final[dict[tuple[str, str], Callable[[Arguments, Arguments], int]]]
     ("Separation", "byCountry"): _fixed(COUNTRIES),
     ("Separation", "byType"): _fixed(len(NODE_TYPE_NAMES)),
     ("Subgraph", "nodes"): _root("limit"),
+    ("Trend", "points"): _fixed(MAX_YEARS),
+    ("TrendPoint", "parts"): _fixed(COUNTRIES),
     ("Subgraph", "relationships"): _root("limit"),
     ("Unreached", "groups"): _fixed(COUNTRIES),
     ("UnreachedGroup", "unreachedNodes"): _root("limit"),
@@ -201,6 +220,9 @@ WORK: Final[dict[str, Callable[[Arguments], float]]] = {
     "concentration": lambda a: 200,
     "unreached": lambda a: 1000,
     "unsolvedDemands": lambda a: 1000,
+    "graphAsOf": lambda a: 300,
+    "changes": lambda a: 2000,
+    "trends": lambda a: 3000,
 }
 """Work units of each root field, from its arguments (worst case: nothing cached yet). A root
 field missing here counts :data:`DEFAULT_WORK`."""
