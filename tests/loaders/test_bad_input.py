@@ -236,11 +236,11 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
     ),
     # the quoted 2,000,000-character cell is read in full: the row after it is still checked
     "cell over the maximum": (
-        {"brokers.csv": 'id,name,kind\nstte,"' + "长" * 2_000_000 + '",exchange\nbr-2,yy\n'},
+        {"achievements.csv": 'id,title,field\nach-1,电解质,"' + "长" * 2_000_000 + '"\nach-2,yy\n'},
         [
-            "brokers.csv:2: name: cell longer than 1,048,576 characters (2,000,000)",
-            "brokers.csv:3: -: 2 fields, but the header has 3",
-            "brokers.csv:3: kind: empty; a value is required",
+            "achievements.csv:2: field: cell longer than 1,048,576 characters (2,000,000)",
+            "achievements.csv:3: -: 2 fields, but the header has 3",
+            "achievements.csv:3: field: empty; a value is required",
         ],
     ),
     "bad quoting": (

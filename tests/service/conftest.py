@@ -131,12 +131,16 @@ def loaded(request: pytest.FixtureRequest, bundle: Path) -> Iterator[Store]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the Neo4j variants last and grouped by the graph they need, so that the one test
-    database is loaded with each graph once rather than at every switch between modules."""
+    """Within this folder, run the Neo4j variants last and grouped by the graph they need, so
+    that the one test database is loaded with each graph once rather than at every switch between
+    modules. Items of other folders keep their place."""
+    here = Path(__file__).parent
 
     def graph(item: pytest.Item) -> tuple[int, str]:
         callspec = getattr(item, "callspec", None)
         params = callspec.params if callspec is not None else {}
+        if here not in item.path.parents:
+            return (0, "")
         for name in ("shanghai", "loaded"):
             if params.get(name) == "neo4j":
                 return (1, name)
@@ -144,7 +148,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             return (1, params["graph"])
         return (0, "")
 
-    items.sort(key=graph)
+    folders: dict[Path, int] = {}
+    for index, item in enumerate(items):
+        folders.setdefault(item.path.parent, index)
+    items.sort(key=lambda item: (folders[item.path.parent], graph(item)))
 
 
 @pytest.fixture

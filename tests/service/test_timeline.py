@@ -191,7 +191,6 @@ def test_bad_dates_are_bad_requests(city: Running, query: str, message: str) -> 
 
 
 AS_OF_FIELDS = """
-query ($at: String) {
   shortestPath(source: "uni:sjtu", target: "brk:innomatch", asOf: $at) { length }
   kShortestPaths(source: "uni:sjtu", target: "uni:fudan", k: 2, asOf: $at) { length }
   introductions(source: "uni:sjtu", target: "uni:fudan", maxHops: 2, asOf: $at) { truncated }
@@ -206,13 +205,22 @@ query ($at: String) {
   concentration(asOf: $at) { deals }
   unreached(asOf: $at) { nodes unreached }
   unsolvedDemands(statuses: null, limit: 1, asOf: $at) { total }
-}
 """
+"""Every time-dependent root field, one a line (asked one a request: together they cost more
+work than one request may)."""
+
+
+def _as_of_fields(api: Running, at: str | None) -> dict[str, Any]:
+    """The answers of every :data:`AS_OF_FIELDS` field as of ``at``."""
+    answers: dict[str, Any] = {}
+    for field in AS_OF_FIELDS.strip().splitlines():
+        answers |= api.data(f"query ($at: String) {{ {field} }}", {"at": at})
+    return answers
 
 
 def test_every_time_dependent_field_takes_as_of(city: Running, shanghai: EmbeddedStore) -> None:
-    then = city.data(AS_OF_FIELDS, {"at": "2022-10-31"})
-    today = city.data(AS_OF_FIELDS, {"at": None})
+    then = _as_of_fields(city, "2022-10-31")
+    today = _as_of_fields(city, None)
     assert then["overseasReach"]["links"] <= today["overseasReach"]["links"]
     assert then["concentration"]["deals"] < today["concentration"]["deals"]
     assert (
