@@ -197,7 +197,9 @@ def test_a_cell_of_the_maximum_length_is_read_whole(tmp_path: Path, load: Loader
     files = dict(VALID_BUNDLE)
     field = "交" * MAX_CELL  # 3 MB of UTF-8, quoted, with a comma and a line break inside
     field = field[:1000] + ",\n" + field[1002:]
-    files["achievements.csv"] = f'id,title,field\nach-1,固态电池电解质,"{field}"\nach-2,芯片,生物医药\n'
+    files["achievements.csv"] = (
+        f'id,title,field\nach-1,固态电池电解质,"{field}"\nach-2,肿瘤早筛芯片,生物医药\n'
+    )
     run = load(write_files(tmp_path / "bundle", files))
     assert run.returncode == 0, run.stderr[:500]
     store = open_store(str(tmp_path / "innonet.db"))
