@@ -1,24 +1,33 @@
 // schema.index.INVESTED_IN.id
 CREATE INDEX invested_in_id IF NOT EXISTS FOR ()-[r:INVESTED_IN]-() ON (r.id)
 
-// refresh.delete.INVESTED_IN
-UNWIND $ids AS rel_id MATCH ()-[r:INVESTED_IN {id: rel_id}]->() DELETE r
+// refresh.sweep.INVESTED_IN
+MATCH ()-[r:INVESTED_IN]->() WHERE r.innonet_from > $published OR r.innonet_until <= $published WITH r LIMIT $batch DELETE r RETURN count(*) AS done
 
-// refresh.upsert.INVESTED_IN
-UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) MERGE (a)-[r:INVESTED_IN {id: row.id}]->(b) SET r = row.props
+// refresh.unmark.INVESTED_IN
+MATCH ()-[r:INVESTED_IN]->() WHERE r.innonet_until > $published WITH r LIMIT $batch REMOVE r.innonet_until RETURN count(*) AS done
+
+// refresh.remove.INVESTED_IN
+UNWIND $ids AS rel_id MATCH ()-[r:INVESTED_IN {id: rel_id}]->() WHERE r.innonet_until IS NULL AND r.innonet_from <= $published SET r.innonet_until = $version
+
+// refresh.create.INVESTED_IN
+UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) CREATE (a)-[r:INVESTED_IN]->(b) SET r = row.props, r.innonet_from = $version
+
+// refresh.collect.INVESTED_IN
+UNWIND $ids AS rel_id MATCH ()-[r:INVESTED_IN {id: rel_id}]->() WHERE r.innonet_until <= $published DELETE r
 
 // read.relationships.INVESTED_IN
-UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:INVESTED_IN {id: rel_id}]->(b:InnonetNode) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
+UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:INVESTED_IN {id: rel_id}]->(b:InnonetNode) WHERE (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
 
 // read.counts.INVESTED_IN
-MATCH ()-[r:INVESTED_IN]->() RETURN count(r) AS count
+MATCH ()-[r:INVESTED_IN]->() WHERE (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN count(r) AS count
 
 // read.iter.INVESTED_IN
-MATCH (a:InnonetNode)-[r:INVESTED_IN]->(b:InnonetNode) WHERE r.id > $after RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight ORDER BY r.id LIMIT $page_size
+MATCH (a:InnonetNode)-[r:INVESTED_IN]->(b:InnonetNode) WHERE r.id > $after AND (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight ORDER BY r.id LIMIT $page_size
 
 // path.shortest.8.INVESTED_IN
-MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:INVESTED_IN*1..8]-(b)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) WHERE (a.innonet_from <= $published AND (a.innonet_until IS NULL OR a.innonet_until > $published)) AND (b.innonet_from <= $published AND (b.innonet_until IS NULL OR b.innonet_until > $published)) MATCH p = shortestPath((a)-[:INVESTED_IN*1..8]-(b)) WHERE all(r IN relationships(p) WHERE (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published))) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
 
 // path.shortest.8.INVESTED_IN.via
-MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) MATCH p = shortestPath((a)-[:INVESTED_IN*1..8]-(b)) WHERE all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
+MATCH (a:InnonetNode {id: $source}), (b:InnonetNode {id: $target}) WHERE (a.innonet_from <= $published AND (a.innonet_until IS NULL OR a.innonet_until > $published)) AND (b.innonet_from <= $published AND (b.innonet_until IS NULL OR b.innonet_until > $published)) MATCH p = shortestPath((a)-[:INVESTED_IN*1..8]-(b)) WHERE all(r IN relationships(p) WHERE (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published))) AND all(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $via)) RETURN [r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rels
 
