@@ -318,6 +318,12 @@ class ReadTx:
         return self._tx.run(query, {**(parameters or {}), "published": self.published})
 
 
+def _timed_out(exc: BaseException | None) -> bool:
+    """Whether ``exc`` is the server ending a transaction that ran past its timeout."""
+    code = (exc.code or "") if isinstance(exc, Neo4jError) else ""
+    return any(word in code for word in ("TimedOut", "Terminated", "LockClientStopped"))
+
+
 def _published(tx: ManagedTransaction) -> int:
     row = tx.run(cypher.DATA_VERSION.text).single()
     return int(row["published"] or 0) if row else 0
@@ -396,7 +402,8 @@ class Neo4jStore:
         Seconds to connect, to wait for a pooled connection, to retry a transient failure, and
         for one read to run.
     refresh_timeout : float
-        Seconds one transaction of a refresh (a batch, publishing) may run.
+        Seconds publishing, or one batch of cleaning up, may run (a write batch may run for
+        ``lease`` seconds).
     lock_wait : float
         Seconds a refresh waits for another refresh before :class:`StoreBusy`.
     batch_size : int
@@ -665,8 +672,19 @@ class Neo4jStore:
             data_version=data_version,
         )
 
-    def _write(self, work: Callable[[Transaction], T], doing: str, *, tag: str | None) -> T:
+    def _write(
+        self,
+        work: Callable[[Transaction], T],
+        doing: str,
+        *,
+        tag: str | None,
+        timeout: float | None = None,
+    ) -> T:
         """``work`` in a write transaction of its own, committed.
+
+        The server ends the transaction after ``timeout`` seconds (the lease by default): a
+        process frozen in the middle of one cannot keep the meta node's write lock, and with it
+        every other refresh, for longer than its lease.
 
         With ``tag``, the transaction first takes the meta node's write lock, checks that the
         refresh lock is still ``tag``'s and renews its lease: no write of a refresh whose lock
@@ -678,7 +696,7 @@ class Neo4jStore:
             try:
                 with (
                     self.driver.session(database=self.database) as session,
-                    session.begin_transaction(timeout=self.refresh_timeout) as tx,
+                    session.begin_transaction(timeout=timeout or self.lease) as tx,
                 ):
                     if tag is not None:
                         self._hold(tx, tag)
@@ -722,8 +740,14 @@ class Neo4jStore:
             return None if row is None else (int(row["published"] or 0), bool(row["dirty"]))
 
         deadline = time.monotonic() + self.lock_wait
+        wait = max(1.0, min(self.lease, self.lock_wait))
         while True:
-            taken = self._write(take, "taking the refresh lock", tag=None)
+            try:
+                taken = self._write(take, "taking the refresh lock", tag=None, timeout=wait)
+            except StoreError as exc:  # the meta node stayed locked by a running transaction
+                if not _timed_out(exc.__cause__):
+                    raise
+                taken = None
             if taken is not None:
                 return taken
             if time.monotonic() >= deadline:
@@ -796,7 +820,9 @@ class Neo4jStore:
                 ) -> int:
                     return int(tx.run(text, params).single(strict=True)["done"])
 
-                count = self._write(run, "cleaning up an unfinished refresh", tag=tag)
+                count = self._write(
+                    run, "cleaning up an unfinished refresh", tag=tag, timeout=self.refresh_timeout
+                )
                 done += count
                 if progress and count:
                     progress("cleaning up", done)
@@ -1019,7 +1045,7 @@ class Neo4jStore:
                 {"version": version, "data_version": data_version, "layout": cypher.LAYOUT},
             ).consume()
 
-        self._write(publish, "publishing the refresh", tag=tag)
+        self._write(publish, "publishing the refresh", tag=tag, timeout=self.refresh_timeout)
         self._counts = None
 
     def _collect(self, tag: str, plan: _Plan, version: int, progress: Progress | None) -> None:

@@ -46,19 +46,19 @@ def big_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_big_bundle(tmp_path_factory.mktemp("big") / "big")
 
 
-def counts_of(store_path: Path) -> GraphCounts:
+def counts_of(store_uri: str) -> GraphCounts:
     """The store's counts, read through a connection of this process."""
-    store = open_store(str(store_path))
+    store = open_store(str(store_uri))
     try:
         return store.counts()
     finally:
         store.close()
 
 
-def start_load(bundle: Path, store_path: Path, *options: str) -> subprocess.Popen[str]:
+def start_load(bundle: Path, store_uri: str, *options: str) -> subprocess.Popen[str]:
     """``innonet load`` started in the background, standard error piped (plain progress lines)."""
     return subprocess.Popen(
-        [*INNONET, "load", str(bundle), "--store", str(store_path), *options],
+        [*INNONET, "load", str(bundle), "--store", str(store_uri), *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -78,27 +78,27 @@ def wait_for_stage(process: subprocess.Popen[str], stage: str) -> list[str]:
 
 
 @pytest.fixture
-def earlier_graph(tmp_path: Path, load: Loader, store_path: Path) -> Iterator[GraphCounts]:
+def earlier_graph(tmp_path: Path, load: Loader, store_uri: str) -> Iterator[GraphCounts]:
     """The store loaded with the small valid bundle as source ``big``: the graph before."""
     run = load(write_files(tmp_path / "small", VALID_BUNDLE), "--source", "big")
     assert run.returncode == 0, run.stderr
-    yield counts_of(store_path)
+    yield counts_of(store_uri)
 
 
 @pytest.mark.slow
 def test_a_load_killed_half_way_leaves_the_earlier_graph(
-    big_bundle: Path, earlier_graph: GraphCounts, load: Loader, store_path: Path
+    big_bundle: Path, earlier_graph: GraphCounts, load: Loader, store_uri: str
 ) -> None:
-    process = start_load(big_bundle, store_path, "--source", "big")
+    process = start_load(big_bundle, store_uri, "--source", "big")
     wait_for_stage(process, WRITING)
     process.send_signal(signal.SIGKILL)
     process.communicate()
     assert process.returncode == -signal.SIGKILL
 
-    assert counts_of(store_path) == earlier_graph  # same data version: nothing of it is left
+    assert counts_of(store_uri) == earlier_graph  # same data version: nothing of it is left
     run = load(big_bundle, "--source", "big")
     assert run.returncode == 0, run.stderr
-    after = stats(store_path)
+    after = stats(store_uri)
     assert (after["nodes"], after["relationships"]) == (
         BIG_INSTITUTIONS + BIG_ACHIEVEMENTS,
         BIG_RELATIONS,
@@ -107,11 +107,11 @@ def test_a_load_killed_half_way_leaves_the_earlier_graph(
 
 @pytest.mark.slow
 def test_a_reader_sees_the_earlier_graph_while_a_load_runs(
-    big_bundle: Path, earlier_graph: GraphCounts, store_path: Path
+    big_bundle: Path, earlier_graph: GraphCounts, store_uri: str
 ) -> None:
-    process = start_load(big_bundle, store_path, "--source", "big")
+    process = start_load(big_bundle, store_uri, "--source", "big")
     wait_for_stage(process, WRITING)
-    reader = open_store(str(store_path))
+    reader = open_store(str(store_uri))
     try:
         assert process.poll() is None, "the load ended before the reader could look"
         assert reader.counts() == earlier_graph
@@ -128,16 +128,16 @@ def test_a_reader_sees_the_earlier_graph_while_a_load_runs(
 
 @pytest.mark.slow
 def test_a_second_concurrent_load_waits_or_fails_clearly(
-    tmp_path: Path, big_bundle: Path, earlier_graph: GraphCounts, store_path: Path
+    tmp_path: Path, big_bundle: Path, earlier_graph: GraphCounts, store_uri: str
 ) -> None:
-    first = start_load(big_bundle, store_path, "--source", "big")
+    first = start_load(big_bundle, store_uri, "--source", "big")
     wait_for_stage(first, WRITING)
     other = write_files(tmp_path / "other", {"brokers.csv": "id,name,kind\nb-9,某,agency\n"})
-    second = start_load(other, store_path)
+    second = start_load(other, store_uri)
     second_out, second_err = second.communicate(timeout=300)
     _, first_err = first.communicate(timeout=300)
     assert first.returncode == 0, first_err
-    names = [source["name"] for source in stats(store_path)["sources"]]
+    names = [source["name"] for source in stats(store_uri)["sources"]]
     if second.returncode == 0:  # it waited for the first
         assert names == ["big", "other"]
         assert "loaded" in second_out
@@ -148,13 +148,13 @@ def test_a_second_concurrent_load_waits_or_fails_clearly(
 
 
 def test_ten_thousand_bad_rows_are_all_written_out_and_few_printed(
-    tmp_path: Path, store_path: Path
+    tmp_path: Path, store_uri: str
 ) -> None:
     rows = "".join(f"x{n},机构{n},college\n" for n in range(10_000))
     directory = write_files(tmp_path / "bad", {"institutions.csv": "id,name,kind\n" + rows})
     errors = tmp_path / "problems.txt"
     done = subprocess.run(
-        [*INNONET, "load", str(directory), "--store", str(store_path), "--errors", str(errors)],
+        [*INNONET, "load", str(directory), "--store", str(store_uri), "--errors", str(errors)],
         capture_output=True,
         text=True,
         encoding="utf-8",
