@@ -21,6 +21,12 @@ Each section is a function of :class:`Bench` listed in :data:`SECTIONS`; ``--onl
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)  # this file is neo4j.py: "import neo4j" must find the driver, not it
+
 import argparse
 import json
 import os
@@ -28,13 +34,11 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from neo4j import GraphDatabase

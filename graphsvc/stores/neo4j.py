@@ -83,7 +83,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DATABASE: Final = "neo4j"
 DEFAULT_USER: Final = "neo4j"
-BATCH: Final = 2_000
+BATCH: Final = 10_000
 """Rows per write statement and ids per read statement."""
 PAGE: Final = 5_000
 """Rows per page when streaming every node or edge."""
@@ -911,13 +911,10 @@ class Neo4jStore:
         for id in plan.remove_nodes:
             plan.node_changes.add(released_types[id], _REMOVED)
 
-        # Relationships, by id: only an id someone holds can exist, so only those are read.
-        # What changes at all (its values, type or endpoints) is replaced by a new relationship.
+        # Relationships, by id. What changes at all (its values, type or endpoints) is replaced
+        # by a new relationship.
         new_rel_ids = {r.id for r in new_rels}
-        existing = {r["id"] for r in batched(cypher.RELATIONSHIP_HOLDERS, sorted(new_rel_ids))}
-        live_rels = self._relationships_by_type(
-            [r for r in new_rels if r.id in existing], published
-        )
+        live_rels = self._relationships_by_type(new_rels, published)
         held_rels = {r["id"] for r in rows(cypher.HELD_RELATIONSHIPS, source=source)}
         released_rels = sorted(held_rels - new_rel_ids)
         unheld: set[str] = set()  # released relationships no other source holds
@@ -964,8 +961,9 @@ class Neo4jStore:
     def _relationships_by_type(
         self, rels: Sequence[Relationship], published: int
     ) -> dict[str, Relationship]:
-        """The stored relationships under the ids of ``rels``: looked up under each one's type,
-        and under every type for those not found there (an id whose type changes)."""
+        """The stored relationships under the ids of ``rels``: looked up under each one's type;
+        of those not found there, the ones someone holds (so they exist: their type changes)
+        under every type."""
 
         def work(tx: ReadTx) -> dict[str, Relationship]:
             found: dict[str, Relationship] = {}
@@ -978,7 +976,10 @@ class Neo4jStore:
                     for record in tx.run(statement.text, {"ids": list(batch)}):
                         found[record["id"]] = _relationship_of(record)
             missing = sorted({r.id for r in rels} - found.keys())
-            found.update(self._relationships_in(tx, missing))
+            held: list[str] = []
+            for batch in _batches(missing, self.batch_size):
+                held += [r["id"] for r in tx.run(cypher.RELATIONSHIP_HOLDERS.text, {"ids": batch})]
+            found.update(self._relationships_in(tx, held))
             return found
 
         return self._run(
