@@ -221,17 +221,20 @@ def schema_statements() -> list[Statement]:
 # carries innonet_from = V, what it removes gets innonet_until = V, and a node whose properties
 # change gets its new properties on an InnonetStaged node. Readers see only the published
 # version (see :func:`visible`), so none of it shows until one small transaction publishes V.
-# Every write transaction of a refresh starts with TAKE_META_LOCK and RENEW_LEASE: it holds the
-# meta node's write lock and checks that the refresh lock is still its own before it writes.
+# Every write transaction of a refresh ends with TAKE_META_LOCK and RENEW_LEASE: holding the
+# meta node's write lock, it checks that the refresh lock is still its own before it commits.
 _META: Final = f"(m:{META_LABEL} {{key: 'graph'}})"
 _NOW: Final = "datetime.realtime().epochMillis"
 """The server's clock in milliseconds: every lease is stamped and compared by the server."""
 
 CREATE_META: Final = Statement(
     "refresh.meta.create",
-    f"MERGE {_META} ON CREATE SET m.published = 0, m.layout = $layout",
+    f"MERGE {_META} ON CREATE SET m.published = 0, m.data_version = $data_version, "
+    "m.layout = $layout, m.refresh_lock = $no_lock, m.refresh_lock_until = 0, "
+    "m.refresh_dirty = false",
 )
-"""The meta node, made once (an empty graph is published version 0)."""
+"""The meta node, made once: an empty graph, published version 0, and a free lock (every key
+the other meta statements read exists, so none of them draws an unknown-property warning)."""
 
 TAKE_META_LOCK: Final = Statement(
     "refresh.meta.lock",

@@ -14,8 +14,8 @@ kept on the graph, and docs/neo4j.md):
 2. It compares the rows with version P (reads only) and works out what changes; a conflict is
    found here, before anything is written.
 3. It writes version P + 1 in batches of ``batch_size`` rows, each batch a transaction of its
-   own that first checks (holding the meta node's write lock) that the refresh lock is still its
-   own. Server memory per transaction is one batch, whatever the size of the refresh.
+   own that, before it commits, checks (holding the meta node's write lock) that the refresh
+   lock is still its own. Server memory per transaction is one batch, whatever the refresh.
 4. One transaction publishes: changed nodes take their staged properties, and the meta node's
    ``published`` becomes P + 1. Readers switch from P to P + 1 at its commit.
 5. What P + 1 removed is deleted in batches; then the lock is released.
@@ -80,6 +80,10 @@ from graphsvc.stores.contract import (
 )
 
 log = logging.getLogger(__name__)
+logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+"""The driver logs every server notification as a warning: on a new database, every read names
+a property no node has yet ("property key does not exist"), which would fill a loader's output.
+The notifications themselves stay on every result's summary."""
 
 DEFAULT_DATABASE: Final = "neo4j"
 DEFAULT_USER: Final = "neo4j"
@@ -318,10 +322,12 @@ class ReadTx:
         return self._tx.run(query, {**(parameters or {}), "published": self.published})
 
 
-def _timed_out(exc: BaseException | None) -> bool:
-    """Whether ``exc`` is the server ending a transaction that ran past its timeout."""
+def _lock_contended(exc: BaseException | None) -> bool:
+    """Whether ``exc`` is the server ending a transaction that waited for a lock too long (past
+    its timeout, or in a deadlock)."""
     code = (exc.code or "") if isinstance(exc, Neo4jError) else ""
-    return any(word in code for word in ("TimedOut", "Terminated", "LockClientStopped"))
+    words = ("TimedOut", "Terminated", "LockClientStopped", "Deadlock")
+    return any(word in code for word in words)
 
 
 def _published(tx: ManagedTransaction) -> int:
@@ -592,6 +598,7 @@ class Neo4jStore:
                 self._run(
                     self._rows(statement), "setting up the schema", write=True, timeout=self.timeout
                 )
+            self._create_meta()
             rows = self._run(
                 self._rows(cypher.READ_LAYOUT),
                 "reading the layout version",
@@ -604,13 +611,16 @@ class Neo4jStore:
                     f"older innonet (layout {rows[0]['layout'] or 1}, this one writes "
                     f"{cypher.LAYOUT}); wipe the database and load the sources again"
                 )
-            self._run(
-                self._rows(cypher.CREATE_META, layout=cypher.LAYOUT),
-                "setting up the schema",
-                write=True,
-                timeout=self.timeout,
-            )
             self._ready = True
+
+    def _create_meta(self) -> None:
+        """The meta node, unless there is one: an empty graph, published version 0."""
+        self._run(
+            self._rows(cypher.CREATE_META, layout=cypher.LAYOUT, data_version="0", no_lock=""),
+            "setting up the schema",
+            write=True,
+            timeout=self.timeout,
+        )
 
     # --- writing ---------------------------------------------------------------------------
     def refresh(
@@ -680,27 +690,27 @@ class Neo4jStore:
         tag: str | None,
         timeout: float | None = None,
     ) -> T:
-        """``work`` in a write transaction of its own, committed.
+        """``work`` in a write transaction of its own, committed; the server ends it after
+        ``timeout`` seconds (by default the larger of 120 s and ten leases).
 
-        The server ends the transaction after ``timeout`` seconds (the lease by default): a
-        process frozen in the middle of one cannot keep the meta node's write lock, and with it
-        every other refresh, for longer than its lease.
-
-        With ``tag``, the transaction first takes the meta node's write lock, checks that the
-        refresh lock is still ``tag``'s and renews its lease: no write of a refresh whose lock
-        was taken over can commit. Transient errors are retried (the transaction did not
-        commit), except running out of memory, which fails at once naming the setting to raise.
-        A lost connection is not retried: the commit may or may not have happened.
+        With ``tag``, the transaction ends by taking the meta node's write lock, checking that
+        the refresh lock is still ``tag``'s and renewing its lease, just before it commits: no
+        write of a refresh whose lock was taken over can commit, and the meta node is locked
+        for a moment only (a process frozen in the middle of a batch holds no lock another
+        refresh needs, besides the rows of its own batch). Transient errors are retried (the
+        transaction did not commit), except running out of memory, which fails at once naming
+        the setting to raise. A lost connection is not retried: the commit may or may not have
+        happened.
         """
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
                 with (
                     self.driver.session(database=self.database) as session,
-                    session.begin_transaction(timeout=timeout or self.lease) as tx,
+                    session.begin_transaction(timeout=timeout or self._batch_timeout) as tx,
                 ):
+                    result = work(tx)
                     if tag is not None:
                         self._hold(tx, tag)
-                    result = work(tx)
                     tx.commit()
                     return result
             except Neo4jError as exc:
@@ -728,12 +738,15 @@ class Neo4jStore:
     def _lease_ms(self) -> int:
         return int(self.lease * 1000)
 
+    @property
+    def _batch_timeout(self) -> float:
+        return max(120.0, 10 * self.lease)
+
     def _acquire(self, tag: str) -> tuple[int, bool]:
         """Take the refresh lock, waiting up to ``lock_wait`` seconds; the published version and
         whether an earlier refresh left something to clean up."""
 
         def take(tx: Transaction) -> tuple[int, bool] | None:
-            tx.run(cypher.CREATE_META.text, {"layout": cypher.LAYOUT}).consume()
             tx.run(cypher.TAKE_META_LOCK.text).consume()
             lease = {"tag": tag, "lease_ms": self._lease_ms}
             row = tx.run(cypher.ACQUIRE_LOCK.text, lease).single()
@@ -745,7 +758,7 @@ class Neo4jStore:
             try:
                 taken = self._write(take, "taking the refresh lock", tag=None, timeout=wait)
             except StoreError as exc:  # the meta node stayed locked by a running transaction
-                if not _timed_out(exc.__cause__):
+                if not _lock_contended(exc.__cause__):
                     raise
                 taken = None
             if taken is not None:
@@ -760,7 +773,12 @@ class Neo4jStore:
     def _renew(self, tag: str) -> bool:
         """Renew the lease of ``tag`` (the heartbeat); False when the lock is not its own."""
         try:
-            self._write(lambda tx: self._hold(tx, tag), "renewing the refresh lock", tag=None)
+            self._write(
+                lambda tx: self._hold(tx, tag),
+                "renewing the refresh lock",
+                tag=None,
+                timeout=self.lease,
+            )
         except LockLost:
             return False
         return True
@@ -770,7 +788,7 @@ class Neo4jStore:
             tx.run(cypher.TAKE_META_LOCK.text).consume()
             tx.run(cypher.RELEASE_LOCK.text, {"tag": tag, "dirty": dirty}).consume()
 
-        self._write(release, "releasing the refresh lock", tag=None)
+        self._write(release, "releasing the refresh lock", tag=None, timeout=self.lease)
 
     def _release_quietly(self, tag: str, *, dirty: bool) -> None:
         try:
@@ -1094,6 +1112,7 @@ class Neo4jStore:
                 )
                 if not rows or not rows[0]["deleted"]:
                     break
+        self._create_meta()
 
     # --- reading ---------------------------------------------------------------------------
     def data_version(self) -> str:

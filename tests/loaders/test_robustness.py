@@ -87,8 +87,13 @@ def earlier_graph(tmp_path: Path, load: Loader, store_uri: str) -> Iterator[Grap
 
 @pytest.mark.slow
 def test_a_load_killed_half_way_leaves_the_earlier_graph(
-    big_bundle: Path, earlier_graph: GraphCounts, load: Loader, store_uri: str
+    big_bundle: Path,
+    earlier_graph: GraphCounts,
+    load: Loader,
+    store_uri: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("INNONET_REFRESH_LEASE", "2")  # Neo4j: the killed load's lock lapses soon
     process = start_load(big_bundle, store_uri, "--source", "big")
     wait_for_stage(process, WRITING)
     process.send_signal(signal.SIGKILL)

@@ -205,11 +205,13 @@ def test_a_stopped_loaders_lock_is_taken_over_after_its_lease_and_it_cannot_publ
     )
     try:
         assert stopped.stderr is not None
+        seen = []
         for line in stopped.stderr:
+            seen.append(line)
             if line.startswith("writing nodes"):
                 break
         else:
-            raise AssertionError("the load ended before it wrote")
+            raise AssertionError(f"the load ended before it wrote: {''.join(seen)}")
         stopped.send_signal(signal.SIGSTOP)
         stopped_at = time.monotonic()
         run = run_innonet("load", other, "--store", neo4j_uri, timeout=120)
@@ -315,3 +317,20 @@ def test_a_changed_reload_killed_while_writing_leaves_the_old_graph(
         node = store.node(renamed[0])
         assert node is not None and node.name == f"{renamed[1]} (改)"
     assert leftovers(neo4j_uri) == CLEAN
+
+
+def test_a_read_that_straddles_a_publish_reads_again(make_store: StoreMaker) -> None:
+    """Reads are read-committed: a read that saw version 1 and then finds version 2 published
+    (its staged properties applied, its removals deleted) runs again, on version 2."""
+    reader, writer = make_store(), make_store()
+    writer.refresh("lab", institutions("a", 2), [])
+    seen: list[int] = []
+
+    def work(tx: Any) -> list[str]:
+        seen.append(tx.published)
+        if len(seen) == 1:
+            writer.refresh("lab", institutions("a", 3), [])
+        return [r["id"] for r in tx.run(cypher.NODE_PAGE.text, {"after": "", "page_size": 10})]
+
+    assert reader._read(work, "testing") == ["a0", "a1", "a2"]
+    assert seen == [1, 2]

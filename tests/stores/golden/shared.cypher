@@ -26,7 +26,7 @@ CREATE INDEX innonet_node_country IF NOT EXISTS FOR (n:InnonetNode) ON (n.countr
 CREATE INDEX innonet_node_region IF NOT EXISTS FOR (n:InnonetNode) ON (n.region)
 
 // refresh.meta.create
-MERGE (m:InnonetMeta {key: 'graph'}) ON CREATE SET m.published = 0, m.layout = $layout
+MERGE (m:InnonetMeta {key: 'graph'}) ON CREATE SET m.published = 0, m.data_version = $data_version, m.layout = $layout, m.refresh_lock = $no_lock, m.refresh_lock_until = 0, m.refresh_dirty = false
 
 // refresh.meta.lock
 MATCH (m:InnonetMeta {key: 'graph'}) SET m.refresh_lock_checked = datetime.realtime().epochMillis
