@@ -650,6 +650,8 @@ class Neo4jStore:
                 self._sweep(tag, published, progress)
                 clean = True
             plan = self._plan(source, new_nodes, new_rels, published)
+            new_nodes.clear()  # the plan holds what is written; let the rest go
+            new_rels.clear()
             version = published + 1
             clean = False
             self._write_plan(tag, plan, source, version, published, progress)
