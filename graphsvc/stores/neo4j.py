@@ -288,8 +288,8 @@ def memory_setting(exc: Neo4jError) -> str | None:
     they are never retried.
 
     >>> from neo4j.exceptions import TransientError
-    >>> error = TransientError("... db.memory.transaction.max threshold reached")
-    >>> error._neo4j_code = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+    >>> error = TransientError()
+    >>> error._neo4j_code = "Neo.TransientError.General.TransactionMemoryLimit"
     >>> memory_setting(error)
     'db.memory.transaction.max'
     """
