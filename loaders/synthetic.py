@@ -400,6 +400,64 @@ def write_bundle(
     return counts
 
 
+def write_changed_bundle(bundle: Path, out: Path, *, every: int = 10) -> dict[str, int]:
+    """Copy ``bundle`` into ``out`` with one data row in ``every`` changed (10% by default).
+
+    For a reload that changes part of a graph: in each node file the name (or title) of every
+    ``every``-th row gets a suffix; in ``relations.csv`` every ``every``-th row is alternately
+    removed and given another weight. Returns the rows changed per file name.
+
+    Parameters
+    ----------
+    bundle : Path
+        A bundle as :func:`write_bundle` writes it.
+    out : Path
+        The directory to write (created; its bundle files are overwritten).
+    every : int
+        One row in ``every`` changes.
+
+    Returns
+    -------
+    dict of str to int
+        How many rows changed (renamed, reweighted or removed) per file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> scratch = Path(tempfile.mkdtemp())
+    >>> _ = write_bundle(scratch / "a", nodes=40, relations=100, seed=1)
+    >>> changed = write_changed_bundle(scratch / "a", scratch / "b")
+    >>> changed["relations.csv"], sum(changed.values()) - changed["relations.csv"]
+    (10, 2)
+    """
+    if every < 1:
+        raise ValueError(f"every must be 1 or more, not {every}")
+    out.mkdir(parents=True, exist_ok=True)
+    changed: dict[str, int] = {}
+    for source in sorted(bundle.glob("*.csv")):
+        with source.open(encoding="utf-8", newline="") as file:
+            rows = list(csv.reader(file))
+        header, data = rows[0], rows[1:]
+        count = 0
+        kept = []
+        for n, row in enumerate(data, 1):
+            if n % every:
+                kept.append(row)
+                continue
+            count += 1
+            if source.name != RELATION_FILE:
+                row[1] = f"{row[1]} (改)"
+            elif (n // every) % 2:
+                continue  # removed
+            else:
+                row[header.index("weight")] = "9.5"
+            kept.append(row)
+        with (out / source.name).open("w", encoding="utf-8", newline="") as file:
+            csv.writer(file, lineterminator="\n").writerows([header, *kept])
+        changed[source.name] = count
+    return changed
+
+
 def _ignore_progress(file: str, rows: int) -> None:
     """The progress callback used when the caller gives none."""
 

@@ -53,6 +53,13 @@ def fresh_neo4j() -> Neo4jStore:
     return store
 
 
+def empty_neo4j() -> str:
+    """The test server's URI, its database emptied first (for a test that loads through a
+    ``--store`` URI, as a user would)."""
+    fresh_neo4j().close()
+    return neo4j_test_uri()
+
+
 def neo4j_holding(name: str, load: Callable[[Neo4jStore], None]) -> Neo4jStore:
     """An open store on the test database holding the graph ``name``: loaded by ``load`` into an
     emptied database unless the database already holds it (the caller closes the store)."""

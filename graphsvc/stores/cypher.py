@@ -26,8 +26,18 @@ How the graph is laid out in Neo4j
   and ``(:InnonetSource)-[:HOLDS_RELATIONSHIP]->(:InnonetHolding {id})`` for each relationship it
   holds (a relationship cannot be the end of another, so one ``InnonetHolding`` node per held
   relationship stands for it, keyed by the relationship's id).
-- ``(:InnonetMeta {key: 'graph'})`` holds the data version, the layout version and the refresh
-  lock.
+- ``(:InnonetMeta {key: 'graph'})`` holds the published version, the data version, the layout
+  version and the refresh lock.
+
+Versions: what readers see
+--------------------------
+Every node and relationship a refresh writes (graph, sources, holdings and ``HOLDS``) carries
+``innonet_from``, the version that wrote it; what a refresh removes gets ``innonet_until``, the
+version that removed it; a node whose properties change keeps its old ones until publishing, the
+new ones waiting on an ``InnonetStaged`` node. The meta node's ``published`` is the version
+readers see, and every read passes it as ``$published`` and keeps to :func:`visible` elements.
+So a refresh can write in many short transactions under ``published + 1`` and publish with one
+small one; see :mod:`graphsvc.stores.neo4j` and docs/neo4j.md.
 
 Only ``InnonetNode`` carries graph nodes, and only the model's relationship types join them:
 every read of the graph names one or the other, so bookkeeping nodes and ``HOLDS`` relationships
@@ -49,7 +59,11 @@ SOURCE_LABEL: Final = "InnonetSource"
 HOLDING_LABEL: Final = "InnonetHolding"
 """One node per held relationship, keyed by the relationship's ``id``."""
 META_LABEL: Final = "InnonetMeta"
-BOOKKEEPING_LABELS: Final = (NODE_LABEL, SOURCE_LABEL, HOLDING_LABEL, META_LABEL)
+STAGED_LABEL: Final = "InnonetStaged"
+"""The new properties of a node a refresh changes, until it publishes (never read as a node)."""
+BOOKKEEPING_LABELS: Final = (NODE_LABEL, SOURCE_LABEL, HOLDING_LABEL, META_LABEL, STAGED_LABEL)
+VERSIONED_LABELS: Final = (NODE_LABEL, HOLDING_LABEL, SOURCE_LABEL)
+"""The nodes that carry versions (every relationship a refresh writes carries them too)."""
 
 HOLDS: Final = "HOLDS"
 """``(:InnonetSource)-[:HOLDS]->(:InnonetNode)``: the source holds the node."""
@@ -57,13 +71,18 @@ HOLDS_RELATIONSHIP: Final = "HOLDS_RELATIONSHIP"
 """``(:InnonetSource)-[:HOLDS_RELATIONSHIP]->(:InnonetHolding)``: the source holds the relation."""
 BOOKKEEPING_TYPES: Final = (HOLDS, HOLDS_RELATIONSHIP)
 
-LAYOUT: Final = 2
-"""The layout version written to the meta node (1 kept holders in ``innonet_sources`` lists)."""
+LAYOUT: Final = 3
+"""The layout version written to the meta node (1 kept holders in ``innonet_sources`` lists; 2
+had no versions: a refresh was one transaction)."""
 
 RESERVED_PREFIX: Final = "innonet_"
 """Property keys the store keeps for itself; rows may not use them."""
 NAME_KEY: Final = "innonet_name"
 SEARCH_KEY: Final = "innonet_search"
+FROM_KEY: Final = "innonet_from"
+"""The version that wrote a node or relationship."""
+UNTIL_KEY: Final = "innonet_until"
+"""The version that removed a node or relationship (absent while it is in the graph)."""
 
 MAX_HOPS: Final = 8
 """The largest path length a statement may ask for (API_CONTRACT.md: ``maxHops`` <= 8)."""
@@ -104,6 +123,23 @@ def relationship_type(name: str) -> str:
 def _model_types() -> str:
     """Every model relationship type, ``|``-joined: a pattern matching graph relations only."""
     return "|".join(relationship_type(t.name) for t in RELATION_TYPES)
+
+
+def visible(var: str) -> str:
+    """The condition that node or relationship ``var`` is in the published graph.
+
+    Written by a published version (``innonet_from <= $published``) and not removed by one.
+    Every read passes the version it reads as ``$published``.
+
+    >>> visible("n")
+    '(n.innonet_from <= $published AND (n.innonet_until IS NULL OR n.innonet_until > $published))'
+    """
+    if not var.isidentifier():
+        raise ValueError(f"{var!r} is not a variable")
+    return (
+        f"({var}.{FROM_KEY} <= $published "
+        f"AND ({var}.{UNTIL_KEY} IS NULL OR {var}.{UNTIL_KEY} > $published))"
+    )
 
 
 def _hops(max_hops: int) -> int:
@@ -188,75 +224,96 @@ before it guards anything."""
 
 
 # --- refresh -----------------------------------------------------------------------------
+# A refresh writes under version V = published + 1 in many short transactions: what it creates
+# carries innonet_from = V, what it removes gets innonet_until = V, and a node whose properties
+# change gets its new properties on an InnonetStaged node. Readers see only the published
+# version (see :func:`visible`), so none of it shows until one small transaction publishes V.
+# Every write transaction of a refresh ends with TAKE_META_LOCK and RENEW_LEASE: holding the
+# meta node's write lock, it checks that the refresh lock is still its own before it commits.
+_META: Final = f"(m:{META_LABEL} {{key: 'graph'}})"
+_NOW: Final = "datetime.realtime().epochMillis"
+"""The server's clock in milliseconds: every lease is stamped and compared by the server."""
+
+CREATE_META: Final = Statement(
+    "refresh.meta.create",
+    f"MERGE {_META} ON CREATE SET m.published = 0, m.data_version = $data_version, "
+    "m.layout = $layout, m.refresh_lock = $no_lock, m.refresh_lock_until = 0, "
+    "m.refresh_dirty = false",
+)
+"""The meta node, made once: an empty graph, published version 0, and a free lock (every key
+the other meta statements read exists, so none of them draws an unknown-property warning)."""
+
+TAKE_META_LOCK: Final = Statement(
+    "refresh.meta.lock",
+    f"MATCH {_META} SET m.refresh_lock_checked = {_NOW}",
+)
+"""Take the meta node's write lock (a write does): whatever this transaction reads of the meta
+node afterwards is the latest, and no other refresh can change it until this one ends."""
+
 ACQUIRE_LOCK: Final = Statement(
     "refresh.lock.acquire",
-    f"MERGE (m:{META_LABEL} {{key: 'graph'}}) "
-    "WITH m WHERE m.refresh_lock IS NULL OR m.refresh_lock_at < $stale_before "
-    "SET m.refresh_lock = $tag, m.refresh_lock_at = $now "
-    "RETURN m.refresh_lock AS lock",
+    f"MATCH {_META} WITH m, {_NOW} AS now, coalesce(m.refresh_dirty, false) AS dirty "
+    "WHERE m.refresh_lock IS NULL OR m.refresh_lock_until < now "
+    "SET m.refresh_lock = $tag, m.refresh_lock_until = now + $lease_ms, m.refresh_dirty = true "
+    "RETURN m.published AS published, dirty",
 )
-"""Take the refresh lock unless another refresh holds it (and has not gone stale)."""
+"""Take the refresh lock when it is free or its lease ran out (after :data:`TAKE_META_LOCK`).
+``dirty`` says an earlier refresh may have left unpublished writes or uncollected removals."""
+
+RENEW_LEASE: Final = Statement(
+    "refresh.lock.renew",
+    f"MATCH {_META} WHERE m.refresh_lock = $tag "
+    f"SET m.refresh_lock_until = {_NOW} + $lease_ms RETURN m.published AS published",
+)
+"""Extend the lease of the lock ``$tag`` holds; no row when the lock is no longer its own."""
 
 RELEASE_LOCK: Final = Statement(
     "refresh.lock.release",
-    f"MATCH (m:{META_LABEL} {{key: 'graph'}}) WHERE m.refresh_lock = $tag "
-    "REMOVE m.refresh_lock, m.refresh_lock_at "
-    "RETURN count(m) AS released",
+    f"MATCH {_META} WHERE m.refresh_lock = $tag "
+    "SET m.refresh_dirty = CASE WHEN $dirty THEN true END "
+    "REMOVE m.refresh_lock, m.refresh_lock_until RETURN count(m) AS released",
 )
+"""Release the lock ``$tag`` holds, saying whether cleaning up is left to the next refresh."""
 
-READ_NODES: Final = Statement(
-    "read.nodes",
-    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}}) "
-    "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props",
+RECORD_SOURCE: Final = Statement(
+    "refresh.source",
+    f"MERGE (s:{SOURCE_LABEL} {{name: $source}}) "
+    f"ON CREATE SET s.{FROM_KEY} = $version, s.loaded_at = $loaded_at",
 )
-"""The nodes among ``$ids`` with their labels and every property (bookkeeping included)."""
-
-NODE_HOLDERS: Final = Statement(
-    "read.holders.nodes",
-    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}}) "
-    f"RETURN n.id AS id, labels(n) AS labels, "
-    f"[(s:{SOURCE_LABEL})-[:{HOLDS}]->(n) | s.name] AS sources",
-)
-"""The nodes among ``$ids`` with the sources holding each (a walk of each node's few ``HOLDS``)."""
-
-RELATIONSHIP_HOLDERS: Final = Statement(
-    "read.holders.relationships",
-    f"UNWIND $ids AS rel_id MATCH (h:{HOLDING_LABEL} {{id: rel_id}}) "
-    f"RETURN h.id AS id, [(s:{SOURCE_LABEL})-[:{HOLDS_RELATIONSHIP}]->(h) | s.name] AS sources",
-)
-"""The relationships among ``$ids`` that someone holds, with the sources holding each."""
+"""Create the source node (unpublished) when it is new; every ``HOLDS`` starts there."""
 
 HELD_NODES: Final = Statement(
     "refresh.held.nodes",
-    f"MATCH (:{SOURCE_LABEL} {{name: $source}})-[:{HOLDS}]->(n:{NODE_LABEL}) RETURN n.id AS id",
+    f"MATCH (:{SOURCE_LABEL} {{name: $source}})-[h:{HOLDS}]->(n:{NODE_LABEL}) "
+    f"WHERE {visible('h')} RETURN n.id AS id",
 )
 """The ids of every node ``$source`` holds: a walk from the source node, no scan of the graph."""
 
 HELD_RELATIONSHIPS: Final = Statement(
     "refresh.held.relationships",
-    f"MATCH (:{SOURCE_LABEL} {{name: $source}})-[:{HOLDS_RELATIONSHIP}]->(h:{HOLDING_LABEL}) "
-    "RETURN h.id AS id",
+    f"MATCH (:{SOURCE_LABEL} {{name: $source}})-[x:{HOLDS_RELATIONSHIP}]->(h:{HOLDING_LABEL}) "
+    f"WHERE {visible('x')} RETURN h.id AS id",
 )
 """The ids of every relationship ``$source`` holds (a walk from the source node)."""
 
-RECORD_SOURCE: Final = Statement(
-    "refresh.source",
-    f"MERGE (s:{SOURCE_LABEL} {{name: $source}}) SET s.loaded_at = $loaded_at",
+STAGE_NODES: Final = Statement(
+    "refresh.stage.nodes",
+    f"UNWIND $rows AS row CREATE (s:{STAGED_LABEL}) SET s = row.props",
 )
-"""Create or stamp the source node; it runs first, as every ``HOLDS`` starts there."""
+"""The new properties of nodes that exist and change, kept aside until the version is published."""
 
 HOLD_NODES: Final = Statement(
     "refresh.hold.nodes",
     f"MATCH (s:{SOURCE_LABEL} {{name: $source}}) "
     f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}}) "
-    f"MERGE (s)-[:{HOLDS}]->(n)",
+    f"CREATE (s)-[:{HOLDS} {{{FROM_KEY}: $version}}]->(n)",
 )
 """``$source`` now holds these nodes (which it did not hold before)."""
 
 RELEASE_NODES: Final = Statement(
     "refresh.release.nodes",
     f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}})<-[h:{HOLDS}]-(s) "
-    "WHERE s.name = $source DELETE h",
+    f"WHERE s.name = $source AND h.{UNTIL_KEY} IS NULL SET h.{UNTIL_KEY} = $version",
 )
 """``$source`` no longer holds these nodes, which another source still holds.
 
@@ -267,16 +324,23 @@ for each row.
 
 REMOVE_NODES: Final = Statement(
     "refresh.remove.nodes",
-    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}}) DETACH DELETE n",
+    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}}) SET n.{UNTIL_KEY} = $version",
 )
-"""Remove a bounded batch of nodes that no source holds, with every relationship touching them
-(their ``HOLDS`` included)."""
+"""Nodes that no source holds go with version ``$version`` (see :data:`REMOVE_NODE_LINKS`)."""
+
+REMOVE_NODE_LINKS: Final = Statement(
+    "refresh.remove.node_links",
+    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}})-[r]-() "
+    f"WHERE r.{UNTIL_KEY} IS NULL SET r.{UNTIL_KEY} = $version",
+)
+"""Every relationship touching those nodes goes with them (their ``HOLDS`` included)."""
 
 HOLD_RELATIONSHIPS: Final = Statement(
     "refresh.hold.relationships",
     f"MATCH (s:{SOURCE_LABEL} {{name: $source}}) "
     f"UNWIND $ids AS rel_id MERGE (h:{HOLDING_LABEL} {{id: rel_id}}) "
-    f"MERGE (s)-[:{HOLDS_RELATIONSHIP}]->(h)",
+    f"ON CREATE SET h.{FROM_KEY} = $version "
+    f"CREATE (s)-[:{HOLDS_RELATIONSHIP} {{{FROM_KEY}: $version}}]->(h)",
 )
 """``$source`` now holds these relationships (a holding node is made for a relationship nobody
 held)."""
@@ -285,65 +349,183 @@ RELEASE_RELATIONSHIPS: Final = Statement(
     "refresh.release.relationships",
     f"UNWIND $ids AS rel_id "
     f"MATCH (h:{HOLDING_LABEL} {{id: rel_id}})<-[x:{HOLDS_RELATIONSHIP}]-(s) "
-    "WHERE s.name = $source DELETE x",
+    f"WHERE s.name = $source AND x.{UNTIL_KEY} IS NULL SET x.{UNTIL_KEY} = $version",
 )
 """``$source`` no longer holds these relationships, which another source still holds (the match
 starts at the holding node, as in :data:`RELEASE_NODES`)."""
 
 REMOVE_HOLDINGS: Final = Statement(
     "refresh.remove.holdings",
-    f"UNWIND $ids AS rel_id MATCH (h:{HOLDING_LABEL} {{id: rel_id}}) DETACH DELETE h",
+    f"UNWIND $ids AS rel_id MATCH (h:{HOLDING_LABEL} {{id: rel_id}}) SET h.{UNTIL_KEY} = $version",
 )
-"""Forget who held these relationships (they are deleted in the same refresh)."""
+"""Forget who held these relationships (they go in the same version)."""
+
+REMOVE_HOLDING_LINKS: Final = Statement(
+    "refresh.remove.holding_links",
+    f"UNWIND $ids AS rel_id MATCH (h:{HOLDING_LABEL} {{id: rel_id}})<-[x:{HOLDS_RELATIONSHIP}]-() "
+    f"WHERE x.{UNTIL_KEY} IS NULL SET x.{UNTIL_KEY} = $version",
+)
 
 RELATIONSHIPS_TOUCHING: Final = Statement(
     "refresh.relationships.touching",
     f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}})-[r:{_model_types()}]-() "
-    "RETURN DISTINCT r.id AS id, type(r) AS type",
+    f"WHERE {visible('r')} RETURN DISTINCT r.id AS id, type(r) AS type",
 )
 """The graph relationships touching nodes about to be removed (never their ``HOLDS``)."""
 
-PUBLISH_VERSION: Final = Statement(
-    "refresh.version",
-    f"MERGE (m:{META_LABEL} {{key: 'graph'}}) "
-    "SET m.data_version = $version, m.layout = $layout "
-    "REMOVE m.refresh_lock, m.refresh_lock_at",
+APPLY_STAGED: Final = Statement(
+    "refresh.publish.staged",
+    f"MATCH (s:{STAGED_LABEL}) MATCH (n:{NODE_LABEL} {{id: s.id}}) "
+    f"WITH n, s, n.{FROM_KEY} AS born SET n = properties(s), n.{FROM_KEY} = born DELETE s",
 )
-"""The last statement of a refresh: a new data version, and the lock released with it."""
+"""Publishing: changed nodes take their staged properties (in the publishing transaction)."""
+
+STAMP_SOURCE: Final = Statement(
+    "refresh.publish.source",
+    f"MATCH (s:{SOURCE_LABEL} {{name: $source}}) SET s.loaded_at = $loaded_at",
+)
+
+PUBLISH_VERSION: Final = Statement(
+    "refresh.publish.version",
+    f"MATCH {_META} SET m.published = $version, m.data_version = $data_version, m.layout = $layout",
+)
+"""The last statement of publishing: from its commit on, readers see version ``$version``."""
+
+COLLECT_NODES: Final = Statement(
+    "refresh.collect.nodes",
+    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}}) "
+    f"WHERE n.{UNTIL_KEY} <= $published DETACH DELETE n",
+)
+"""After publishing: delete removed nodes (with their relationships, removed with them)."""
+
+COLLECT_HOLDS: Final = Statement(
+    "refresh.collect.holds",
+    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}})<-[h:{HOLDS}]-() "
+    f"WHERE h.{UNTIL_KEY} <= $published DELETE h",
+)
+
+COLLECT_HOLDINGS: Final = Statement(
+    "refresh.collect.holdings",
+    f"UNWIND $ids AS rel_id MATCH (h:{HOLDING_LABEL} {{id: rel_id}}) "
+    f"WHERE h.{UNTIL_KEY} <= $published DETACH DELETE h",
+)
+
+COLLECT_HOLDING_LINKS: Final = Statement(
+    "refresh.collect.holding_links",
+    f"UNWIND $ids AS rel_id MATCH (h:{HOLDING_LABEL} {{id: rel_id}})<-[x:{HOLDS_RELATIONSHIP}]-() "
+    f"WHERE x.{UNTIL_KEY} <= $published DELETE x",
+)
+
+SWEEP_STAGED: Final = Statement(
+    "refresh.sweep.staged",
+    f"MATCH (s:{STAGED_LABEL}) WITH s LIMIT $batch DELETE s RETURN count(*) AS done",
+)
+"""Cleaning up after a refresh that never published: its staged properties go."""
 
 
-def upsert_nodes(node_type: NodeType) -> Statement:
-    """Create or overwrite nodes of one type; ``row.props`` is every property they keep.
-
-    ``SET n = row.props`` replaces properties only: the node's ``HOLDS`` are untouched.
-    """
+def create_nodes(node_type: NodeType) -> Statement:
+    """Create nodes of one type, unpublished; ``row.props`` is every property they keep."""
     return Statement(
-        f"refresh.upsert.{node_type.name}",
-        f"UNWIND $rows AS row "
-        f"MERGE (n:{label(NODE_LABEL)}:{label(node_type.name)} {{id: row.id}}) "
-        "SET n = row.props",
+        f"refresh.create.{node_type.name}",
+        f"UNWIND $rows AS row CREATE (n:{label(NODE_LABEL)}:{label(node_type.name)}) "
+        f"SET n = row.props, n.{FROM_KEY} = $version",
     )
 
 
-def delete_relationships(rel_type: RelationType) -> Statement:
-    """Delete a bounded batch of relationships of one type by id."""
+def create_relationships(rel_type: RelationType) -> Statement:
+    """Create relationships of one type between existing endpoints, unpublished."""
     return Statement(
-        f"refresh.delete.{rel_type.name}",
-        f"UNWIND $ids AS rel_id MATCH ()-[r:{relationship_type(rel_type.name)} {{id: rel_id}}]->() "
-        "DELETE r",
-    )
-
-
-def upsert_relationships(rel_type: RelationType) -> Statement:
-    """Create or overwrite relationships of one type between existing endpoints."""
-    return Statement(
-        f"refresh.upsert.{rel_type.name}",
+        f"refresh.create.{rel_type.name}",
         f"UNWIND $rows AS row "
         f"MATCH (a:{NODE_LABEL} {{id: row.source}}) "
         f"MATCH (b:{NODE_LABEL} {{id: row.target}}) "
-        f"MERGE (a)-[r:{relationship_type(rel_type.name)} {{id: row.id}}]->(b) "
-        "SET r = row.props",
+        f"CREATE (a)-[r:{relationship_type(rel_type.name)}]->(b) "
+        f"SET r = row.props, r.{FROM_KEY} = $version",
     )
+
+
+def remove_relationships(rel_type: RelationType) -> Statement:
+    """Relationships of one type go with version ``$version`` (removed, or replaced by a new
+    relationship under the same id)."""
+    return Statement(
+        f"refresh.remove.{rel_type.name}",
+        f"UNWIND $ids AS rel_id MATCH ()-[r:{relationship_type(rel_type.name)} {{id: rel_id}}]->() "
+        f"WHERE r.{UNTIL_KEY} IS NULL AND r.{FROM_KEY} <= $published SET r.{UNTIL_KEY} = $version",
+    )
+
+
+def collect_relationships(rel_type: RelationType) -> Statement:
+    """After publishing: delete the relationships of one type that went."""
+    return Statement(
+        f"refresh.collect.{rel_type.name}",
+        f"UNWIND $ids AS rel_id MATCH ()-[r:{relationship_type(rel_type.name)} {{id: rel_id}}]->() "
+        f"WHERE r.{UNTIL_KEY} <= $published DELETE r",
+    )
+
+
+def _versioned_label(name: str) -> str:
+    if name not in VERSIONED_LABELS:
+        raise ValueError(f"{name!r} is not a versioned label")
+    return name
+
+
+def _versioned_type(name: str) -> str:
+    if name not in _RELATIONSHIP_TYPES and name not in BOOKKEEPING_TYPES:
+        raise ValueError(f"{name!r} is not a versioned relationship type")
+    return name
+
+
+def sweep_nodes(name: str) -> Statement:
+    """A batch of nodes with label ``name`` that no reader may see again: written by a refresh
+    that never published, or removed by a published one and not deleted yet."""
+    return Statement(
+        f"refresh.sweep.{name}",
+        f"MATCH (n:{_versioned_label(name)}) "
+        f"WHERE n.{FROM_KEY} > $published OR n.{UNTIL_KEY} <= $published "
+        "WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS done",
+    )
+
+
+def sweep_relationships(name: str) -> Statement:
+    """:func:`sweep_nodes` for relationships of type ``name``."""
+    return Statement(
+        f"refresh.sweep.{name}",
+        f"MATCH ()-[r:{_versioned_type(name)}]->() "
+        f"WHERE r.{FROM_KEY} > $published OR r.{UNTIL_KEY} <= $published "
+        "WITH r LIMIT $batch DELETE r RETURN count(*) AS done",
+    )
+
+
+def unmark_nodes(name: str) -> Statement:
+    """A batch of nodes with label ``name`` that a refresh which never published meant to
+    remove: they stay."""
+    return Statement(
+        f"refresh.unmark.{name}",
+        f"MATCH (n:{_versioned_label(name)}) WHERE n.{UNTIL_KEY} > $published "
+        f"WITH n LIMIT $batch REMOVE n.{UNTIL_KEY} RETURN count(*) AS done",
+    )
+
+
+def unmark_relationships(name: str) -> Statement:
+    """:func:`unmark_nodes` for relationships of type ``name``."""
+    return Statement(
+        f"refresh.unmark.{name}",
+        f"MATCH ()-[r:{_versioned_type(name)}]->() WHERE r.{UNTIL_KEY} > $published "
+        f"WITH r LIMIT $batch REMOVE r.{UNTIL_KEY} RETURN count(*) AS done",
+    )
+
+
+def sweep_statements() -> list[Statement]:
+    """Cleaning up after a refresh that did not finish, in order: relationships first (so that
+    no batch deletes a node with all its relationships), then nodes, then kept removals."""
+    rel_names = [t.name for t in RELATION_TYPES] + list(BOOKKEEPING_TYPES)
+    return [
+        *(sweep_relationships(name) for name in rel_names),
+        *(sweep_nodes(name) for name in VERSIONED_LABELS),
+        *(unmark_relationships(name) for name in rel_names),
+        *(unmark_nodes(name) for name in VERSIONED_LABELS),
+        SWEEP_STAGED,
+    ]
 
 
 WIPE_RELATIONSHIPS: Final = Statement(
@@ -364,8 +546,33 @@ WIPE: Final = Statement(
 # --- reads -------------------------------------------------------------------------------
 DATA_VERSION: Final = Statement(
     "read.data_version",
-    f"MATCH (m:{META_LABEL} {{key: 'graph'}}) RETURN m.data_version AS version",
+    f"MATCH (m:{META_LABEL} {{key: 'graph'}}) "
+    "RETURN m.data_version AS version, m.published AS published",
 )
+"""The data version and the version number readers pass as ``$published``."""
+
+READ_NODES: Final = Statement(
+    "read.nodes",
+    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}}) WHERE {visible('n')} "
+    "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props",
+)
+"""The nodes among ``$ids`` with their labels and every property (bookkeeping included)."""
+
+NODE_HOLDERS: Final = Statement(
+    "read.holders.nodes",
+    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}}) WHERE {visible('n')} "
+    f"RETURN n.id AS id, labels(n) AS labels, "
+    f"[(s:{SOURCE_LABEL})-[h:{HOLDS}]->(n) WHERE {visible('h')} | s.name] AS sources",
+)
+"""The nodes among ``$ids`` with the sources holding each (a walk of each node's few ``HOLDS``)."""
+
+RELATIONSHIP_HOLDERS: Final = Statement(
+    "read.holders.relationships",
+    f"UNWIND $ids AS rel_id MATCH (h:{HOLDING_LABEL} {{id: rel_id}}) WHERE {visible('h')} "
+    f"RETURN h.id AS id, "
+    f"[(s:{SOURCE_LABEL})-[x:{HOLDS_RELATIONSHIP}]->(h) WHERE {visible('x')} | s.name] AS sources",
+)
+"""The relationships among ``$ids`` that someone holds, with the sources holding each."""
 
 READ_LAYOUT: Final = Statement(
     "read.layout",
@@ -386,7 +593,8 @@ def read_relationships(rel_type: RelationType) -> Statement:
     return Statement(
         f"read.relationships.{rel_type.name}",
         f"UNWIND $ids AS rel_id MATCH (a:{NODE_LABEL})-[r:{relationship_type(rel_type.name)} "
-        f"{{id: rel_id}}]->(b:{NODE_LABEL}) RETURN {_relationship_columns('r', 'a', 'b')}",
+        f"{{id: rel_id}}]->(b:{NODE_LABEL}) WHERE {visible('r')} "
+        f"RETURN {_relationship_columns('r', 'a', 'b')}",
     )
 
 
@@ -394,7 +602,7 @@ RELATIONSHIPS_OF: Final = Statement(
     "read.relationships_of",
     f"UNWIND $ids AS node_id "
     f"MATCH (n:{NODE_LABEL} {{id: node_id}})-[r:{_model_types()}]-(m:{NODE_LABEL}) "
-    "WHERE $types IS NULL OR type(r) IN $types "
+    f"WHERE {visible('n')} AND {visible('r')} AND ($types IS NULL OR type(r) IN $types) "
     "WITH DISTINCT r "
     f"RETURN {_relationship_columns('r', 'startNode(r)', 'endNode(r)')} ORDER BY id",
 )
@@ -423,16 +631,16 @@ def search_count(given: Collection[str]) -> Statement:
 
     Only the given filters are written, each an indexable predicate on a parameter: ``text`` is
     answered by the text index on ``innonet_search``, ``kinds``/``country``/``region`` by their
-    range indexes, no filter at all by the count store. ``types`` alone is not asked here:
+    range indexes (each in the published graph). ``types`` alone is not asked here:
     the store adds up :func:`count_nodes` of each type (the count store) instead.
     """
     filters = _search_filters(given)
     if filters == ["types"]:
         raise ValueError("a count by types alone is the sum of count_nodes() of each type")
-    where = " AND ".join(_SEARCH_CONDITIONS[f] for f in filters)
+    where = " AND ".join([visible("n"), *(_SEARCH_CONDITIONS[f] for f in filters)])
     return Statement(
         f"read.search.count.{'+'.join(filters) or 'all'}",
-        f"MATCH (n:{NODE_LABEL}){f' WHERE {where}' if where else ''} RETURN count(n) AS total",
+        f"MATCH (n:{NODE_LABEL}) WHERE {where} RETURN count(n) AS total",
     )
 
 
@@ -449,7 +657,7 @@ def search_page(given: Collection[str], *, after: bool) -> Statement:
     ``region``, the ordered composite index otherwise.
     """
     filters = _search_filters(given)
-    conditions = [_SEARCH_CONDITIONS[f] for f in filters]
+    conditions = [visible("n"), *(_SEARCH_CONDITIONS[f] for f in filters)]
     if after:
         conditions += [
             f"n.{NAME_KEY} >= $after_name",
@@ -478,27 +686,28 @@ def search_statements() -> Iterator[Statement]:
 
 
 def count_nodes(node_type: NodeType) -> Statement:
-    """How many nodes of one type there are (read from Neo4j's count store)."""
+    """How many nodes of one type the published graph holds."""
     return Statement(
         f"read.counts.{node_type.name}",
-        f"MATCH (n:{label(node_type.name)}) RETURN count(n) AS count",
+        f"MATCH (n:{label(node_type.name)}) WHERE {visible('n')} RETURN count(n) AS count",
     )
 
 
 def count_relationships(rel_type: RelationType) -> Statement:
-    """How many relationships of one type there are (read from Neo4j's count store)."""
+    """How many relationships of one type the published graph holds."""
     return Statement(
         f"read.counts.{rel_type.name}",
-        f"MATCH ()-[r:{relationship_type(rel_type.name)}]->() RETURN count(r) AS count",
+        f"MATCH ()-[r:{relationship_type(rel_type.name)}]->() WHERE {visible('r')} "
+        "RETURN count(r) AS count",
     )
 
 
 SOURCES: Final = Statement(
     "read.sources",
-    f"MATCH (s:{SOURCE_LABEL}) "
+    f"MATCH (s:{SOURCE_LABEL}) WHERE {visible('s')} "
     "RETURN s.name AS name, s.loaded_at AS loaded_at, "
-    f"size([(s)-[:{HOLDS}]->() | 1]) AS nodes, "
-    f"size([(s)-[:{HOLDS_RELATIONSHIP}]->() | 1]) AS relationships "
+    f"size([(s)-[h:{HOLDS}]->() WHERE {visible('h')} | 1]) AS nodes, "
+    f"size([(s)-[x:{HOLDS_RELATIONSHIP}]->() WHERE {visible('x')} | 1]) AS relationships "
     "ORDER BY name",
 )
 """Each source with how many nodes and relationships it holds: the number of its ``HOLDS`` and
@@ -506,7 +715,7 @@ SOURCES: Final = Statement(
 
 NODE_PAGE: Final = Statement(
     "read.iter.nodes",
-    f"MATCH (n:{NODE_LABEL}) WHERE n.id > $after "
+    f"MATCH (n:{NODE_LABEL}) WHERE n.id > $after AND {visible('n')} "
     "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.id LIMIT $page_size",
 )
 """A page of every node ordered by id (keyset paging on the ``id`` constraint's index)."""
@@ -517,7 +726,7 @@ def edge_page(rel_type: RelationType) -> Statement:
     return Statement(
         f"read.iter.{rel_type.name}",
         f"MATCH (a:{NODE_LABEL})-[r:{relationship_type(rel_type.name)}]->(b:{NODE_LABEL}) "
-        "WHERE r.id > $after "
+        f"WHERE r.id > $after AND {visible('r')} "
         "RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight, "
         f"r.{RELATION_SINCE} AS date ORDER BY r.id LIMIT $page_size",
     )
@@ -539,14 +748,14 @@ def shortest_path(max_hops: int, *, typed: bool, via: bool) -> Statement:
     path instead (notification ``ExhaustiveShortestPath``), which times out on real graphs.
     """
     hops = _hops(max_hops)
-    conditions = []
+    conditions = [f"all(r IN relationships(p) WHERE {visible('r')})"]
     if typed:
         conditions.append("all(r IN relationships(p) WHERE type(r) IN $types)")
     if via:
         conditions.append(
             "all(x IN nodes(p) WHERE x = a OR x = b OR any(l IN labels(x) WHERE l IN $via))"
         )
-    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    where = f" WHERE {visible('a')} AND {visible('b')} AND {' AND '.join(conditions)}"
     relationships = (
         "[r IN relationships(p) | {id: r.id, type: type(r), source: startNode(r).id, "
         "target: endNode(r).id, props: properties(r)}]"
@@ -561,8 +770,9 @@ def shortest_path(max_hops: int, *, typed: bool, via: bool) -> Statement:
 
 DEGREE: Final = Statement(
     "centrality.degree",
-    f"MATCH (n:{NODE_LABEL}) "
-    f"RETURN n.id AS id, size([(n)-[r:{_model_types()}]-(:{NODE_LABEL}) | r]) AS score",
+    f"MATCH (n:{NODE_LABEL}) WHERE {visible('n')} "
+    f"RETURN n.id AS id, "
+    f"size([(n)-[r:{_model_types()}]-(:{NODE_LABEL}) WHERE {visible('r')} | r]) AS score",
 )
 """DEGREE: the number of relationships touching each node (no plugin needed)."""
 
@@ -571,13 +781,16 @@ GDS_VERSION: Final = Statement(
 )
 """Fails with ``ProcedureNotFound`` when Graph Data Science is not installed."""
 
-GRAPH_NODES: Final = Statement("gds.nodes", f"MATCH (n:{NODE_LABEL}) RETURN count(n) AS count")
-"""How many graph nodes there are (the count store): an empty graph has no GDS projection."""
+GRAPH_NODES: Final = Statement(
+    "gds.nodes", f"MATCH (n:{NODE_LABEL}) WHERE {visible('n')} RETURN count(n) AS count"
+)
+"""How many nodes the published graph holds: an empty graph has no GDS projection."""
 
 GDS_PROJECT_U: Final = Statement(
     "gds.project.U",
-    f"MATCH (s:{NODE_LABEL}) "
-    f"OPTIONAL MATCH (s)-[:{_model_types()}]-(t:{NODE_LABEL}) WHERE s.id < t.id "
+    f"MATCH (s:{NODE_LABEL}) WHERE {visible('s')} "
+    f"OPTIONAL MATCH (s)-[r:{_model_types()}]-(t:{NODE_LABEL}) "
+    f"WHERE s.id < t.id AND {visible('r')} "
     "WITH DISTINCT s, t "
     "RETURN gds.graph.project($graph, s, t, {}, {undirectedRelationshipTypes: ['*']}) AS g",
 )
@@ -628,16 +841,21 @@ def all_statements() -> Iterator[Statement]:
     """
     yield from schema_statements()
     yield AWAIT_INDEXES
-    yield from (ACQUIRE_LOCK, RELEASE_LOCK, READ_NODES, NODE_HOLDERS, RELATIONSHIP_HOLDERS)
-    yield from (HELD_NODES, HELD_RELATIONSHIPS, RECORD_SOURCE, HOLD_NODES, RELEASE_NODES)
-    yield from (REMOVE_NODES, HOLD_RELATIONSHIPS, RELEASE_RELATIONSHIPS, REMOVE_HOLDINGS)
-    yield from (RELATIONSHIPS_TOUCHING, PUBLISH_VERSION)
+    yield from (CREATE_META, TAKE_META_LOCK, ACQUIRE_LOCK, RENEW_LEASE, RELEASE_LOCK)
+    yield from (READ_NODES, NODE_HOLDERS, RELATIONSHIP_HOLDERS, HELD_NODES, HELD_RELATIONSHIPS)
+    yield from (RECORD_SOURCE, STAGE_NODES, HOLD_NODES, RELEASE_NODES, REMOVE_NODES)
+    yield from (REMOVE_NODE_LINKS, HOLD_RELATIONSHIPS, RELEASE_RELATIONSHIPS, REMOVE_HOLDINGS)
+    yield from (REMOVE_HOLDING_LINKS, RELATIONSHIPS_TOUCHING, APPLY_STAGED, STAMP_SOURCE)
+    yield from (PUBLISH_VERSION, COLLECT_NODES, COLLECT_HOLDS, COLLECT_HOLDINGS)
+    yield COLLECT_HOLDING_LINKS
+    yield from sweep_statements()
     for node_type in NODE_TYPES:
-        yield upsert_nodes(node_type)
+        yield create_nodes(node_type)
         yield count_nodes(node_type)
     for rel_type in RELATION_TYPES:
-        yield delete_relationships(rel_type)
-        yield upsert_relationships(rel_type)
+        yield remove_relationships(rel_type)
+        yield create_relationships(rel_type)
+        yield collect_relationships(rel_type)
         yield read_relationships(rel_type)
         yield count_relationships(rel_type)
         yield edge_page(rel_type)

@@ -4,24 +4,31 @@ Every statement it runs comes from :mod:`graphsvc.stores.cypher` (generated from
 
 All or nothing
 --------------
-A refresh is one managed write transaction. Neo4j reads are read-committed, so while the
-refresh runs every reader keeps answering from the graph as it was, and nothing of it is
-visible until the commit; a failure (a conflict, a lost connection, a killed process) rolls the
-whole transaction back on the server and leaves nothing behind to clean up. To keep that
-transaction as small as the change rather than the load, the store compares the rows with the
-graph first and writes only what is new or different (an unchanged row costs a read, not a
-write), and it writes in bounded batches (``batch_size`` rows per statement). Server memory for
-the transaction therefore grows with what a refresh changes; ``db.memory.transaction.max`` must
-allow the largest change (see docs/neo4j.md).
+A refresh writes in many short transactions, under a new version that readers do not see, and
+publishes it with one small transaction (see :mod:`graphsvc.stores.cypher` for how versions are
+kept on the graph, and docs/neo4j.md):
 
-Who holds what is kept as ``HOLDS`` relationships from each source's node (see
-:mod:`graphsvc.stores.cypher`), so what a source held is a walk from that node and a refresh
-reads in proportion to its source and writes in proportion to its change, never scanning the
-graph.
+1. It takes the refresh lock (a lease on the meta node, renewed by a heartbeat thread and by
+   every write transaction of the refresh, on the server's clock) and reads the published
+   version P. If the last refresh did not finish, its leftovers go first (a *sweep*).
+2. It compares the rows with version P (reads only) and works out what changes; a conflict is
+   found here, before anything is written.
+3. It writes version P + 1 in batches of ``batch_size`` rows, each batch a transaction of its
+   own that, before it commits, checks (holding the meta node's write lock) that the refresh
+   lock is still its own. Server memory per transaction is one batch, whatever the refresh.
+4. One transaction publishes: changed nodes take their staged properties, and the meta node's
+   ``published`` becomes P + 1. Readers switch from P to P + 1 at its commit.
+5. What P + 1 removed is deleted in batches; then the lock is released.
 
-Refreshes are serialised by a lock on the meta node, taken in its own short transaction and
-released by the refresh's commit; a second refresh waits up to ``lock_wait`` seconds and then
-raises :class:`StoreBusy`. A lock left by a killed process goes stale after ``refresh_timeout``.
+A failure before step 4 publishes nothing: the refresh sweeps its writes away if it can, and
+otherwise (a killed process, a lost server) the next refresh does. A reader passes the version
+it reads to every statement and reads it again at the end; when a refresh published in between,
+it reads again, so no answer mixes two versions. Running out of server memory fails at once with
+the setting to raise; it is never retried.
+
+Who holds what is kept as ``HOLDS`` relationships from each source's node, so what a source held
+is a walk from that node: a refresh reads in proportion to its source and writes in proportion
+to its change, never scanning the graph.
 """
 
 from __future__ import annotations
@@ -35,11 +42,12 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final, TypeVar
 
 import neo4j
-from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Transaction
 from neo4j.exceptions import (
     AuthError,
     ClientError,
@@ -73,14 +81,26 @@ from graphsvc.stores.contract import (
 )
 
 log = logging.getLogger(__name__)
+logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+"""The driver logs every server notification as a warning: on a new database, every read names
+a property no node has yet ("property key does not exist"), which would fill a loader's output.
+The notifications themselves stay on every result's summary."""
 
 DEFAULT_DATABASE: Final = "neo4j"
 DEFAULT_USER: Final = "neo4j"
-BATCH: Final = 2_000
+BATCH: Final = 10_000
 """Rows per write statement and ids per read statement."""
 PAGE: Final = 5_000
 """Rows per page when streaming every node or edge."""
 MAX_CONFLICTS: Final = 100
+LEASE: Final = 60.0
+"""Seconds a refresh lock lasts unless renewed (``INNONET_REFRESH_LEASE``)."""
+READ_ATTEMPTS: Final = 3
+"""Times a read runs while refreshes keep publishing under it."""
+WRITE_ATTEMPTS: Final = 3
+"""Times a write transaction runs on transient errors (never on running out of memory)."""
+SWEEP_BATCH: Final = 20_000
+"""Nodes or relationships deleted per transaction when cleaning up an unfinished refresh."""
 _DATABASE_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9.-]{2,62}")
 
 T = TypeVar("T")
@@ -220,11 +240,6 @@ def search_parameters(where: SearchFilter) -> dict[str, Any]:
     return params
 
 
-def _batches(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _row_problems(nodes: Sequence[Node], relationships: Sequence[Relationship]) -> list[str]:
     """What the rows themselves get wrong for this store: ids given twice, unknown types, and
     property names the store keeps for itself."""
@@ -250,12 +265,6 @@ def _row_problems(nodes: Sequence[Node], relationships: Sequence[Relationship]) 
     return problems
 
 
-def _next_version(rows: list[dict[str, Any]]) -> str:
-    """The data version after ``rows`` (the current one, if any): a counter and a random tag."""
-    current = rows[0]["version"] if rows and rows[0]["version"] else "0"
-    return f"{int(str(current).split('-', 1)[0]) + 1}-{uuid.uuid4().hex[:12]}"
-
-
 class _Changes:
     """Created/updated/removed/unchanged counts per type, while a refresh is worked out."""
 
@@ -270,6 +279,123 @@ class _Changes:
 
 
 _CREATED, _UPDATED, _REMOVED, _UNCHANGED = range(4)
+
+
+def _batches(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def memory_setting(exc: Neo4jError) -> str | None:
+    """The server setting to raise when ``exc`` says Neo4j ran out of memory, else None.
+
+    Neo4j reports these as transient errors, but the same transaction would run out again:
+    they are never retried.
+
+    >>> from neo4j.exceptions import TransientError
+    >>> error = TransientError()
+    >>> error._neo4j_code = "Neo.TransientError.General.TransactionMemoryLimit"
+    >>> memory_setting(error)
+    'db.memory.transaction.max'
+    """
+    code = exc.code or ""
+    if not code.startswith("Neo.TransientError.General.") or "Memory" not in code:
+        return None
+    named = _THRESHOLD.search(exc.message or str(exc))
+    if named:
+        return named.group(1)
+    return _MEMORY_SETTINGS.get(code.rsplit(".", 1)[-1], "the server's memory settings")
+
+
+_THRESHOLD: Final = re.compile(r"([a-z_]+(?:\.[a-z_]+)+) threshold reached")
+_MEMORY_SETTINGS: Final = {
+    "TransactionMemoryLimit": "db.memory.transaction.max",
+    "MemoryPoolOutOfMemoryError": "db.memory.transaction.total.max",
+    "TransactionOutOfMemoryError": "server.memory.off_heap.transaction_max_size",
+    "OutOfMemoryError": "server.memory.heap.max_size (the JVM's -Xmx)",
+}
+
+
+class ReadTx:
+    """A transaction whose statements read version ``published`` (passed as ``$published``)."""
+
+    def __init__(self, tx: ManagedTransaction, published: int) -> None:
+        self._tx = tx
+        self.published = published
+
+    def run(self, query: str, parameters: dict[str, Any] | None = None) -> neo4j.Result:
+        return self._tx.run(query, {**(parameters or {}), "published": self.published})
+
+
+def _lock_contended(exc: BaseException | None) -> bool:
+    """Whether ``exc`` is the server ending a transaction that waited for a lock too long (past
+    its timeout, or in a deadlock)."""
+    code = (exc.code or "") if isinstance(exc, Neo4jError) else ""
+    words = ("TimedOut", "Terminated", "LockClientStopped", "Deadlock")
+    return any(word in code for word in words)
+
+
+def _published(tx: ManagedTransaction) -> int:
+    row = tx.run(cypher.DATA_VERSION.text).single()
+    return int(row["published"] or 0) if row else 0
+
+
+class _Republished(Exception):
+    """A read saw the published version change under it (it runs again)."""
+
+
+class LockLost(StoreError):
+    """The refresh lock is no longer this refresh's: its lease ran out and another took it."""
+
+
+class _Lease:
+    """Renews a refresh lock's lease every quarter of it, on a thread of its own, so that only
+    a dead refresh's lock ever goes stale; ``lost`` is set when the lock is no longer its own."""
+
+    def __init__(self, store: Neo4jStore, tag: str) -> None:
+        self.lost = threading.Event()
+        self._store = store
+        self._tag = tag
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="innonet-lease", daemon=True)
+        self._thread.start()
+
+    def _beat(self) -> None:
+        while not self._stopped.wait(self._store.lease / 4):
+            try:
+                if not self._store._renew(self._tag):
+                    self.lost.set()
+                    return
+            except StoreError as exc:  # the next beat tries again; the writes check it too
+                log.warning("renewing the refresh lock: %s", exc)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join()
+
+
+@dataclass
+class _Plan:
+    """What a refresh writes, worked out from the published graph before anything is written."""
+
+    node_changes: _Changes = field(default_factory=lambda: _Changes())
+    rel_changes: _Changes = field(default_factory=lambda: _Changes())
+    create_nodes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    stage_nodes: list[dict[str, Any]] = field(default_factory=list)
+    hold_nodes: list[str] = field(default_factory=list)
+    release_nodes: list[str] = field(default_factory=list)
+    remove_nodes: list[str] = field(default_factory=list)
+    remove_rels: dict[str, set[str]] = field(default_factory=dict)
+    create_rels: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    remove_holdings: list[str] = field(default_factory=list)
+    hold_rels: list[str] = field(default_factory=list)
+    release_rels: list[str] = field(default_factory=list)
+
+
+def _relationship_of(record: neo4j.Record) -> Relationship:
+    return relationship_from_record(
+        record["id"], record["type"], record["source"], record["target"], dict(record["props"])
+    )
 
 
 # --- the store ----------------------------------------------------------------------------
@@ -287,11 +413,15 @@ class Neo4jStore:
         Seconds to connect, to wait for a pooled connection, to retry a transient failure, and
         for one read to run.
     refresh_timeout : float
-        Seconds a refresh may run; a lock older than this is taken as left by a dead process.
+        Seconds publishing, or one batch of cleaning up, may run (a write batch may run for
+        ``lease`` seconds).
     lock_wait : float
         Seconds a refresh waits for another refresh before :class:`StoreBusy`.
     batch_size : int
-        Rows per write statement.
+        Rows per write transaction.
+    lease : float
+        Seconds the refresh lock lasts unless its refresh renews it (every ``lease / 4``): a
+        killed refresh's lock is taken over ``lease`` seconds after its last renewal.
     """
 
     def __init__(
@@ -304,6 +434,7 @@ class Neo4jStore:
         refresh_timeout: float = 3600.0,
         lock_wait: float = 120.0,
         batch_size: int = BATCH,
+        lease: float = LEASE,
     ) -> None:
         if not _DATABASE_NAME.fullmatch(database):
             raise StoreError(
@@ -316,6 +447,7 @@ class Neo4jStore:
         self.refresh_timeout = refresh_timeout
         self.lock_wait = lock_wait
         self.batch_size = batch_size
+        self.lease = lease
         self._auth = auth
         self._driver: Driver | None = _acquire_driver(uri, auth, timeout)
         self._ready = False
@@ -326,8 +458,9 @@ class Neo4jStore:
 
     @classmethod
     def from_env(cls, uri: str) -> Neo4jStore:
-        """The store at ``uri`` with ``NEO4J_USER`` (default ``neo4j``), ``NEO4J_PASSWORD`` and
-        ``NEO4J_DATABASE`` (default ``neo4j``) from the environment."""
+        """The store at ``uri`` with ``NEO4J_USER`` (default ``neo4j``), ``NEO4J_PASSWORD``,
+        ``NEO4J_DATABASE`` (default ``neo4j``) and ``INNONET_REFRESH_LEASE`` (seconds, default
+        60) from the environment."""
         user = os.environ.get("NEO4J_USER", DEFAULT_USER).strip()
         password = os.environ.get("NEO4J_PASSWORD")
         database = os.environ.get("NEO4J_DATABASE", DEFAULT_DATABASE).strip() or DEFAULT_DATABASE
@@ -338,7 +471,17 @@ class Neo4jStore:
                 f"store {uri}: NEO4J_PASSWORD is not set; set it to the password of Neo4j user "
                 f"{user!r}"
             )
-        return cls(uri, (user, password), database=database)
+        lease_text = os.environ.get("INNONET_REFRESH_LEASE", "").strip()
+        try:
+            lease = float(lease_text) if lease_text else LEASE
+        except ValueError:
+            lease = -1.0
+        if not 1.0 <= lease <= 86_400.0:
+            raise StoreError(
+                f"INNONET_REFRESH_LEASE={lease_text!r}: give the refresh lock's lease in seconds, "
+                "1 to 86400"
+            )
+        return cls(uri, (user, password), database=database, lease=lease)
 
     def close(self) -> None:
         if self._driver is not None:
@@ -368,38 +511,90 @@ class Neo4jStore:
         if isinstance(exc, ServiceUnavailable | SessionExpired):
             return StoreError(f"store {self.uri}: cannot reach Neo4j while {doing}: {exc}")
         if isinstance(exc, Neo4jError):
+            setting = memory_setting(exc)
+            if setting is not None:
+                return StoreError(
+                    f"store {self.uri}: Neo4j ran out of memory while {doing} ({exc.code}); "
+                    f"raise {setting} on the server. Nothing of this refresh is visible"
+                )
             return StoreError(f"store {self.uri}: Neo4j failed while {doing}: {exc.code}")
         return StoreError(f"store {self.uri}: {doing} failed: {exc}")
 
-    def _read(self, work: Callable[[ManagedTransaction], T], doing: str) -> T:
-        """Run ``work`` in a managed read transaction (retried on transient errors only)."""
+    def _read(self, work: Callable[[ReadTx], T], doing: str) -> T:
+        """Run ``work`` on the published graph, in a managed read transaction.
+
+        It reads the published version first and passes it to every statement; if a refresh
+        publishes before the work is done (the version read again at its end differs), what it
+        read may mix two versions, so it runs again (up to :data:`READ_ATTEMPTS` times).
+        """
         self._ensure_ready()
-        return self._run(work, doing, write=False, timeout=self.timeout)
+
+        def attempt(tx: ManagedTransaction) -> T:
+            published = _published(tx)
+            result = work(ReadTx(tx, published))
+            if _published(tx) != published:
+                raise _Republished
+            return result
+
+        for _ in range(READ_ATTEMPTS):
+            try:
+                return self._managed(attempt, doing, write=False, timeout=self.timeout)
+            except _Republished:
+                continue
+        raise StoreError(
+            f"store {self.uri}: the graph was refreshed {READ_ATTEMPTS} times while {doing}; "
+            "ask again"
+        )
 
     def _run(
+        self,
+        work: Callable[[ReadTx], T],
+        doing: str,
+        *,
+        write: bool,
+        timeout: float,
+        published: int = 0,
+    ) -> T:
+        """Run ``work`` in a managed transaction, its statements reading version ``published``."""
+        return self._managed(
+            lambda tx: work(ReadTx(tx, published)), doing, write=write, timeout=timeout
+        )
+
+    def _managed(
         self, work: Callable[[ManagedTransaction], T], doing: str, *, write: bool, timeout: float
     ) -> T:
-        bounded = neo4j.unit_of_work(timeout=timeout)(work)
+        """A managed transaction: retried on transient errors, except running out of memory,
+        which fails at once (a retry would only run out again)."""
+
+        def bounded(tx: ManagedTransaction) -> T:
+            try:
+                return work(tx)
+            except Neo4jError as exc:
+                if memory_setting(exc) is not None:
+                    raise self._fail(exc, doing) from exc
+                raise
+
+        unit = neo4j.unit_of_work(timeout=timeout)(bounded)
         try:
             with self.driver.session(database=self.database) as session:
                 if write:
-                    return session.execute_write(bounded)
-                return session.execute_read(bounded)
-        except (RefreshConflict, StoreError):
+                    return session.execute_write(unit)
+                return session.execute_read(unit)
+        except (RefreshConflict, StoreError, _Republished):
             raise
         except (Neo4jError, DriverError) as exc:
             raise self._fail(exc, doing) from exc
 
     def _rows(
         self, statement: cypher.Statement, **params: Any
-    ) -> Callable[[ManagedTransaction], list[dict[str, Any]]]:
-        def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+    ) -> Callable[[ReadTx], list[dict[str, Any]]]:
+        def work(tx: ReadTx) -> list[dict[str, Any]]:
             return [record.data() for record in tx.run(statement.text, params)]
 
         return work
 
     def _ensure_ready(self) -> None:
-        """Create the constraints and indexes once (each idempotent), on first use."""
+        """Create the constraints, indexes and meta node once (each idempotent), on first use."""
         if self._ready:
             return
         with self._ready_lock:
@@ -417,6 +612,7 @@ class Neo4jStore:
                 write=False,
                 timeout=self.refresh_timeout,
             )
+            self._create_meta()
             rows = self._run(
                 self._rows(cypher.READ_LAYOUT),
                 "reading the layout version",
@@ -431,6 +627,15 @@ class Neo4jStore:
                 )
             self._ready = True
 
+    def _create_meta(self) -> None:
+        """The meta node, unless there is one: an empty graph, published version 0."""
+        self._run(
+            self._rows(cypher.CREATE_META, layout=cypher.LAYOUT, data_version="0", no_lock=""),
+            "setting up the schema",
+            write=True,
+            timeout=self.timeout,
+        )
+
     # --- writing ---------------------------------------------------------------------------
     def refresh(
         self,
@@ -440,7 +645,8 @@ class Neo4jStore:
         *,
         progress: Progress | None = None,
     ) -> RefreshReport:
-        """Make ``source`` hold exactly these nodes and relationships, in one transaction."""
+        """Make ``source`` hold exactly these nodes and relationships; see the module docstring
+        for how it stays all or nothing."""
         started = time.perf_counter()
         new_nodes = list(nodes)
         new_rels = list(relationships)
@@ -449,36 +655,130 @@ class Neo4jStore:
             raise RefreshConflict(problems[:MAX_CONFLICTS])
         self._ensure_ready()
         tag = uuid.uuid4().hex
-        self._lock(tag)
+        published, dirty = self._acquire(tag)
+        lease = _Lease(self, tag)
+        clean = not dirty  # no unpublished writes and no uncollected removals in the database
+        publishing = False
         try:
-            report = self._run(
-                lambda tx: self._refresh(tx, source, new_nodes, new_rels, progress, started),
-                f"refreshing {source!r}",
-                write=True,
-                timeout=self.refresh_timeout,
-            )
-        except BaseException:
-            self._unlock(tag)
+            if dirty:
+                self._sweep(tag, published, progress)
+                clean = True
+            plan = self._plan(source, new_nodes, new_rels, published)
+            new_nodes.clear()  # the plan holds what is written; let the rest go
+            new_rels.clear()
+            version = published + 1
+            clean = False
+            self._write_plan(tag, plan, source, version, published, progress)
+            data_version = f"{version}-{uuid.uuid4().hex[:12]}"
+            publishing = True
+            self._publish(tag, source, version, data_version)
+            publishing = False
+            self._collect(tag, plan, version, progress)
+            clean = True
+            self._release(tag, dirty=False)
+        except Exception:
+            if not clean and not publishing and not lease.lost.is_set():
+                try:  # leave nothing for the next refresh to clean up, if the server lets us
+                    self._sweep(tag, self._published_now(), None)
+                    clean = True
+                except StoreError as exc:
+                    log.warning("cleaning up after a failed refresh: %s", exc)
+            self._release_quietly(tag, dirty=not clean)
             raise
-        return report
+        except BaseException:
+            self._release_quietly(tag, dirty=not clean)
+            raise
+        finally:
+            lease.stop()
+        return RefreshReport(
+            source=source,
+            nodes=plan.node_changes.report(),
+            relationships=plan.rel_changes.report(),
+            seconds=time.perf_counter() - started,
+            data_version=data_version,
+        )
 
-    def _lock(self, tag: str) -> None:
-        deadline = time.monotonic() + self.lock_wait
-        while True:
-            now = int(time.time() * 1000)
-            rows = self._run(
-                self._rows(
-                    cypher.ACQUIRE_LOCK,
-                    tag=tag,
-                    now=now,
-                    stale_before=now - int(self.refresh_timeout * 1000),
-                ),
-                "taking the refresh lock",
-                write=True,
-                timeout=self.timeout,
+    def _write(
+        self,
+        work: Callable[[Transaction], T],
+        doing: str,
+        *,
+        tag: str | None,
+        timeout: float | None = None,
+    ) -> T:
+        """``work`` in a write transaction of its own, committed; the server ends it after
+        ``timeout`` seconds (by default the larger of 120 s and ten leases).
+
+        With ``tag``, the transaction ends by taking the meta node's write lock, checking that
+        the refresh lock is still ``tag``'s and renewing its lease, just before it commits: no
+        write of a refresh whose lock was taken over can commit, and the meta node is locked
+        for a moment only (a process frozen in the middle of a batch holds no lock another
+        refresh needs, besides the rows of its own batch). Transient errors are retried (the
+        transaction did not commit), except running out of memory, which fails at once naming
+        the setting to raise. A lost connection is not retried: the commit may or may not have
+        happened.
+        """
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                with (
+                    self.driver.session(database=self.database) as session,
+                    session.begin_transaction(timeout=timeout or self._batch_timeout) as tx,
+                ):
+                    result = work(tx)
+                    if tag is not None:
+                        self._hold(tx, tag)
+                    tx.commit()
+                    return result
+            except Neo4jError as exc:
+                if memory_setting(exc) is None and exc.is_retryable() and attempt < WRITE_ATTEMPTS:
+                    time.sleep(0.2 * attempt)
+                    continue
+                raise self._fail(exc, doing) from exc
+            except DriverError as exc:
+                raise self._fail(exc, doing) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _hold(self, tx: Transaction, tag: str) -> int:
+        """Take the meta node's write lock and renew the lease of ``tag``; the published version.
+        :class:`LockLost` when the refresh lock is not ``tag``'s any more."""
+        tx.run(cypher.TAKE_META_LOCK.text).consume()
+        row = tx.run(cypher.RENEW_LEASE.text, {"tag": tag, "lease_ms": self._lease_ms}).single()
+        if row is None:
+            raise LockLost(
+                f"store {self.uri}: this load's refresh lock was taken over (its lease of "
+                f"{self.lease:g} s ran out); nothing of this refresh was published"
             )
-            if rows and rows[0]["lock"] == tag:
-                return
+        return int(row["published"] or 0)
+
+    @property
+    def _lease_ms(self) -> int:
+        return int(self.lease * 1000)
+
+    @property
+    def _batch_timeout(self) -> float:
+        return max(120.0, 10 * self.lease)
+
+    def _acquire(self, tag: str) -> tuple[int, bool]:
+        """Take the refresh lock, waiting up to ``lock_wait`` seconds; the published version and
+        whether an earlier refresh left something to clean up."""
+
+        def take(tx: Transaction) -> tuple[int, bool] | None:
+            tx.run(cypher.TAKE_META_LOCK.text).consume()
+            lease = {"tag": tag, "lease_ms": self._lease_ms}
+            row = tx.run(cypher.ACQUIRE_LOCK.text, lease).single()
+            return None if row is None else (int(row["published"] or 0), bool(row["dirty"]))
+
+        deadline = time.monotonic() + self.lock_wait
+        wait = max(1.0, min(self.lease, self.lock_wait))
+        while True:
+            try:
+                taken = self._write(take, "taking the refresh lock", tag=None, timeout=wait)
+            except StoreError as exc:  # the meta node stayed locked by a running transaction
+                if not _lock_contended(exc.__cause__):
+                    raise
+                taken = None
+            if taken is not None:
+                return taken
             if time.monotonic() >= deadline:
                 raise StoreBusy(
                     f"store {self.uri}: another load is writing; waited {self.lock_wait:g} s "
@@ -486,54 +786,123 @@ class Neo4jStore:
                 )
             time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
 
-    def _unlock(self, tag: str) -> None:
+    def _renew(self, tag: str) -> bool:
+        """Renew the lease of ``tag`` (the heartbeat); False when the lock is not its own."""
         try:
-            self._run(
-                self._rows(cypher.RELEASE_LOCK, tag=tag),
-                "releasing the refresh lock",
-                write=True,
-                timeout=self.timeout,
+            self._write(
+                lambda tx: self._hold(tx, tag),
+                "renewing the refresh lock",
+                tag=None,
+                timeout=self.lease,
             )
-        except StoreError as exc:  # the lock goes stale after refresh_timeout
+        except LockLost:
+            return False
+        return True
+
+    def _release(self, tag: str, *, dirty: bool) -> None:
+        def release(tx: Transaction) -> None:
+            tx.run(cypher.TAKE_META_LOCK.text).consume()
+            tx.run(cypher.RELEASE_LOCK.text, {"tag": tag, "dirty": dirty}).consume()
+
+        self._write(release, "releasing the refresh lock", tag=None, timeout=self.lease)
+
+    def _release_quietly(self, tag: str, *, dirty: bool) -> None:
+        try:
+            self._release(tag, dirty=dirty)
+        except StoreError as exc:  # the lease runs out, and the next refresh cleans up
             log.warning("%s", exc)
 
-    def _refresh(
+    def _published_now(self) -> int:
+        """The published version, as a read transaction reads it now."""
+        return self._managed(
+            _published, "reading the data version", write=False, timeout=self.timeout
+        )
+
+    def _batches_of(
         self,
-        tx: ManagedTransaction,
-        source: str,
-        new_nodes: list[Node],
-        new_rels: list[Relationship],
+        tag: str,
+        statement: cypher.Statement,
+        key: str,
+        items: Sequence[Any],
+        params: dict[str, Any],
+        stage: str,
         progress: Progress | None,
-        started: float,
-    ) -> RefreshReport:
+        done: list[int],
+    ) -> None:
+        """Write ``items`` ``batch_size`` at a time, each batch its own leased transaction."""
+        for batch in _batches(items, self.batch_size):
+            values = {**params, key: list(batch)}
+
+            def write(tx: Transaction, values: dict[str, Any] = values) -> None:
+                tx.run(statement.text, values).consume()
+
+            self._write(write, f"writing ({stage})", tag=tag)
+            done[0] += len(batch)
+            if progress:
+                progress(stage, done[0])
+
+    def _sweep(self, tag: str, published: int, progress: Progress | None) -> None:
+        """Remove what no reader of version ``published`` may see: the writes of a refresh that
+        never published, and the removals of a published one not deleted yet; and keep what an
+        unpublished refresh meant to remove. Each batch is its own leased transaction."""
+        done = 0
+        for statement in cypher.sweep_statements():
+            while True:
+                params = {"published": published, "batch": SWEEP_BATCH}
+
+                def run(
+                    tx: Transaction, text: str = statement.text, params: dict[str, Any] = params
+                ) -> int:
+                    return int(tx.run(text, params).single(strict=True)["done"])
+
+                count = self._write(
+                    run, "cleaning up an unfinished refresh", tag=tag, timeout=self.refresh_timeout
+                )
+                done += count
+                if progress and count:
+                    progress("cleaning up", done)
+                if count < SWEEP_BATCH:
+                    break
+
+    def _plan(
+        self, source: str, new_nodes: list[Node], new_rels: list[Relationship], published: int
+    ) -> _Plan:
+        """Compare the rows with published version ``published``: what to write (and the counts
+        of the report), or :class:`RefreshConflict`. It reads, never writes."""
+
         def rows(statement: cypher.Statement, **params: Any) -> list[dict[str, Any]]:
-            return [record.data() for record in tx.run(statement.text, params)]
+            return self._run(
+                self._rows(statement, **params),
+                f"reading what {source!r} holds",
+                write=False,
+                timeout=self.refresh_timeout,
+                published=published,
+            )
 
-        def write(statement: cypher.Statement, key: str, items: Sequence[Any], stage: str) -> None:
-            for done, batch in enumerate(_batches(items, self.batch_size), 1):
-                tx.run(statement.text, {key: list(batch), "source": source}).consume()
-                if progress:
-                    progress(stage, min(done * self.batch_size, len(items)))
+        def batched(statement: cypher.Statement, ids: Sequence[str]) -> list[dict[str, Any]]:
+            found: list[dict[str, Any]] = []
+            for batch in _batches(ids, self.batch_size):
+                found += rows(statement, ids=list(batch))
+            return found
 
-        node_changes, rel_changes = _Changes(), _Changes()
+        plan = _Plan()
         new_ids = {n.id for n in new_nodes}
 
         # What the graph holds now of these nodes, and what the source holds: a walk from the
         # source node (its HOLDS), never a scan of the graph.
-        live: dict[str, Node] = {}
-        for batch in _batches(sorted(new_ids), self.batch_size):
-            for row in rows(cypher.READ_NODES, ids=list(batch)):
-                live[row["id"]] = node_from_record(row["labels"], row["props"])
+        live = {
+            row["id"]: node_from_record(row["labels"], row["props"])
+            for row in batched(cypher.READ_NODES, sorted(new_ids))
+        }
         held = {r["id"] for r in rows(cypher.HELD_NODES, source=source)}
         released = sorted(held - new_ids)
         # Who else holds what this source lets go: only those nodes are read (the change).
         released_types: dict[str, str] = {}
         gone: set[str] = set()
-        for batch in _batches(released, self.batch_size):
-            for row in rows(cypher.NODE_HOLDERS, ids=list(batch)):
-                released_types[row["id"]] = _model_type(row["labels"])
-                if not set(row["sources"]) - {source}:
-                    gone.add(row["id"])
+        for row in batched(cypher.NODE_HOLDERS, released):
+            released_types[row["id"]] = _model_type(row["labels"])
+            if not set(row["sources"]) - {source}:
+                gone.add(row["id"])
 
         problems = [
             f"node {n.id!r} is of type {n.type} in this load but {live[n.id].type} in the graph"
@@ -542,10 +911,9 @@ class Neo4jStore:
         ]
         endpoint_types = {n.id: n.type for n in new_nodes}
         outside = sorted({e for r in new_rels for e in (r.source, r.target)} - new_ids)
-        for batch in _batches(outside, self.batch_size):
-            for row in rows(cypher.READ_NODES, ids=list(batch)):
-                if row["id"] not in gone:
-                    endpoint_types[row["id"]] = node_from_record(row["labels"], row["props"]).type
+        for row in batched(cypher.READ_NODES, outside):
+            if row["id"] not in gone:
+                endpoint_types[row["id"]] = node_from_record(row["labels"], row["props"]).type
         for rel in new_rels:
             src, tgt = endpoint_types.get(rel.source), endpoint_types.get(rel.target)
             if src is None:
@@ -560,114 +928,194 @@ class Neo4jStore:
         if problems:
             raise RefreshConflict(sorted(problems)[:MAX_CONFLICTS])
 
-        # The source node first: every HOLDS starts there.
-        loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
-        tx.run(cypher.RECORD_SOURCE.text, {"source": source, "loaded_at": loaded_at}).consume()
-
-        # Nodes: write what is new or different; a node the source did not hold gets a HOLDS.
-        upserts: dict[str, list[dict[str, Any]]] = {}
+        # Nodes: what is new is created; what changes is staged until publishing.
         for node in new_nodes:
             before = live.get(node.id)
             props = node_properties(node)
-            if before is None or before != node_from_record([node.type], props):
-                node_changes.add(node.type, _CREATED if before is None else _UPDATED)
-                upserts.setdefault(node.type, []).append({"id": node.id, "props": props})
+            if before is None:
+                plan.node_changes.add(node.type, _CREATED)
+                plan.create_nodes.setdefault(node.type, []).append({"props": props})
+            elif before != node_from_record([node.type], props):
+                plan.node_changes.add(node.type, _UPDATED)
+                plan.stage_nodes.append({"props": props})
             else:
-                node_changes.add(node.type, _UNCHANGED)
-        for node_type in NODE_TYPES:
-            write(cypher.upsert_nodes(node_type), "rows", upserts.get(node_type.name, []), "nodes")
-        write(cypher.HOLD_NODES, "ids", sorted(new_ids - held), "holders")
-        write(cypher.RELEASE_NODES, "ids", [id for id in released if id not in gone], "holders")
+                plan.node_changes.add(node.type, _UNCHANGED)
+        plan.hold_nodes = sorted(new_ids - held)
+        plan.release_nodes = [id for id in released if id not in gone]
+        plan.remove_nodes = sorted(gone)
+        for id in plan.remove_nodes:
+            plan.node_changes.add(released_types[id], _REMOVED)
 
-        # Relationships: the same, by id; one whose type or endpoints change is replaced.
+        # Relationships, by id. What changes at all (its values, type or endpoints) is replaced
+        # by a new relationship.
         new_rel_ids = {r.id for r in new_rels}
-        live_rels = self._relationships_in(tx, sorted(new_rel_ids))
+        live_rels = self._relationships_by_type(new_rels, published)
         held_rels = {r["id"] for r in rows(cypher.HELD_RELATIONSHIPS, source=source)}
         released_rels = sorted(held_rels - new_rel_ids)
         unheld: set[str] = set()  # released relationships no other source holds
-        for batch in _batches(released_rels, self.batch_size):
-            for row in rows(cypher.RELATIONSHIP_HOLDERS, ids=list(batch)):
-                if not set(row["sources"]) - {source}:
-                    unheld.add(row["id"])
-        deletions: dict[str, set[str]] = {}
-        rel_upserts: dict[str, list[dict[str, Any]]] = {}
+        for row in batched(cypher.RELATIONSHIP_HOLDERS, released_rels):
+            if not set(row["sources"]) - {source}:
+                unheld.add(row["id"])
         for rel in new_rels:
             before_rel = live_rels.get(rel.id)
             props = relationship_properties(rel)
             expected = relationship_from_record(rel.id, rel.type, rel.source, rel.target, props)
-            if before_rel is None or before_rel != expected:
-                rel_changes.add(rel.type, _CREATED if before_rel is None else _UPDATED)
-                if before_rel is not None and (
-                    before_rel.type,
-                    before_rel.source,
-                    before_rel.target,
-                ) != (rel.type, rel.source, rel.target):
-                    deletions.setdefault(before_rel.type, set()).add(rel.id)
-                rel_upserts.setdefault(rel.type, []).append(
-                    {"id": rel.id, "source": rel.source, "target": rel.target, "props": props}
-                )
-            else:
-                rel_changes.add(rel.type, _UNCHANGED)
+            if before_rel is not None and before_rel == expected:
+                plan.rel_changes.add(rel.type, _UNCHANGED)
+                continue
+            plan.rel_changes.add(rel.type, _CREATED if before_rel is None else _UPDATED)
+            if before_rel is not None:
+                plan.remove_rels.setdefault(before_rel.type, set()).add(rel.id)
+            plan.create_rels.setdefault(rel.type, []).append(
+                {"source": rel.source, "target": rel.target, "props": props}
+            )
         removed: set[str] = set()  # relationships that go, whose holdings go with them
-        for id, rel in self._relationships_in(tx, sorted(unheld)).items():
-            deletions.setdefault(rel.type, set()).add(id)
-            rel_changes.add(rel.type, _REMOVED)
+        unheld_rels = self._run(
+            lambda tx: self._relationships_in(tx, sorted(unheld)),
+            "reading relationships",
+            write=False,
+            timeout=self.refresh_timeout,
+            published=published,
+        )
+        for id, rel in unheld_rels.items():
+            plan.remove_rels.setdefault(rel.type, set()).add(id)
+            plan.rel_changes.add(rel.type, _REMOVED)
             removed.add(id)
-        for batch in _batches(sorted(gone), self.batch_size):
-            for row in rows(cypher.RELATIONSHIPS_TOUCHING, ids=list(batch)):
-                if row["id"] not in new_rel_ids and row["id"] not in deletions.get(row["type"], ()):
-                    deletions.setdefault(row["type"], set()).add(row["id"])
-                    rel_changes.add(row["type"], _REMOVED)
-                    removed.add(row["id"])
-        for rel_type in RELATION_TYPES:
-            name = rel_type.name
-            ids = sorted(deletions.get(name, ()))
-            write(cypher.delete_relationships(rel_type), "ids", ids, "pruning")
-            upserts_of = rel_upserts.get(name, [])
-            write(cypher.upsert_relationships(rel_type), "rows", upserts_of, "relationships")
-        write(cypher.REMOVE_HOLDINGS, "ids", sorted(removed | unheld), "pruning")
-        write(cypher.HOLD_RELATIONSHIPS, "ids", sorted(new_rel_ids - held_rels), "holders")
-        kept = [id for id in released_rels if id not in unheld and id not in removed]
-        write(cypher.RELEASE_RELATIONSHIPS, "ids", kept, "holders")
+        for row in batched(cypher.RELATIONSHIPS_TOUCHING, plan.remove_nodes):
+            if row["id"] not in new_rel_ids and row["id"] not in plan.remove_rels.get(
+                row["type"], ()
+            ):
+                plan.remove_rels.setdefault(row["type"], set()).add(row["id"])
+                plan.rel_changes.add(row["type"], _REMOVED)
+                removed.add(row["id"])
+        plan.remove_holdings = sorted(removed | unheld)
+        plan.hold_rels = sorted(new_rel_ids - held_rels)
+        plan.release_rels = [id for id in released_rels if id not in unheld and id not in removed]
+        return plan
 
-        # Nodes nobody holds go, with every relationship touching them, in bounded batches.
-        for id in sorted(gone):
-            node_changes.add(released_types[id], _REMOVED)
-        write(cypher.REMOVE_NODES, "ids", sorted(gone), "pruning")
+    def _relationships_by_type(
+        self, rels: Sequence[Relationship], published: int
+    ) -> dict[str, Relationship]:
+        """The stored relationships under the ids of ``rels``: looked up under each one's type;
+        of those not found there, the ones someone holds (so they exist: their type changes)
+        under every type."""
 
-        version = _next_version(rows(cypher.DATA_VERSION))
-        tx.run(cypher.PUBLISH_VERSION.text, {"version": version, "layout": cypher.LAYOUT}).consume()
-        return RefreshReport(
-            source=source,
-            nodes=node_changes.report(),
-            relationships=rel_changes.report(),
-            seconds=time.perf_counter() - started,
-            data_version=version,
+        def work(tx: ReadTx) -> dict[str, Relationship]:
+            found: dict[str, Relationship] = {}
+            by_type: dict[str, list[str]] = {}
+            for rel in rels:
+                by_type.setdefault(rel.type, []).append(rel.id)
+            for type_name, ids in by_type.items():
+                statement = cypher.read_relationships(RELATION_TYPE_BY_NAME[type_name])
+                for batch in _batches(ids, self.batch_size):
+                    for record in tx.run(statement.text, {"ids": list(batch)}):
+                        found[record["id"]] = _relationship_of(record)
+            missing = sorted({r.id for r in rels} - found.keys())
+            held: list[str] = []
+            for batch in _batches(missing, self.batch_size):
+                held += [r["id"] for r in tx.run(cypher.RELATIONSHIP_HOLDERS.text, {"ids": batch})]
+            found.update(self._relationships_in(tx, held))
+            return found
+
+        return self._run(
+            work,
+            "reading relationships",
+            write=False,
+            timeout=self.refresh_timeout,
+            published=published,
         )
 
-    def _relationships_in(
-        self, tx: ManagedTransaction, ids: Sequence[str]
-    ) -> dict[str, Relationship]:
+    def _write_plan(
+        self,
+        tag: str,
+        plan: _Plan,
+        source: str,
+        version: int,
+        published: int,
+        progress: Progress | None,
+    ) -> None:
+        """Write the plan under ``version``, unpublished, batch by batch."""
+        params = {"source": source, "version": version, "published": published}
+        loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
+        self._write(
+            lambda tx: tx.run(cypher.RECORD_SOURCE.text, {**params, "loaded_at": loaded_at}),
+            "recording the source",
+            tag=tag,
+        )
+
+        def write(statement: cypher.Statement, key: str, items: Sequence[Any], stage: str) -> None:
+            self._batches_of(tag, statement, key, items, params, stage, progress, counters[stage])
+
+        counters = {stage: [0] for stage in ("nodes", "holders", "relationships", "pruning")}
+        for node_type in NODE_TYPES:
+            rows = plan.create_nodes.get(node_type.name, [])
+            write(cypher.create_nodes(node_type), "rows", rows, "nodes")
+        write(cypher.STAGE_NODES, "rows", plan.stage_nodes, "nodes")
+        write(cypher.HOLD_NODES, "ids", plan.hold_nodes, "holders")
+        write(cypher.RELEASE_NODES, "ids", plan.release_nodes, "holders")
+        for rel_type in RELATION_TYPES:
+            ids = sorted(plan.remove_rels.get(rel_type.name, ()))
+            write(cypher.remove_relationships(rel_type), "ids", ids, "pruning")
+        for rel_type in RELATION_TYPES:
+            rows = plan.create_rels.get(rel_type.name, [])
+            write(cypher.create_relationships(rel_type), "rows", rows, "relationships")
+        write(cypher.REMOVE_HOLDINGS, "ids", plan.remove_holdings, "pruning")
+        write(cypher.REMOVE_HOLDING_LINKS, "ids", plan.remove_holdings, "pruning")
+        write(cypher.HOLD_RELATIONSHIPS, "ids", plan.hold_rels, "holders")
+        write(cypher.RELEASE_RELATIONSHIPS, "ids", plan.release_rels, "holders")
+        write(cypher.REMOVE_NODES, "ids", plan.remove_nodes, "pruning")
+        write(cypher.REMOVE_NODE_LINKS, "ids", plan.remove_nodes, "pruning")
+
+    def _publish(self, tag: str, source: str, version: int, data_version: str) -> None:
+        """One transaction: changed nodes take their staged properties, and version ``version``
+        becomes the one readers see. Nothing else of the refresh is written here."""
+
+        def publish(tx: Transaction) -> None:
+            tx.run(cypher.APPLY_STAGED.text).consume()
+            tx.run(
+                cypher.STAMP_SOURCE.text,
+                {"source": source, "loaded_at": datetime.now(UTC).isoformat(timespec="seconds")},
+            ).consume()
+            tx.run(
+                cypher.PUBLISH_VERSION.text,
+                {"version": version, "data_version": data_version, "layout": cypher.LAYOUT},
+            ).consume()
+
+        self._write(publish, "publishing the refresh", tag=tag, timeout=self.refresh_timeout)
+        self._counts = None
+
+    def _collect(self, tag: str, plan: _Plan, version: int, progress: Progress | None) -> None:
+        """After publishing: delete what version ``version`` removed (no reader sees it)."""
+        params = {"published": version}
+        done = [0]
+
+        def write(statement: cypher.Statement, ids: Sequence[str]) -> None:
+            self._batches_of(tag, statement, "ids", ids, params, "cleaning up", progress, done)
+
+        write(cypher.COLLECT_NODES, plan.remove_nodes)
+        for rel_type in RELATION_TYPES:
+            ids = sorted(plan.remove_rels.get(rel_type.name, ()))
+            write(cypher.collect_relationships(rel_type), ids)
+        write(cypher.COLLECT_HOLDS, plan.release_nodes)
+        write(cypher.COLLECT_HOLDINGS, plan.remove_holdings)
+        write(cypher.COLLECT_HOLDING_LINKS, plan.release_rels)
+
+    def _relationships_in(self, tx: ReadTx, ids: Sequence[str]) -> dict[str, Relationship]:
         """The relationships among ``ids`` (one indexed lookup per type and batch)."""
         found: dict[str, Relationship] = {}
         for batch in _batches(ids, self.batch_size):
             for rel_type in RELATION_TYPES:
                 statement = cypher.read_relationships(rel_type)
                 for record in tx.run(statement.text, {"ids": list(batch)}):
-                    found[record["id"]] = relationship_from_record(
-                        record["id"],
-                        record["type"],
-                        record["source"],
-                        record["target"],
-                        dict(record["props"]),
-                    )
+                    found[record["id"]] = _relationship_of(record)
         return found
 
     def wipe(self) -> None:
         """Delete every node and relationship of the database, in bounded batches.
 
-        For tests and demos: it empties the whole database, innonet's or not. Relationships go
-        first, so that no batch deletes a source node together with all its ``HOLDS``.
+        For tests and demos: it empties the whole database, innonet's or not (a refresh lock
+        too). Relationships go first, so that no batch deletes a source node together with all
+        its ``HOLDS``.
         """
         self._ensure_ready()
         self._counts = None
@@ -681,6 +1129,7 @@ class Neo4jStore:
                 )
                 if not rows or not rows[0]["deleted"]:
                     break
+        self._create_meta()
 
     # --- reading ---------------------------------------------------------------------------
     def data_version(self) -> str:
@@ -695,7 +1144,7 @@ class Neo4jStore:
     ) -> list[dict[str, Any]]:
         unique = list(dict.fromkeys(ids))
 
-        def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+        def work(tx: ReadTx) -> list[dict[str, Any]]:
             found = []
             for batch in _batches(unique, self.batch_size):
                 found += [r.data() for r in tx.run(statement.text, {"ids": list(batch)})]
@@ -722,14 +1171,12 @@ class Neo4jStore:
         types = [cypher.relationship_type(t) for t in rel_types] if rel_types is not None else None
         unique = list(dict.fromkeys(node_ids))
 
-        def work(tx: ManagedTransaction) -> dict[str, Relationship]:
+        def work(tx: ReadTx) -> dict[str, Relationship]:
             found = {}
             for batch in _batches(unique, self.batch_size):
                 params = {"ids": list(batch), "types": types}
                 for r in tx.run(cypher.RELATIONSHIPS_OF.text, params):
-                    found[r["id"]] = relationship_from_record(
-                        r["id"], r["type"], r["source"], r["target"], dict(r["props"])
-                    )
+                    found[r["id"]] = _relationship_of(r)
             return found
 
         found = self._read(work, "reading relationships")
@@ -745,7 +1192,7 @@ class Neo4jStore:
         if after is not None:
             params["after_name"], params["after_id"] = decode_cursor(after)
 
-        def work(tx: ManagedTransaction) -> tuple[int, list[dict[str, Any]]]:
+        def work(tx: ReadTx) -> tuple[int, list[dict[str, Any]]]:
             if set(params) & set(cypher.SEARCH_FILTERS) == {"types"}:
                 # types alone: the count store of each type's label, not a scan of the nodes
                 statements = [cypher.count_nodes(NODE_TYPE_BY_NAME[t]) for t in params["types"]]
@@ -762,7 +1209,7 @@ class Neo4jStore:
         return SearchPage(nodes=found, total=total, has_next=len(rows) > first, end_cursor=end)
 
     def counts(self) -> GraphCounts:
-        def work(tx: ManagedTransaction) -> GraphCounts:
+        def work(tx: ReadTx) -> GraphCounts:
             version = tx.run(cypher.DATA_VERSION.text).single()
             data_version = str(version["version"]) if version and version["version"] else "0"
             cached = self._counts
@@ -898,11 +1345,11 @@ class Neo4jStore:
             return None
         projected: list[str] = []  # names projected by an attempt and perhaps not dropped
 
-        def drop(tx: ManagedTransaction, graph: str) -> None:
+        def drop(tx: ReadTx, graph: str) -> None:
             tx.run(cypher.GDS_DROP.text, {"graph": graph}).consume()
             projected.remove(graph)
 
-        def work(tx: ManagedTransaction) -> PushedScores | None:
+        def work(tx: ReadTx) -> PushedScores | None:
             for stale in list(projected):  # a retry: what an earlier attempt left
                 drop(tx, stale)
             n = int(tx.run(cypher.GRAPH_NODES.text).single(strict=True)["count"])
@@ -931,7 +1378,11 @@ class Neo4jStore:
 
         try:
             return self._run(
-                work, f"scoring {metric.lower()}", write=False, timeout=self.refresh_timeout
+                work,
+                f"scoring {metric.lower()}",
+                write=False,
+                timeout=self.refresh_timeout,
+                published=self._published_now(),
             )
         finally:
             for graph in projected:  # the transaction failed: drop what it left, if we can

@@ -85,7 +85,7 @@ def run_innonet(*args: str | Path, timeout: float = 300) -> Run:
     return Run(done.returncode, done.stdout, done.stderr)
 
 
-def stats(store: Path) -> dict[str, Any]:
+def stats(store: str | Path) -> dict[str, Any]:
     """``innonet stats --json`` of ``store``."""
     run = run_innonet("stats", "--json", "--store", store)
     assert run.returncode == 0, run.stderr
@@ -93,7 +93,7 @@ def stats(store: Path) -> dict[str, Any]:
     return result
 
 
-def graph_shape(store: Path) -> dict[str, Any]:
+def graph_shape(store: str | Path) -> dict[str, Any]:
     """The counts of ``stats --json`` without load times and data version (stable on reload)."""
     shape = stats(store)
     shape.pop("data_version", None)
@@ -107,11 +107,11 @@ BundleWriter = Callable[..., Path]
 
 
 @pytest.fixture
-def load(store_path: Path) -> Loader:
+def load(store_uri: str) -> Loader:
     """``load(bundle_dir, *options)`` runs ``innonet load`` into the test's store."""
 
     def run(bundle: Path, *options: str) -> Run:
-        return run_innonet("load", bundle, "--store", store_path, *options)
+        return run_innonet("load", bundle, "--store", store_uri, *options)
 
     return run
 

@@ -380,7 +380,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_is_reported_exactly_and_nothing_is_written(
-    case: str, bundle: BundleWriter, load: Loader, store_path: Path
+    case: str, bundle: BundleWriter, load: Loader, store_uri: str
 ) -> None:
     broken, expected = CASES[case]
     directory = bundle({**VALID_BUNDLE, **broken})
@@ -390,12 +390,12 @@ def test_bad_input_is_reported_exactly_and_nothing_is_written(
     count = f"{len(expected)} problem{'s' if len(expected) > 1 else ''}"
     assert f"invalid bundle {directory}: {count}; nothing was written" in run.stderr
     assert run.stdout == ""
-    assert_nothing_loaded(store_path)
+    assert_nothing_loaded(store_uri)
 
 
-def assert_nothing_loaded(store_path: Path) -> None:
+def assert_nothing_loaded(store_uri: str) -> None:
     """The store holds no source and no node."""
-    store = open_store(str(store_path))
+    store = open_store(str(store_uri))
     try:
         counts = store.counts()
     finally:

@@ -25,10 +25,10 @@ from tests.loaders.conftest import (
 
 
 def read_graph(
-    store_path: Path, node_ids: list[str], rel_ids: list[str]
+    store_uri: str, node_ids: list[str], rel_ids: list[str]
 ) -> tuple[dict[str, Node], dict[str, Relationship]]:
     """The nodes and relationships of the store among those ids."""
-    store = open_store(str(store_path))
+    store = open_store(str(store_uri))
     try:
         return store.nodes(node_ids), store.relationships(rel_ids)
     finally:
@@ -46,7 +46,7 @@ def summary_rows(stdout: str) -> dict[str, list[int]]:
 
 
 def test_a_load_stores_every_row_with_its_declared_types(
-    bundle: BundleWriter, load: Loader, store_path: Path
+    bundle: BundleWriter, load: Loader, store_uri: str
 ) -> None:
     files = {
         **VALID_BUNDLE,
@@ -65,7 +65,7 @@ def test_a_load_stores_every_row_with_its_declared_types(
 
     derived = relation_id("sjtu", "DEVELOPED", "ach-1")
     nodes, rels = read_graph(
-        store_path,
+        store_uri,
         ["sjtu", "fudan", "ach-1", "stte", "fund-1", "ch-de", "dem-1"],
         [derived, relation_id("fudan", "DEVELOPED", "ach-2"), "lab-1", "lab-2"],
     )
@@ -106,7 +106,7 @@ def test_a_load_stores_every_row_with_its_declared_types(
 
 
 def test_reloading_the_same_bundle_changes_nothing(
-    bundle: BundleWriter, load: Loader, store_path: Path
+    bundle: BundleWriter, load: Loader, store_uri: str
 ) -> None:
     directory = bundle(VALID_BUNDLE)
     first = load(directory)
@@ -114,7 +114,7 @@ def test_reloading_the_same_bundle_changes_nothing(
     created = summary_rows(first.stdout)
     assert created["Institution"] == [3, 0, 0, 0]
     assert created["DEVELOPED"] == [2, 0, 0, 0]
-    after_first = graph_shape(store_path)
+    after_first = graph_shape(store_uri)
 
     second = load(directory)
     assert second.returncode == 0, second.stderr
@@ -123,11 +123,11 @@ def test_reloading_the_same_bundle_changes_nothing(
     assert unchanged.keys() == created.keys()
     for type_name, (made, _, _, _) in created.items():
         assert unchanged[type_name] == [0, 0, 0, made], type_name
-    assert graph_shape(store_path) == after_first
+    assert graph_shape(store_uri) == after_first
 
 
 def test_relation_rows_repeated_cell_for_cell_are_merged(
-    bundle: BundleWriter, load: Loader, store_path: Path
+    bundle: BundleWriter, load: Loader, store_uri: str
 ) -> None:
     files = {
         **VALID_BUNDLE,
@@ -152,9 +152,9 @@ def test_relation_rows_repeated_cell_for_cell_are_merged(
         re.MULTILINE,
     ), first.stdout
     assert summary_rows(first.stdout)["DEVELOPED"] == [2, 0, 0, 0]
-    _, rels = read_graph(store_path, [], ["lab-1", relation_id("sjtu", "DEVELOPED", "ach-1")])
+    _, rels = read_graph(store_uri, [], ["lab-1", relation_id("sjtu", "DEVELOPED", "ach-1")])
     assert rels["lab-1"].properties == {"date": "2020-01-01", "weight": 1.0}
-    assert stats(store_path)["relationships"] == 11
+    assert stats(store_uri)["relationships"] == 11
 
     second = load(directory)
     assert second.returncode == 0, second.stderr
@@ -162,7 +162,7 @@ def test_relation_rows_repeated_cell_for_cell_are_merged(
 
 
 def test_two_sources_share_nodes_and_prune_only_their_own(
-    bundle: BundleWriter, load: Loader, store_path: Path
+    bundle: BundleWriter, load: Loader, store_uri: str
 ) -> None:
     exchange = {
         "institutions.csv": "id,name,kind,region\nsjtu,交大,university,徐汇区\n"
@@ -178,17 +178,17 @@ def test_two_sources_share_nodes_and_prune_only_their_own(
     assert load(bundle(exchange, "exchange")).returncode == 0
     run = load(bundle(patents, "patents"))
     assert run.returncode == 0, run.stderr  # ent-1 comes from the other source
-    nodes, _ = read_graph(store_path, ["sjtu"], [])
+    nodes, _ = read_graph(store_uri, ["sjtu"], [])
     assert (nodes["sjtu"].name, nodes["sjtu"].region) == ("上海交通大学", "闵行区")  # latest wins
 
     assert load(bundle(exchange, "exchange")).returncode == 0
-    nodes, _ = read_graph(store_path, ["sjtu"], [])
+    nodes, _ = read_graph(store_uri, ["sjtu"], [])
     assert (nodes["sjtu"].name, nodes["sjtu"].region) == ("交大", "徐汇区")
 
     # patents drops sjtu: the exchange still holds it, so it stays.
     patents_without_sjtu = {**patents, "institutions.csv": "id,name,kind\n"}
     assert load(bundle(patents_without_sjtu, "patents")).returncode == 0
-    assert graph_shape(store_path)["by_type"] == {"Achievement": 2, "Institution": 2}
+    assert graph_shape(store_uri)["by_type"] == {"Achievement": 2, "Institution": 2}
 
     # the exchange drops ent-1: nobody holds it now, and the patents' relation to it goes too.
     exchange_without_ent = {
@@ -199,7 +199,7 @@ def test_two_sources_share_nodes_and_prune_only_their_own(
     run = load(bundle(exchange_without_ent, "exchange"))
     assert run.returncode == 0, run.stderr
     assert summary_rows(run.stdout)["TRANSFERRED_TO"] == [0, 0, 2, 0]
-    shape = graph_shape(store_path)
+    shape = graph_shape(store_uri)
     assert shape["by_relation_type"] == {"DEVELOPED": 2}
     assert shape["sources"] == [
         {"name": "exchange", "nodes": 2, "relationships": 1},
@@ -209,7 +209,7 @@ def test_two_sources_share_nodes_and_prune_only_their_own(
     # the exchange drops everything: sjtu goes, and with it the patents' DEVELOPED relation.
     empty = {name: content.splitlines(keepends=True)[0] for name, content in exchange.items()}
     assert load(bundle(empty, "exchange")).returncode == 0
-    shape = graph_shape(store_path)
+    shape = graph_shape(store_uri)
     assert (shape["nodes"], shape["relationships"]) == (1, 0)
     assert shape["by_type"] == {"Achievement": 1}
 
@@ -227,7 +227,7 @@ def test_an_id_held_by_another_type_in_the_graph_is_refused(
 
 
 def test_an_endpoint_only_this_source_held_and_dropped_is_dangling(
-    bundle: BundleWriter, load: Loader, store_path: Path
+    bundle: BundleWriter, load: Loader, store_uri: str
 ) -> None:
     first = {
         "institutions.csv": "id,name,kind\nsjtu,交大,university\n",
@@ -235,7 +235,7 @@ def test_an_endpoint_only_this_source_held_and_dropped_is_dangling(
         "relations.csv": "source,target,type\nsjtu,ach-1,DEVELOPED\nsjtu,ach-2,DEVELOPED\n",
     }
     assert load(bundle(first, "lab")).returncode == 0
-    before = stats(store_path)
+    before = stats(store_uri)
     dropped = {**first, "achievements.csv": "id,title,field\nach-1,电解质,新能源\n"}
     run = load(bundle(dropped, "lab"))
     assert run.returncode == 1
@@ -243,7 +243,7 @@ def test_an_endpoint_only_this_source_held_and_dropped_is_dangling(
         "relations.csv:3: target: no node 'ach-2' in the bundle; in the graph only source "
         "'lab' holds it, and this load removes it"
     ]
-    assert stats(store_path) == before
+    assert stats(store_uri) == before
 
     # once another source holds ach-2 too, the same bundle is fine
     other = {"achievements.csv": "id,title,field\nach-2,芯片,医药\n"}
@@ -253,45 +253,45 @@ def test_an_endpoint_only_this_source_held_and_dropped_is_dangling(
 
 
 def test_an_invalid_load_leaves_the_graph_as_it_was(
-    bundle: BundleWriter, load: Loader, store_path: Path
+    bundle: BundleWriter, load: Loader, store_uri: str
 ) -> None:
     assert load(bundle(VALID_BUNDLE)).returncode == 0
-    before = stats(store_path)
+    before = stats(store_uri)
     broken = {**VALID_BUNDLE, "brokers.csv": "id,name,kind\nstte,交易所,exchange\nb-2,某,bad\n"}
     run = load(bundle(broken))
     assert run.returncode == 1
-    assert stats(store_path) == before  # same data version: nothing was written
+    assert stats(store_uri) == before  # same data version: nothing was written
 
 
 def test_dry_run_validates_and_writes_nothing(
-    bundle: BundleWriter, load: Loader, store_path: Path
+    bundle: BundleWriter, load: Loader, store_uri: str
 ) -> None:
     assert load(bundle({"brokers.csv": "id,name,kind\nb-1,某,agency\n"}, "other")).returncode == 0
-    before = stats(store_path)
+    before = stats(store_uri)
     run = load(bundle(VALID_BUNDLE), "--dry-run")
     assert run.returncode == 0, run.stderr
     assert "is valid for source 'bundle': 9 nodes, 10 relationships; nothing was written" in (
         run.stdout
     )
-    assert stats(store_path) == before
+    assert stats(store_uri) == before
 
     broken = {**VALID_BUNDLE, "brokers.csv": "id,name,kind\nstte,交易所,bad\n"}
     run = load(bundle(broken, "broken"), "--dry-run")
     assert run.returncode == 1
     assert len(run.problems) == 1
-    assert stats(store_path) == before
+    assert stats(store_uri) == before
 
 
-def test_the_source_can_be_named(bundle: BundleWriter, load: Loader, store_path: Path) -> None:
+def test_the_source_can_be_named(bundle: BundleWriter, load: Loader, store_uri: str) -> None:
     assert load(bundle(VALID_BUNDLE, "export-2024-05-01"), "--source", "exchange").returncode == 0
-    assert [s["name"] for s in stats(store_path)["sources"]] == ["exchange"]
+    assert [s["name"] for s in stats(store_uri)["sources"]] == ["exchange"]
 
 
 def test_stats_json_is_the_contract_object(
-    bundle: BundleWriter, load: Loader, store_path: Path
+    bundle: BundleWriter, load: Loader, store_uri: str
 ) -> None:
     assert load(bundle(VALID_BUNDLE)).returncode == 0
-    counts = stats(store_path)
+    counts = stats(store_uri)
     assert {"nodes", "relationships", "by_type", "by_relation_type", "sources"} <= counts.keys()
     assert (counts["nodes"], counts["relationships"]) == (9, 10)
     assert counts["by_type"] == {
@@ -307,7 +307,7 @@ def test_stats_json_is_the_contract_object(
     assert (source["name"], source["nodes"], source["relationships"]) == ("bundle", 9, 10)
     assert dt.datetime.fromisoformat(source["loaded_at"]).tzinfo is not None
 
-    table = run_innonet("stats", "--store", store_path)
+    table = run_innonet("stats", "--store", store_uri)
     assert table.returncode == 0
     assert "9 nodes, 10 relationships" in table.stdout and "bundle" in table.stdout
 
@@ -319,7 +319,7 @@ def test_an_unknown_store_scheme_is_a_usage_error(bundle: BundleWriter) -> None:
 
 
 def test_a_bundle_changed_between_validation_and_writing_is_not_written(
-    tmp_path: Path, store_path: Path
+    tmp_path: Path, store_uri: str
 ) -> None:
     directory = write_files(tmp_path / "bundle", VALID_BUNDLE)
 
@@ -327,7 +327,7 @@ def test_a_bundle_changed_between_validation_and_writing_is_not_written(
         if stage == "validating relations.csv":
             (directory / "brokers.csv").write_text("id,name,kind\nstte,交易所,agency\n")
 
-    store = open_store(str(store_path))
+    store = open_store(str(store_uri))
     try:
         with pytest.raises(BundleChanged, match=r"brokers\.csv: the file changed while loading"):
             refresh_bundle(store, directory, progress=edit_after_validation)
@@ -336,15 +336,13 @@ def test_a_bundle_changed_between_validation_and_writing_is_not_written(
         store.close()
 
 
-def test_generate_writes_a_bundle_that_loads(
-    tmp_path: Path, load: Loader, store_path: Path
-) -> None:
+def test_generate_writes_a_bundle_that_loads(tmp_path: Path, load: Loader, store_uri: str) -> None:
     out = tmp_path / "synthetic"
     made = run_innonet("generate", out, "--nodes", "300", "--relations", "900", "--seed", "7")
     assert made.returncode == 0, made.stderr
     run = load(out)
     assert run.returncode == 0, run.stderr
-    counts = stats(store_path)
+    counts = stats(store_uri)
     assert (counts["nodes"], counts["relationships"]) == (300, 900)
 
 

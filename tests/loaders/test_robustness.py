@@ -6,6 +6,7 @@ import re
 import signal
 import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,51 +15,67 @@ from graphsvc.stores import open_store
 from graphsvc.stores.contract import GraphCounts
 from tests.loaders.conftest import INNONET, VALID_BUNDLE, Loader, stats, write_files
 
-BIG_INSTITUTIONS = 25_000
-BIG_ACHIEVEMENTS = 25_000
-BIG_RELATIONS = 250_000
+BIG_SIZES = {"embedded": (25_000, 250_000), "neo4j": (5_000, 50_000)}
+"""Institutions (as many achievements) and relations of the big bundle, per store: Neo4j writes
+several times more slowly, so a fifth of the rows still keeps it writing for seconds."""
 WRITING = "writing relationships"
 
 
-def write_big_bundle(directory: Path) -> Path:
-    """50k nodes and 250k distinct DEVELOPED relations (each institution develops 10)."""
-    institutions = "".join(
-        f"i{n},研究院{n},research_institute,{1900 + n % 120}\n" for n in range(BIG_INSTITUTIONS)
+@dataclass(frozen=True)
+class BigBundle:
+    path: Path
+    nodes: int
+    relations: int
+
+
+def write_big_bundle(directory: Path, institutions: int, relations: int) -> BigBundle:
+    """``institutions`` institutions and as many achievements, and ``relations`` distinct
+    DEVELOPED relations (each institution develops relations / institutions)."""
+    size = institutions
+    rows = "".join(f"i{n},研究院{n},research_institute,{1900 + n % 120}\n" for n in range(size))
+    achievements = "".join(f"a{n},成果{n},新材料,{1 + n % 9}\n" for n in range(size))
+    developed = "".join(
+        f"i{n % size},a{(7 * n + n // size) % size},DEVELOPED,{1 + n % 5}\n"
+        for n in range(relations)
     )
-    achievements = "".join(f"a{n},成果{n},新材料,{1 + n % 9}\n" for n in range(BIG_ACHIEVEMENTS))
-    relations = "".join(
-        f"i{n % BIG_INSTITUTIONS},a{(7 * n + n // BIG_INSTITUTIONS) % BIG_ACHIEVEMENTS},"
-        f"DEVELOPED,{1 + n % 5}\n"
-        for n in range(BIG_RELATIONS)
-    )
-    return write_files(
+    write_files(
         directory,
         {
-            "institutions.csv": "id,name,kind,founded\n" + institutions,
+            "institutions.csv": "id,name,kind,founded\n" + rows,
             "achievements.csv": "id,title,field,trl\n" + achievements,
-            "relations.csv": "source,target,type,weight\n" + relations,
+            "relations.csv": "source,target,type,weight\n" + developed,
         },
     )
+    return BigBundle(directory, 2 * size, relations)
 
 
 @pytest.fixture(scope="module")
-def big_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_big_bundle(tmp_path_factory.mktemp("big") / "big")
+def big_bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BigBundle]:
+    return {
+        kind: write_big_bundle(tmp_path_factory.mktemp("big") / "big", *sizes)
+        for kind, sizes in BIG_SIZES.items()
+    }
 
 
-def counts_of(store_path: Path) -> GraphCounts:
+@pytest.fixture
+def big_bundle(big_bundles: dict[str, BigBundle], store_uri: str) -> BigBundle:
+    """The big bundle for the test's store."""
+    return big_bundles["neo4j" if "://" in store_uri else "embedded"]
+
+
+def counts_of(store_uri: str) -> GraphCounts:
     """The store's counts, read through a connection of this process."""
-    store = open_store(str(store_path))
+    store = open_store(str(store_uri))
     try:
         return store.counts()
     finally:
         store.close()
 
 
-def start_load(bundle: Path, store_path: Path, *options: str) -> subprocess.Popen[str]:
+def start_load(bundle: Path, store_uri: str, *options: str) -> subprocess.Popen[str]:
     """``innonet load`` started in the background, standard error piped (plain progress lines)."""
     return subprocess.Popen(
-        [*INNONET, "load", str(bundle), "--store", str(store_path), *options],
+        [*INNONET, "load", str(bundle), "--store", str(store_uri), *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -78,40 +95,42 @@ def wait_for_stage(process: subprocess.Popen[str], stage: str) -> list[str]:
 
 
 @pytest.fixture
-def earlier_graph(tmp_path: Path, load: Loader, store_path: Path) -> Iterator[GraphCounts]:
+def earlier_graph(tmp_path: Path, load: Loader, store_uri: str) -> Iterator[GraphCounts]:
     """The store loaded with the small valid bundle as source ``big``: the graph before."""
     run = load(write_files(tmp_path / "small", VALID_BUNDLE), "--source", "big")
     assert run.returncode == 0, run.stderr
-    yield counts_of(store_path)
+    yield counts_of(store_uri)
 
 
 @pytest.mark.slow
 def test_a_load_killed_half_way_leaves_the_earlier_graph(
-    big_bundle: Path, earlier_graph: GraphCounts, load: Loader, store_path: Path
+    big_bundle: BigBundle,
+    earlier_graph: GraphCounts,
+    load: Loader,
+    store_uri: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    process = start_load(big_bundle, store_path, "--source", "big")
+    monkeypatch.setenv("INNONET_REFRESH_LEASE", "2")  # Neo4j: the killed load's lock lapses soon
+    process = start_load(big_bundle.path, store_uri, "--source", "big")
     wait_for_stage(process, WRITING)
     process.send_signal(signal.SIGKILL)
     process.communicate()
     assert process.returncode == -signal.SIGKILL
 
-    assert counts_of(store_path) == earlier_graph  # same data version: nothing of it is left
-    run = load(big_bundle, "--source", "big")
+    assert counts_of(store_uri) == earlier_graph  # same data version: nothing of it is left
+    run = load(big_bundle.path, "--source", "big")
     assert run.returncode == 0, run.stderr
-    after = stats(store_path)
-    assert (after["nodes"], after["relationships"]) == (
-        BIG_INSTITUTIONS + BIG_ACHIEVEMENTS,
-        BIG_RELATIONS,
-    )
+    after = stats(store_uri)
+    assert (after["nodes"], after["relationships"]) == (big_bundle.nodes, big_bundle.relations)
 
 
 @pytest.mark.slow
 def test_a_reader_sees_the_earlier_graph_while_a_load_runs(
-    big_bundle: Path, earlier_graph: GraphCounts, store_path: Path
+    big_bundle: BigBundle, earlier_graph: GraphCounts, store_uri: str
 ) -> None:
-    process = start_load(big_bundle, store_path, "--source", "big")
+    process = start_load(big_bundle.path, store_uri, "--source", "big")
     wait_for_stage(process, WRITING)
-    reader = open_store(str(store_path))
+    reader = open_store(str(store_uri))
     try:
         assert process.poll() is None, "the load ended before the reader could look"
         assert reader.counts() == earlier_graph
@@ -121,23 +140,23 @@ def test_a_reader_sees_the_earlier_graph_while_a_load_runs(
         assert process.returncode == 0, err
         assert reader.node("i1") is not None
         assert reader.node("sjtu") is None  # the earlier bundle of source big held it
-        assert reader.counts().nodes == BIG_INSTITUTIONS + BIG_ACHIEVEMENTS
+        assert reader.counts().nodes == big_bundle.nodes
     finally:
         reader.close()
 
 
 @pytest.mark.slow
 def test_a_second_concurrent_load_waits_or_fails_clearly(
-    tmp_path: Path, big_bundle: Path, earlier_graph: GraphCounts, store_path: Path
+    tmp_path: Path, big_bundle: BigBundle, earlier_graph: GraphCounts, store_uri: str
 ) -> None:
-    first = start_load(big_bundle, store_path, "--source", "big")
+    first = start_load(big_bundle.path, store_uri, "--source", "big")
     wait_for_stage(first, WRITING)
     other = write_files(tmp_path / "other", {"brokers.csv": "id,name,kind\nb-9,某,agency\n"})
-    second = start_load(other, store_path)
+    second = start_load(other, store_uri)
     second_out, second_err = second.communicate(timeout=300)
     _, first_err = first.communicate(timeout=300)
     assert first.returncode == 0, first_err
-    names = [source["name"] for source in stats(store_path)["sources"]]
+    names = [source["name"] for source in stats(store_uri)["sources"]]
     if second.returncode == 0:  # it waited for the first
         assert names == ["big", "other"]
         assert "loaded" in second_out
@@ -148,13 +167,13 @@ def test_a_second_concurrent_load_waits_or_fails_clearly(
 
 
 def test_ten_thousand_bad_rows_are_all_written_out_and_few_printed(
-    tmp_path: Path, store_path: Path
+    tmp_path: Path, store_uri: str
 ) -> None:
     rows = "".join(f"x{n},机构{n},college\n" for n in range(10_000))
     directory = write_files(tmp_path / "bad", {"institutions.csv": "id,name,kind\n" + rows})
     errors = tmp_path / "problems.txt"
     done = subprocess.run(
-        [*INNONET, "load", str(directory), "--store", str(store_path), "--errors", str(errors)],
+        [*INNONET, "load", str(directory), "--store", str(store_uri), "--errors", str(errors)],
         capture_output=True,
         text=True,
         encoding="utf-8",

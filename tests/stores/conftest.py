@@ -1,4 +1,4 @@
-"""The store contract suite runs against every store (see tests/conftest.py for when Neo4j runs)."""
+"""The store contract suite runs against every store (Neo4j: see tests/neo4j_server.py)."""
 
 from __future__ import annotations
 

@@ -4,9 +4,9 @@ CREATE CONSTRAINT achievement_id_unique IF NOT EXISTS FOR (n:Achievement) REQUIR
 // schema.index.Achievement.title
 CREATE INDEX achievement_title IF NOT EXISTS FOR (n:Achievement) ON (n.title)
 
-// refresh.upsert.Achievement
-UNWIND $rows AS row MERGE (n:InnonetNode:Achievement {id: row.id}) SET n = row.props
+// refresh.create.Achievement
+UNWIND $rows AS row CREATE (n:InnonetNode:Achievement) SET n = row.props, n.innonet_from = $version
 
 // read.counts.Achievement
-MATCH (n:Achievement) RETURN count(n) AS count
+MATCH (n:Achievement) WHERE (n.innonet_from <= $published AND (n.innonet_until IS NULL OR n.innonet_until > $published)) RETURN count(n) AS count
 

@@ -1,18 +1,27 @@
 // schema.index.BROKERED.id
 CREATE INDEX brokered_id IF NOT EXISTS FOR ()-[r:BROKERED]-() ON (r.id)
 
-// refresh.delete.BROKERED
-UNWIND $ids AS rel_id MATCH ()-[r:BROKERED {id: rel_id}]->() DELETE r
+// refresh.sweep.BROKERED
+MATCH ()-[r:BROKERED]->() WHERE r.innonet_from > $published OR r.innonet_until <= $published WITH r LIMIT $batch DELETE r RETURN count(*) AS done
 
-// refresh.upsert.BROKERED
-UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) MERGE (a)-[r:BROKERED {id: row.id}]->(b) SET r = row.props
+// refresh.unmark.BROKERED
+MATCH ()-[r:BROKERED]->() WHERE r.innonet_until > $published WITH r LIMIT $batch REMOVE r.innonet_until RETURN count(*) AS done
+
+// refresh.remove.BROKERED
+UNWIND $ids AS rel_id MATCH ()-[r:BROKERED {id: rel_id}]->() WHERE r.innonet_until IS NULL AND r.innonet_from <= $published SET r.innonet_until = $version
+
+// refresh.create.BROKERED
+UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) CREATE (a)-[r:BROKERED]->(b) SET r = row.props, r.innonet_from = $version
+
+// refresh.collect.BROKERED
+UNWIND $ids AS rel_id MATCH ()-[r:BROKERED {id: rel_id}]->() WHERE r.innonet_until <= $published DELETE r
 
 // read.relationships.BROKERED
-UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:BROKERED {id: rel_id}]->(b:InnonetNode) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
+UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:BROKERED {id: rel_id}]->(b:InnonetNode) WHERE (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
 
 // read.counts.BROKERED
-MATCH ()-[r:BROKERED]->() RETURN count(r) AS count
+MATCH ()-[r:BROKERED]->() WHERE (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN count(r) AS count
 
 // read.iter.BROKERED
-MATCH (a:InnonetNode)-[r:BROKERED]->(b:InnonetNode) WHERE r.id > $after RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight, r.date AS date ORDER BY r.id LIMIT $page_size
+MATCH (a:InnonetNode)-[r:BROKERED]->(b:InnonetNode) WHERE r.id > $after AND (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight, r.date AS date ORDER BY r.id LIMIT $page_size
 

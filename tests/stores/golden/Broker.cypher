@@ -4,9 +4,9 @@ CREATE CONSTRAINT broker_id_unique IF NOT EXISTS FOR (n:Broker) REQUIRE n.id IS 
 // schema.index.Broker.name
 CREATE INDEX broker_name IF NOT EXISTS FOR (n:Broker) ON (n.name)
 
-// refresh.upsert.Broker
-UNWIND $rows AS row MERGE (n:InnonetNode:Broker {id: row.id}) SET n = row.props
+// refresh.create.Broker
+UNWIND $rows AS row CREATE (n:InnonetNode:Broker) SET n = row.props, n.innonet_from = $version
 
 // read.counts.Broker
-MATCH (n:Broker) RETURN count(n) AS count
+MATCH (n:Broker) WHERE (n.innonet_from <= $published AND (n.innonet_until IS NULL OR n.innonet_until > $published)) RETURN count(n) AS count
 

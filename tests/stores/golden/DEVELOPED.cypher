@@ -1,18 +1,27 @@
 // schema.index.DEVELOPED.id
 CREATE INDEX developed_id IF NOT EXISTS FOR ()-[r:DEVELOPED]-() ON (r.id)
 
-// refresh.delete.DEVELOPED
-UNWIND $ids AS rel_id MATCH ()-[r:DEVELOPED {id: rel_id}]->() DELETE r
+// refresh.sweep.DEVELOPED
+MATCH ()-[r:DEVELOPED]->() WHERE r.innonet_from > $published OR r.innonet_until <= $published WITH r LIMIT $batch DELETE r RETURN count(*) AS done
 
-// refresh.upsert.DEVELOPED
-UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) MERGE (a)-[r:DEVELOPED {id: row.id}]->(b) SET r = row.props
+// refresh.unmark.DEVELOPED
+MATCH ()-[r:DEVELOPED]->() WHERE r.innonet_until > $published WITH r LIMIT $batch REMOVE r.innonet_until RETURN count(*) AS done
+
+// refresh.remove.DEVELOPED
+UNWIND $ids AS rel_id MATCH ()-[r:DEVELOPED {id: rel_id}]->() WHERE r.innonet_until IS NULL AND r.innonet_from <= $published SET r.innonet_until = $version
+
+// refresh.create.DEVELOPED
+UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) CREATE (a)-[r:DEVELOPED]->(b) SET r = row.props, r.innonet_from = $version
+
+// refresh.collect.DEVELOPED
+UNWIND $ids AS rel_id MATCH ()-[r:DEVELOPED {id: rel_id}]->() WHERE r.innonet_until <= $published DELETE r
 
 // read.relationships.DEVELOPED
-UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:DEVELOPED {id: rel_id}]->(b:InnonetNode) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
+UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:DEVELOPED {id: rel_id}]->(b:InnonetNode) WHERE (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
 
 // read.counts.DEVELOPED
-MATCH ()-[r:DEVELOPED]->() RETURN count(r) AS count
+MATCH ()-[r:DEVELOPED]->() WHERE (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN count(r) AS count
 
 // read.iter.DEVELOPED
-MATCH (a:InnonetNode)-[r:DEVELOPED]->(b:InnonetNode) WHERE r.id > $after RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight, r.date AS date ORDER BY r.id LIMIT $page_size
+MATCH (a:InnonetNode)-[r:DEVELOPED]->(b:InnonetNode) WHERE r.id > $after AND (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight, r.date AS date ORDER BY r.id LIMIT $page_size
 

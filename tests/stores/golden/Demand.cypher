@@ -4,9 +4,9 @@ CREATE CONSTRAINT demand_id_unique IF NOT EXISTS FOR (n:Demand) REQUIRE n.id IS 
 // schema.index.Demand.title
 CREATE INDEX demand_title IF NOT EXISTS FOR (n:Demand) ON (n.title)
 
-// refresh.upsert.Demand
-UNWIND $rows AS row MERGE (n:InnonetNode:Demand {id: row.id}) SET n = row.props
+// refresh.create.Demand
+UNWIND $rows AS row CREATE (n:InnonetNode:Demand) SET n = row.props, n.innonet_from = $version
 
 // read.counts.Demand
-MATCH (n:Demand) RETURN count(n) AS count
+MATCH (n:Demand) WHERE (n.innonet_from <= $published AND (n.innonet_until IS NULL OR n.innonet_until > $published)) RETURN count(n) AS count
 

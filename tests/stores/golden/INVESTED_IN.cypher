@@ -1,18 +1,27 @@
 // schema.index.INVESTED_IN.id
 CREATE INDEX invested_in_id IF NOT EXISTS FOR ()-[r:INVESTED_IN]-() ON (r.id)
 
-// refresh.delete.INVESTED_IN
-UNWIND $ids AS rel_id MATCH ()-[r:INVESTED_IN {id: rel_id}]->() DELETE r
+// refresh.sweep.INVESTED_IN
+MATCH ()-[r:INVESTED_IN]->() WHERE r.innonet_from > $published OR r.innonet_until <= $published WITH r LIMIT $batch DELETE r RETURN count(*) AS done
 
-// refresh.upsert.INVESTED_IN
-UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) MERGE (a)-[r:INVESTED_IN {id: row.id}]->(b) SET r = row.props
+// refresh.unmark.INVESTED_IN
+MATCH ()-[r:INVESTED_IN]->() WHERE r.innonet_until > $published WITH r LIMIT $batch REMOVE r.innonet_until RETURN count(*) AS done
+
+// refresh.remove.INVESTED_IN
+UNWIND $ids AS rel_id MATCH ()-[r:INVESTED_IN {id: rel_id}]->() WHERE r.innonet_until IS NULL AND r.innonet_from <= $published SET r.innonet_until = $version
+
+// refresh.create.INVESTED_IN
+UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) CREATE (a)-[r:INVESTED_IN]->(b) SET r = row.props, r.innonet_from = $version
+
+// refresh.collect.INVESTED_IN
+UNWIND $ids AS rel_id MATCH ()-[r:INVESTED_IN {id: rel_id}]->() WHERE r.innonet_until <= $published DELETE r
 
 // read.relationships.INVESTED_IN
-UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:INVESTED_IN {id: rel_id}]->(b:InnonetNode) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
+UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:INVESTED_IN {id: rel_id}]->(b:InnonetNode) WHERE (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
 
 // read.counts.INVESTED_IN
-MATCH ()-[r:INVESTED_IN]->() RETURN count(r) AS count
+MATCH ()-[r:INVESTED_IN]->() WHERE (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN count(r) AS count
 
 // read.iter.INVESTED_IN
-MATCH (a:InnonetNode)-[r:INVESTED_IN]->(b:InnonetNode) WHERE r.id > $after RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight, r.date AS date ORDER BY r.id LIMIT $page_size
+MATCH (a:InnonetNode)-[r:INVESTED_IN]->(b:InnonetNode) WHERE r.id > $after AND (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight, r.date AS date ORDER BY r.id LIMIT $page_size
 

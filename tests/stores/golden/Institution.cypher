@@ -4,9 +4,9 @@ CREATE CONSTRAINT institution_id_unique IF NOT EXISTS FOR (n:Institution) REQUIR
 // schema.index.Institution.name
 CREATE INDEX institution_name IF NOT EXISTS FOR (n:Institution) ON (n.name)
 
-// refresh.upsert.Institution
-UNWIND $rows AS row MERGE (n:InnonetNode:Institution {id: row.id}) SET n = row.props
+// refresh.create.Institution
+UNWIND $rows AS row CREATE (n:InnonetNode:Institution) SET n = row.props, n.innonet_from = $version
 
 // read.counts.Institution
-MATCH (n:Institution) RETURN count(n) AS count
+MATCH (n:Institution) WHERE (n.innonet_from <= $published AND (n.innonet_until IS NULL OR n.innonet_until > $published)) RETURN count(n) AS count
 

@@ -4,9 +4,9 @@ CREATE CONSTRAINT investor_id_unique IF NOT EXISTS FOR (n:Investor) REQUIRE n.id
 // schema.index.Investor.name
 CREATE INDEX investor_name IF NOT EXISTS FOR (n:Investor) ON (n.name)
 
-// refresh.upsert.Investor
-UNWIND $rows AS row MERGE (n:InnonetNode:Investor {id: row.id}) SET n = row.props
+// refresh.create.Investor
+UNWIND $rows AS row CREATE (n:InnonetNode:Investor) SET n = row.props, n.innonet_from = $version
 
 // read.counts.Investor
-MATCH (n:Investor) RETURN count(n) AS count
+MATCH (n:Investor) WHERE (n.innonet_from <= $published AND (n.innonet_until IS NULL OR n.innonet_until > $published)) RETURN count(n) AS count
 

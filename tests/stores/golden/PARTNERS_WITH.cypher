@@ -1,18 +1,27 @@
 // schema.index.PARTNERS_WITH.id
 CREATE INDEX partners_with_id IF NOT EXISTS FOR ()-[r:PARTNERS_WITH]-() ON (r.id)
 
-// refresh.delete.PARTNERS_WITH
-UNWIND $ids AS rel_id MATCH ()-[r:PARTNERS_WITH {id: rel_id}]->() DELETE r
+// refresh.sweep.PARTNERS_WITH
+MATCH ()-[r:PARTNERS_WITH]->() WHERE r.innonet_from > $published OR r.innonet_until <= $published WITH r LIMIT $batch DELETE r RETURN count(*) AS done
 
-// refresh.upsert.PARTNERS_WITH
-UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) MERGE (a)-[r:PARTNERS_WITH {id: row.id}]->(b) SET r = row.props
+// refresh.unmark.PARTNERS_WITH
+MATCH ()-[r:PARTNERS_WITH]->() WHERE r.innonet_until > $published WITH r LIMIT $batch REMOVE r.innonet_until RETURN count(*) AS done
+
+// refresh.remove.PARTNERS_WITH
+UNWIND $ids AS rel_id MATCH ()-[r:PARTNERS_WITH {id: rel_id}]->() WHERE r.innonet_until IS NULL AND r.innonet_from <= $published SET r.innonet_until = $version
+
+// refresh.create.PARTNERS_WITH
+UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) CREATE (a)-[r:PARTNERS_WITH]->(b) SET r = row.props, r.innonet_from = $version
+
+// refresh.collect.PARTNERS_WITH
+UNWIND $ids AS rel_id MATCH ()-[r:PARTNERS_WITH {id: rel_id}]->() WHERE r.innonet_until <= $published DELETE r
 
 // read.relationships.PARTNERS_WITH
-UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:PARTNERS_WITH {id: rel_id}]->(b:InnonetNode) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
+UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:PARTNERS_WITH {id: rel_id}]->(b:InnonetNode) WHERE (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
 
 // read.counts.PARTNERS_WITH
-MATCH ()-[r:PARTNERS_WITH]->() RETURN count(r) AS count
+MATCH ()-[r:PARTNERS_WITH]->() WHERE (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN count(r) AS count
 
 // read.iter.PARTNERS_WITH
-MATCH (a:InnonetNode)-[r:PARTNERS_WITH]->(b:InnonetNode) WHERE r.id > $after RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight, r.date AS date ORDER BY r.id LIMIT $page_size
+MATCH (a:InnonetNode)-[r:PARTNERS_WITH]->(b:InnonetNode) WHERE r.id > $after AND (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight, r.date AS date ORDER BY r.id LIMIT $page_size
 

@@ -1,18 +1,27 @@
 // schema.index.RAISED.id
 CREATE INDEX raised_id IF NOT EXISTS FOR ()-[r:RAISED]-() ON (r.id)
 
-// refresh.delete.RAISED
-UNWIND $ids AS rel_id MATCH ()-[r:RAISED {id: rel_id}]->() DELETE r
+// refresh.sweep.RAISED
+MATCH ()-[r:RAISED]->() WHERE r.innonet_from > $published OR r.innonet_until <= $published WITH r LIMIT $batch DELETE r RETURN count(*) AS done
 
-// refresh.upsert.RAISED
-UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) MERGE (a)-[r:RAISED {id: row.id}]->(b) SET r = row.props
+// refresh.unmark.RAISED
+MATCH ()-[r:RAISED]->() WHERE r.innonet_until > $published WITH r LIMIT $batch REMOVE r.innonet_until RETURN count(*) AS done
+
+// refresh.remove.RAISED
+UNWIND $ids AS rel_id MATCH ()-[r:RAISED {id: rel_id}]->() WHERE r.innonet_until IS NULL AND r.innonet_from <= $published SET r.innonet_until = $version
+
+// refresh.create.RAISED
+UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) CREATE (a)-[r:RAISED]->(b) SET r = row.props, r.innonet_from = $version
+
+// refresh.collect.RAISED
+UNWIND $ids AS rel_id MATCH ()-[r:RAISED {id: rel_id}]->() WHERE r.innonet_until <= $published DELETE r
 
 // read.relationships.RAISED
-UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:RAISED {id: rel_id}]->(b:InnonetNode) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
+UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:RAISED {id: rel_id}]->(b:InnonetNode) WHERE (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
 
 // read.counts.RAISED
-MATCH ()-[r:RAISED]->() RETURN count(r) AS count
+MATCH ()-[r:RAISED]->() WHERE (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN count(r) AS count
 
 // read.iter.RAISED
-MATCH (a:InnonetNode)-[r:RAISED]->(b:InnonetNode) WHERE r.id > $after RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight, r.date AS date ORDER BY r.id LIMIT $page_size
+MATCH (a:InnonetNode)-[r:RAISED]->(b:InnonetNode) WHERE r.id > $after AND (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight, r.date AS date ORDER BY r.id LIMIT $page_size
 

@@ -1,18 +1,27 @@
 // schema.index.SOLVES.id
 CREATE INDEX solves_id IF NOT EXISTS FOR ()-[r:SOLVES]-() ON (r.id)
 
-// refresh.delete.SOLVES
-UNWIND $ids AS rel_id MATCH ()-[r:SOLVES {id: rel_id}]->() DELETE r
+// refresh.sweep.SOLVES
+MATCH ()-[r:SOLVES]->() WHERE r.innonet_from > $published OR r.innonet_until <= $published WITH r LIMIT $batch DELETE r RETURN count(*) AS done
 
-// refresh.upsert.SOLVES
-UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) MERGE (a)-[r:SOLVES {id: row.id}]->(b) SET r = row.props
+// refresh.unmark.SOLVES
+MATCH ()-[r:SOLVES]->() WHERE r.innonet_until > $published WITH r LIMIT $batch REMOVE r.innonet_until RETURN count(*) AS done
+
+// refresh.remove.SOLVES
+UNWIND $ids AS rel_id MATCH ()-[r:SOLVES {id: rel_id}]->() WHERE r.innonet_until IS NULL AND r.innonet_from <= $published SET r.innonet_until = $version
+
+// refresh.create.SOLVES
+UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) CREATE (a)-[r:SOLVES]->(b) SET r = row.props, r.innonet_from = $version
+
+// refresh.collect.SOLVES
+UNWIND $ids AS rel_id MATCH ()-[r:SOLVES {id: rel_id}]->() WHERE r.innonet_until <= $published DELETE r
 
 // read.relationships.SOLVES
-UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:SOLVES {id: rel_id}]->(b:InnonetNode) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
+UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:SOLVES {id: rel_id}]->(b:InnonetNode) WHERE (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
 
 // read.counts.SOLVES
-MATCH ()-[r:SOLVES]->() RETURN count(r) AS count
+MATCH ()-[r:SOLVES]->() WHERE (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN count(r) AS count
 
 // read.iter.SOLVES
-MATCH (a:InnonetNode)-[r:SOLVES]->(b:InnonetNode) WHERE r.id > $after RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight, r.date AS date ORDER BY r.id LIMIT $page_size
+MATCH (a:InnonetNode)-[r:SOLVES]->(b:InnonetNode) WHERE r.id > $after AND (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight, r.date AS date ORDER BY r.id LIMIT $page_size
 

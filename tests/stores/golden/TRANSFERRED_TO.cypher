@@ -1,18 +1,27 @@
 // schema.index.TRANSFERRED_TO.id
 CREATE INDEX transferred_to_id IF NOT EXISTS FOR ()-[r:TRANSFERRED_TO]-() ON (r.id)
 
-// refresh.delete.TRANSFERRED_TO
-UNWIND $ids AS rel_id MATCH ()-[r:TRANSFERRED_TO {id: rel_id}]->() DELETE r
+// refresh.sweep.TRANSFERRED_TO
+MATCH ()-[r:TRANSFERRED_TO]->() WHERE r.innonet_from > $published OR r.innonet_until <= $published WITH r LIMIT $batch DELETE r RETURN count(*) AS done
 
-// refresh.upsert.TRANSFERRED_TO
-UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) MERGE (a)-[r:TRANSFERRED_TO {id: row.id}]->(b) SET r = row.props
+// refresh.unmark.TRANSFERRED_TO
+MATCH ()-[r:TRANSFERRED_TO]->() WHERE r.innonet_until > $published WITH r LIMIT $batch REMOVE r.innonet_until RETURN count(*) AS done
+
+// refresh.remove.TRANSFERRED_TO
+UNWIND $ids AS rel_id MATCH ()-[r:TRANSFERRED_TO {id: rel_id}]->() WHERE r.innonet_until IS NULL AND r.innonet_from <= $published SET r.innonet_until = $version
+
+// refresh.create.TRANSFERRED_TO
+UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) CREATE (a)-[r:TRANSFERRED_TO]->(b) SET r = row.props, r.innonet_from = $version
+
+// refresh.collect.TRANSFERRED_TO
+UNWIND $ids AS rel_id MATCH ()-[r:TRANSFERRED_TO {id: rel_id}]->() WHERE r.innonet_until <= $published DELETE r
 
 // read.relationships.TRANSFERRED_TO
-UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:TRANSFERRED_TO {id: rel_id}]->(b:InnonetNode) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
+UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:TRANSFERRED_TO {id: rel_id}]->(b:InnonetNode) WHERE (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN r.id AS id, type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props
 
 // read.counts.TRANSFERRED_TO
-MATCH ()-[r:TRANSFERRED_TO]->() RETURN count(r) AS count
+MATCH ()-[r:TRANSFERRED_TO]->() WHERE (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN count(r) AS count
 
 // read.iter.TRANSFERRED_TO
-MATCH (a:InnonetNode)-[r:TRANSFERRED_TO]->(b:InnonetNode) WHERE r.id > $after RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight, r.date AS date ORDER BY r.id LIMIT $page_size
+MATCH (a:InnonetNode)-[r:TRANSFERRED_TO]->(b:InnonetNode) WHERE r.id > $after AND (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight, r.date AS date ORDER BY r.id LIMIT $page_size
 
