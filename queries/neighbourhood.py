@@ -9,6 +9,7 @@ from queries import deadline
 from queries.errors import MAX_DEPTH, MAX_LIMIT, check_node_types, check_range
 from queries.projection import projection
 from queries.results import Subgraph
+from queries.timeline import check_as_of, relation_day
 
 
 def neighbourhood(
@@ -19,6 +20,7 @@ def neighbourhood(
     types: Sequence[str] | None = None,
     rel_types: Sequence[str] | None = None,
     limit: int = 500,
+    as_of: str | None = None,
 ) -> Subgraph:
     """The nodes within ``depth`` steps of ``id`` on U and every relationship among them.
 
@@ -42,6 +44,9 @@ def neighbourhood(
         Relation types to follow and include; all when omitted.
     limit : int, default 500
         Most nodes, 1 to 5000.
+    as_of : str, optional
+        A date (``YYYY-MM-DD``, or a year ``YYYY`` for its 31 December): the neighbourhood in
+        the graph as of that date (:mod:`queries.timeline`); today's graph when omitted.
 
     Returns
     -------
@@ -67,12 +72,15 @@ def neighbourhood(
     ['r1', 'r4', 'r9']
     >>> neighbourhood(store, "lab-a", depth=2, limit=5).truncated
     True
+    >>> neighbourhood(store, "lab-a", as_of="1990").nodes  # before its dated relations
+    ['lab-a', 'uni-de']
     >>> store.close()
     """
     check_range("depth", depth, maximum=MAX_DEPTH)
     check_range("limit", limit, minimum=1, maximum=MAX_LIMIT)
     wanted = check_node_types(types)
-    graph = projection(store, rel_types)
+    day = check_as_of(as_of)
+    graph = projection(store, rel_types, as_of)
     centre = graph.node_index(id)
     allowed = graph.node_mask(types=wanted).tolist() if wanted is not None else None
     order = [centre]
@@ -101,7 +109,9 @@ def neighbourhood(
     relationships = [
         r
         for r in store.relationships_of(ids, rel_types=rel_types)
-        if r.source in members and r.target in members
+        if r.source in members
+        and r.target in members
+        and (day is None or relation_day(r.properties) <= day)
     ]
     relationships.sort(key=lambda r: r.id)
     return Subgraph(ids, relationships, truncated)

@@ -186,6 +186,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_list_option(ego, "types", "node types to include", metavar="TYPE")
     add_list_option(ego, "rel-types", "relation types to follow", metavar="REL")
     _max_nodes(ego)
+    add_as_of_option(ego)
     _common(ego)
     ego.set_defaults(handler=_ego)
 
@@ -253,6 +254,7 @@ def _ego(args: argparse.Namespace) -> int:
             types=_tuple(args.types),
             rel_types=_tuple(args.rel_types),
             max_nodes=args.max_nodes,
+            as_of=args.as_of,
         ),
     )
 

@@ -193,14 +193,22 @@ class EgoMapRequest:
     types: tuple[str, ...] | None = None
     rel_types: tuple[str, ...] | None = None
     max_nodes: int = NODE_CAP
+    as_of: str | None = None
 
     def draw(self, store: Store) -> MapPage:
         """Ask :func:`queries.neighbourhood.neighbourhood` (up to its limit, so that the page can
-        say how many it leaves out) and draw the nearest ``max_nodes``."""
+        say how many it leaves out; on the graph as of ``as_of`` when given) and draw the nearest
+        ``max_nodes``."""
         types, rel_types = _types(self.types), _rel_types(self.rel_types)
         centre = resolve_id(store, self.id)
         answer = neighbourhood(
-            store, centre, depth=self.depth, types=types, rel_types=rel_types, limit=MAX_LIMIT
+            store,
+            centre,
+            depth=self.depth,
+            types=types,
+            rel_types=rel_types,
+            limit=MAX_LIMIT,
+            as_of=self.as_of,
         )
         return ego_map(
             store,

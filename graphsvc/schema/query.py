@@ -155,6 +155,7 @@ class Query:
         types: NodeTypes = None,
         rel_types: RelTypes = None,
         limit: int | None = 500,
+        as_of: AsOf = None,
     ) -> Subgraph:
         depth = _bounded("depth", depth, 1, MAX_DEPTH)
         limit = _bounded("limit", limit, 500, MAX_LIMIT)
@@ -165,6 +166,7 @@ class Query:
             types=model_names(types),
             rel_types=model_names(rel_types),
             limit=limit,
+            as_of=as_of,
         )
         return Subgraph.of(found)
 

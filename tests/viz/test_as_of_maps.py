@@ -12,6 +12,7 @@ import pytest
 from graphsvc.stores.contract import SearchFilter, Store
 from queries.centrality import centrality
 from queries.changes import trends
+from queries.neighbourhood import neighbourhood
 
 from .conftest import LoopbackServer
 
@@ -73,3 +74,22 @@ def test_path_map_as_of_draws_only_what_existed_then(
     assert page.status_code == 200
     drawn = _drawn(page.text) & set(projection(city).ids)
     assert drawn and drawn <= existed
+
+
+def test_ego_map_as_of_draws_the_neighbourhood_of_that_date(
+    client: httpx.Client, city: Store, lab_and_enterprise: tuple[str, str]
+) -> None:
+    lab, _ = lab_and_enterprise
+    today = neighbourhood(city, lab, depth=2, limit=5000)
+    for year in range(2010, 2031):
+        then = neighbourhood(city, lab, depth=2, limit=5000, as_of=str(year))
+        if 1 < len(then.nodes) < len(today.nodes):
+            break
+    else:
+        pytest.skip("the lab's neighbourhood did not grow over the years in this sample")
+    params = {"id": lab, "depth": "2", "max_nodes": "1500", "as_of": str(year)}
+    page = client.get("/maps/ego", params=params)
+    assert page.status_code == 200
+    drawn = _drawn(page.text)
+    assert set(then.nodes) <= drawn
+    assert not (set(today.nodes) - set(then.nodes)) & drawn
