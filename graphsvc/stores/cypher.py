@@ -631,12 +631,12 @@ def search_count(given: Collection[str]) -> Statement:
 
     Only the given filters are written, each an indexable predicate on a parameter: ``text`` is
     answered by the text index on ``innonet_search``, ``kinds``/``country``/``region`` by their
-    range indexes (each in the published graph). ``types`` alone is not asked here:
-    the store adds up :func:`count_nodes` of each type (the count store) instead.
+    range indexes (each in the published graph). ``types`` alone, or no filter, is not asked
+    here: the store adds up :func:`count_nodes` of each type (a scan of that label) instead.
     """
     filters = _search_filters(given)
-    if filters == ["types"]:
-        raise ValueError("a count by types alone is the sum of count_nodes() of each type")
+    if filters in (["types"], []):
+        raise ValueError("a count by types alone, or of all, is the sum of count_nodes() by type")
     where = " AND ".join([visible("n"), *(_SEARCH_CONDITIONS[f] for f in filters)])
     return Statement(
         f"read.search.count.{'+'.join(filters) or 'all'}",
@@ -676,10 +676,10 @@ def search_page(given: Collection[str], *, after: bool) -> Statement:
 
 def search_statements() -> Iterator[Statement]:
     """Every search statement: a page (with and without a cursor) and a count for every
-    combination of filters (but the count by types alone, see :func:`search_count`)."""
+    combination of filters (but the counts by types alone and of all, see :func:`search_count`)."""
     for size in range(len(SEARCH_FILTERS) + 1):
         for given in combinations(SEARCH_FILTERS, size):
-            if given != ("types",):
+            if given not in (("types",), ()):
                 yield search_count(given)
             yield search_page(given, after=False)
             yield search_page(given, after=True)

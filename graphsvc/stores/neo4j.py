@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import logging
+import math
 import os
 import re
 import threading
@@ -344,8 +345,9 @@ class _Republished(Exception):
     """A read saw the published version change under it (it runs again)."""
 
 
-class LockLost(StoreError):
-    """The refresh lock is no longer this refresh's: its lease ran out and another took it."""
+class LockLost(StoreBusy):
+    """The refresh lock is no longer this refresh's: its lease ran out and another took it (the
+    store is busy with another load, as for :class:`StoreBusy`: load again later)."""
 
 
 class _Lease:
@@ -1193,9 +1195,10 @@ class Neo4jStore:
             params["after_name"], params["after_id"] = decode_cursor(after)
 
         def work(tx: ReadTx) -> tuple[int, list[dict[str, Any]]]:
-            if set(params) & set(cypher.SEARCH_FILTERS) == {"types"}:
-                # types alone: the count store of each type's label, not a scan of the nodes
-                statements = [cypher.count_nodes(NODE_TYPE_BY_NAME[t]) for t in params["types"]]
+            if set(params) & set(cypher.SEARCH_FILTERS) <= {"types"}:
+                # types alone, or no filter: the published nodes of each type's label
+                types = params["types"] if "types" in params else [t.name for t in NODE_TYPES]
+                statements = [cypher.count_nodes(NODE_TYPE_BY_NAME[t]) for t in types]
                 total = sum(tx.run(s.text).single(strict=True)["count"] for s in statements)
             else:
                 count = cypher.search_count(params.keys() & set(cypher.SEARCH_FILTERS))
@@ -1408,11 +1411,17 @@ def gds_scores(
     - CLOSENESS: GDS with ``useWassermanFaust`` is networkx's ``wf_improved`` formula as is.
     - HARMONIC: GDS divides the sum of reciprocal distances by n-1; networkx does not.
 
+    A score GDS leaves undefined (NaN: harmonic centrality of a lone node, 0 / 0) is 0, as
+    networkx has it.
+
     >>> gds_scores("BETWEENNESS", {"a": 0.0, "b": 1.0, "c": 0.0})["b"]
     1.0
     >>> gds_scores("BETWEENNESS", {"a": 0.0, "b": 0.5, "c": 0.0}, sources=2)["b"]
     0.75
+    >>> gds_scores("HARMONIC", {"a": float("nan")})
+    {'a': 0.0}
     """
+    raw = {id: 0.0 if math.isnan(score) else score for id, score in raw.items()}
     n = len(raw)
     if metric == "BETWEENNESS":
         scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0

@@ -210,7 +210,9 @@ def test_max_errors_caps_what_is_printed(tmp_path: Path, load: Loader) -> None:
     assert "... and 17 more problems; --errors FILE writes them all" in run.stderr
 
 
-def test_a_cell_of_the_maximum_length_is_read_whole(tmp_path: Path, load: Loader) -> None:
+def test_a_cell_of_the_maximum_length_is_read_whole(
+    tmp_path: Path, load: Loader, store_uri: str
+) -> None:
     from loaders.bundle import MAX_CELL
 
     files = dict(VALID_BUNDLE)
@@ -221,7 +223,7 @@ def test_a_cell_of_the_maximum_length_is_read_whole(tmp_path: Path, load: Loader
     )
     run = load(write_files(tmp_path / "bundle", files))
     assert run.returncode == 0, run.stderr[:500]
-    store = open_store(str(tmp_path / "innonet.db"))
+    store = open_store(store_uri)
     try:
         assert store.nodes(["ach-1"])["ach-1"].properties["field"] == field
     finally:

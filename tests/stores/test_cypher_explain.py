@@ -16,9 +16,9 @@ they skip, saying so.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -27,6 +27,7 @@ from graphsvc.model import NODE_TYPES, RELATION_TYPES, Property, PropertyType
 from graphsvc.stores import cypher
 from graphsvc.stores.contract import Node, Relationship
 from graphsvc.stores.neo4j import Neo4jStore
+from tests.neo4j_server import fresh_neo4j
 
 STATEMENTS = list(cypher.all_statements())
 
@@ -96,12 +97,13 @@ def every_token_graph() -> tuple[list[Node], list[Relationship]]:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[tuple[Neo4jStore, bool]]:
-    uri = os.environ.get("NEO4J_TEST_URI")
-    if not uri:
-        pytest.skip("NEO4J_TEST_URI is not set: no Neo4j server to EXPLAIN the statements on")
-    store = Neo4jStore.from_env(uri)
-    store.wipe()
+    store = fresh_neo4j()
     nodes, rels = every_token_graph()
+    # Three refreshes: a first load, one that changes a node and removes a relationship (so that
+    # the bookkeeping keys of staged changes and removals exist too), and the whole graph again.
+    store.refresh("explain", nodes, rels)
+    changed = replace(nodes[0], name=f"{nodes[0].name} (renamed)")
+    store.refresh("explain", [changed, *nodes[1:]], rels[:-1])
     store.refresh("explain", nodes, rels)
     yield store, store.has_gds()
     store.wipe()

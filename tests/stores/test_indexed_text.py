@@ -3,13 +3,13 @@ error in the middle of a refresh (Neo4j's range indexes refuse keys above about 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from graphsvc.model import INDEXED_TEXT_MAX
 from tests.loaders.conftest import run_innonet, write_files
+from tests.neo4j_server import empty_neo4j
 
 LONG = "长" * 3_000  # 9,000 bytes of UTF-8: more than one range-index key may hold
 
@@ -18,14 +18,7 @@ LONG = "长" * 3_000  # 9,000 bytes of UTF-8: more than one range-index key may 
 def store_uri(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "embedded":
         return str(tmp_path / "graph.db")
-    uri = os.environ.get("NEO4J_TEST_URI")
-    if not uri:
-        pytest.skip("NEO4J_TEST_URI is not set: no Neo4j server to load into")
-    from graphsvc.stores.neo4j import Neo4jStore
-
-    with Neo4jStore.from_env(uri) as store:
-        store.wipe()
-    return uri
+    return empty_neo4j()
 
 
 def test_an_over_long_name_is_a_problem_of_its_line(store_uri: str, tmp_path: Path) -> None:

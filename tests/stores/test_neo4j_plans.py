@@ -8,7 +8,6 @@ every ``InnonetNode`` (which is what ``$x IS NULL OR ...`` filters forced).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +17,7 @@ import pytest
 from graphsvc.stores import cypher
 from graphsvc.stores.contract import Node, SearchFilter
 from graphsvc.stores.neo4j import Neo4jStore
+from tests.neo4j_server import fresh_neo4j
 from tests.stores.test_cypher_explain import parameters
 
 INDEXED_LEAVES = {
@@ -35,11 +35,7 @@ KINDS = ("university", "research_institute", "enterprise", "hospital")
 
 @pytest.fixture(scope="module")
 def neo4j() -> Iterator[Neo4jStore]:
-    uri = os.environ.get("NEO4J_TEST_URI")
-    if not uri:
-        pytest.skip("NEO4J_TEST_URI is not set: no Neo4j server to plan on")
-    store = Neo4jStore.from_env(uri)
-    store.wipe()
+    store = fresh_neo4j()
     nodes = [
         Node(
             f"org-{i:05d}",

@@ -166,9 +166,6 @@ MATCH (s:InnonetSource) WHERE (s.innonet_from <= $published AND (s.innonet_until
 // read.iter.nodes
 MATCH (n:InnonetNode) WHERE n.id > $after AND (n.innonet_from <= $published AND (n.innonet_until IS NULL OR n.innonet_until > $published)) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.id LIMIT $page_size
 
-// read.search.count.all
-MATCH (n:InnonetNode) WHERE (n.innonet_from <= $published AND (n.innonet_until IS NULL OR n.innonet_until > $published)) RETURN count(n) AS total
-
 // read.search.page.all
 MATCH (n:InnonetNode) WHERE (n.innonet_from <= $published AND (n.innonet_until IS NULL OR n.innonet_until > $published)) AND n.innonet_name IS NOT NULL AND n.id IS NOT NULL RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY n.innonet_name, n.id LIMIT $page_size
 
