@@ -32,7 +32,7 @@ from typing import Any
 
 import httpx
 
-from bench.service import HOST, free_port, prepare, serving
+from bench.service import HOST, exchange, free_port, post_request, prepare, serving
 from graphsvc.stores.embedded import EmbeddedStore
 from queries.centrality import centrality
 
@@ -78,27 +78,6 @@ def attacks(db: Path) -> tuple[list[bytes], list[bytes]]:
     return heavy, cheap
 
 
-async def _send(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
-) -> tuple[int, bytes]:
-    writer.write(request)
-    head = await reader.readuntil(b"\r\n\r\n")
-    length = 0
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.lower() == b"content-length":
-            length = int(value)
-    answer = await reader.readexactly(length)
-    return int(head.split(b" ", 2)[1]), answer
-
-
-def _post(payload: bytes) -> bytes:
-    return (
-        b"POST /graphql HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
-        b"Content-Length: %d\r\n\r\n%s" % (len(payload), payload)
-    )
-
-
 async def _loop(
     port: int,
     requests: list[bytes],
@@ -116,7 +95,7 @@ async def _loop(
         index += 1
         started = time.perf_counter()
         try:
-            status, answer = await _send(reader, writer, request)
+            status, answer = await exchange(reader, writer, request)
         except (asyncio.IncompleteReadError, ConnectionError):
             writer.close()
             reader, writer = await asyncio.open_connection(HOST, port)
@@ -149,12 +128,14 @@ def phase(
     async def main() -> None:
         until = time.perf_counter() + seconds
         await asyncio.gather(
-            _loop(port, [_post(b) for b in cheap], until, 0.01, node, node_status, node_errors),
+            _loop(
+                port, [post_request(b) for b in cheap], until, 0.01, node, node_status, node_errors
+            ),
             _loop(port, [healthz], until, 0.05, health, health_status, health_errors),
             *(
                 _loop(
                     port,
-                    [_post(b) for b in heavy[i:] + heavy[:i]],
+                    [post_request(b) for b in heavy[i:] + heavy[:i]],
                     until,
                     0.0,
                     attack,

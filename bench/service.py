@@ -115,6 +115,29 @@ def requests(uri: str, count: int, seed: int = 7) -> dict[str, list[bytes]]:
     }
 
 
+def post_request(payload: bytes) -> bytes:
+    """A keep-alive ``POST /graphql`` request carrying ``payload``."""
+    return (
+        b"POST /graphql HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (len(payload), payload)
+    )
+
+
+async def exchange(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+) -> tuple[int, bytes]:
+    """Send ``request`` on a keep-alive connection; the answer's status and body."""
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.lower() == b"content-length":
+            length = int(value)
+    answer = await reader.readexactly(length)
+    return int(head.split(b" ", 2)[1]), answer
+
+
 async def _client(
     port: int,
     bodies: list[bytes],
@@ -129,23 +152,12 @@ async def _client(
     try:
         while time.perf_counter() < deadline and budget[0] > 0:
             budget[0] -= 1
-            payload = bodies[index % len(bodies)]
+            request = post_request(bodies[index % len(bodies)])
             index += 1
-            request = (
-                b"POST /graphql HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
-                b"Content-Length: %d\r\n\r\n%s" % (len(payload), payload)
-            )
             started = time.perf_counter()
-            writer.write(request)
-            head = await reader.readuntil(b"\r\n\r\n")
-            length = 0
-            for line in head.split(b"\r\n")[1:]:
-                name, _, value = line.partition(b":")
-                if name.lower() == b"content-length":
-                    length = int(value)
-            answer = await reader.readexactly(length)
+            status, answer = await exchange(reader, writer, request)
             latencies.append(time.perf_counter() - started)
-            if not head.startswith(b"HTTP/1.1 200") or b'"errors"' in answer:
+            if status != 200 or b'"errors"' in answer:
                 errors.append(answer[:200].decode(errors="replace"))
     finally:
         writer.close()
