@@ -296,6 +296,12 @@ HELD_RELATIONSHIPS: Final = Statement(
 )
 """The ids of every relationship ``$source`` holds (a walk from the source node)."""
 
+ANY_NODE: Final = Statement(
+    "refresh.any_node", f"MATCH (n:{NODE_LABEL}) RETURN count(n) > 0 AS any"
+)
+"""Whether the database holds any graph node at all, published or not (a count the store keeps:
+no scan). Without one nothing can be live or held, so a refresh has nothing to compare."""
+
 STAGE_NODES: Final = Statement(
     "refresh.stage.nodes",
     f"UNWIND $rows AS row CREATE (s:{STAGED_LABEL}) SET s = row.props",
@@ -424,23 +430,45 @@ SWEEP_STAGED: Final = Statement(
 
 
 def create_nodes(node_type: NodeType) -> Statement:
-    """Create nodes of one type, unpublished; ``row.props`` is every property they keep."""
+    """Create nodes of one type, unpublished; ``row.props`` is every property they keep.
+
+    ``+=`` on a node just created sets the same properties as ``=``, without first clearing the
+    (absent) old ones.
+    """
     return Statement(
         f"refresh.create.{node_type.name}",
         f"UNWIND $rows AS row CREATE (n:{label(NODE_LABEL)}:{label(node_type.name)}) "
-        f"SET n = row.props, n.{FROM_KEY} = $version",
+        f"SET n += row.props, n.{FROM_KEY} = $version",
     )
 
 
 def create_relationships(rel_type: RelationType) -> Statement:
-    """Create relationships of one type between existing endpoints, unpublished."""
+    """Create new relationships of one type between existing endpoints, unpublished, each with
+    its holding held by ``$source``: a relationship no one has held has no holding yet, so it is
+    created here, in the same pass, rather than looked up by :data:`HOLD_RELATIONSHIPS`."""
     return Statement(
         f"refresh.create.{rel_type.name}",
+        f"MATCH (s:{SOURCE_LABEL} {{name: $source}}) "
         f"UNWIND $rows AS row "
         f"MATCH (a:{NODE_LABEL} {{id: row.source}}) "
         f"MATCH (b:{NODE_LABEL} {{id: row.target}}) "
         f"CREATE (a)-[r:{relationship_type(rel_type.name)}]->(b) "
-        f"SET r = row.props, r.{FROM_KEY} = $version",
+        f"SET r += row.props, r.{FROM_KEY} = $version "
+        f"CREATE (s)-[:{HOLDS_RELATIONSHIP} {{{FROM_KEY}: $version}}]->"
+        f"(:{HOLDING_LABEL} {{id: row.props.id, {FROM_KEY}: $version}})",
+    )
+
+
+def replace_relationships(rel_type: RelationType) -> Statement:
+    """Create relationships of one type that replace a stored one under the same id (its values,
+    type or endpoints changed), unpublished; their holdings exist already."""
+    return Statement(
+        f"refresh.replace.{rel_type.name}",
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{NODE_LABEL} {{id: row.source}}) "
+        f"MATCH (b:{NODE_LABEL} {{id: row.target}}) "
+        f"CREATE (a)-[r:{relationship_type(rel_type.name)}]->(b) "
+        f"SET r += row.props, r.{FROM_KEY} = $version",
     )
 
 
@@ -843,6 +871,7 @@ def all_statements() -> Iterator[Statement]:
     yield AWAIT_INDEXES
     yield from (CREATE_META, TAKE_META_LOCK, ACQUIRE_LOCK, RENEW_LEASE, RELEASE_LOCK)
     yield from (READ_NODES, NODE_HOLDERS, RELATIONSHIP_HOLDERS, HELD_NODES, HELD_RELATIONSHIPS)
+    yield ANY_NODE
     yield from (RECORD_SOURCE, STAGE_NODES, HOLD_NODES, RELEASE_NODES, REMOVE_NODES)
     yield from (REMOVE_NODE_LINKS, HOLD_RELATIONSHIPS, RELEASE_RELATIONSHIPS, REMOVE_HOLDINGS)
     yield from (REMOVE_HOLDING_LINKS, RELATIONSHIPS_TOUCHING, APPLY_STAGED, STAMP_SOURCE)
@@ -855,6 +884,7 @@ def all_statements() -> Iterator[Statement]:
     for rel_type in RELATION_TYPES:
         yield remove_relationships(rel_type)
         yield create_relationships(rel_type)
+        yield replace_relationships(rel_type)
         yield collect_relationships(rel_type)
         yield read_relationships(rel_type)
         yield count_relationships(rel_type)

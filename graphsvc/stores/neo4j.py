@@ -389,6 +389,7 @@ class _Plan:
     remove_nodes: list[str] = field(default_factory=list)
     remove_rels: dict[str, set[str]] = field(default_factory=dict)
     create_rels: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    replace_rels: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     remove_holdings: list[str] = field(default_factory=list)
     hold_rels: list[str] = field(default_factory=list)
     release_rels: list[str] = field(default_factory=list)
@@ -872,7 +873,19 @@ class Neo4jStore:
         """Compare the rows with published version ``published``: what to write (and the counts
         of the report), or :class:`RefreshConflict`. It reads, never writes."""
 
+        # Into a database without a single graph node (a first load), nothing is live or held:
+        # every read below would come back empty, so none is sent.
+        empty = not self._run(
+            lambda tx: bool(tx.run(cypher.ANY_NODE.text).single(strict=True)["any"]),
+            "reading whether the graph is empty",
+            write=False,
+            timeout=self.refresh_timeout,
+            published=published,
+        )
+
         def rows(statement: cypher.Statement, **params: Any) -> list[dict[str, Any]]:
+            if empty:
+                return []
             return self._run(
                 self._rows(statement, **params),
                 f"reading what {source!r} holds",
@@ -951,26 +964,30 @@ class Neo4jStore:
         # Relationships, by id. What changes at all (its values, type or endpoints) is replaced
         # by a new relationship.
         new_rel_ids = {r.id for r in new_rels}
-        live_rels = self._relationships_by_type(new_rels, published)
+        live_rels = {} if empty else self._relationships_by_type(new_rels, published)
         held_rels = {r["id"] for r in rows(cypher.HELD_RELATIONSHIPS, source=source)}
         released_rels = sorted(held_rels - new_rel_ids)
         unheld: set[str] = set()  # released relationships no other source holds
         for row in batched(cypher.RELATIONSHIP_HOLDERS, released_rels):
             if not set(row["sources"]) - {source}:
                 unheld.add(row["id"])
+        created_rels: set[str] = set()  # new relationships: their holdings come with them
         for rel in new_rels:
             before_rel = live_rels.get(rel.id)
             props = relationship_properties(rel)
-            expected = relationship_from_record(rel.id, rel.type, rel.source, rel.target, props)
-            if before_rel is not None and before_rel == expected:
+            if before_rel is not None and before_rel == relationship_from_record(
+                rel.id, rel.type, rel.source, rel.target, props
+            ):
                 plan.rel_changes.add(rel.type, _UNCHANGED)
                 continue
             plan.rel_changes.add(rel.type, _CREATED if before_rel is None else _UPDATED)
-            if before_rel is not None:
+            row = {"source": rel.source, "target": rel.target, "props": props}
+            if before_rel is None:
+                plan.create_rels.setdefault(rel.type, []).append(row)
+                created_rels.add(rel.id)
+            else:
                 plan.remove_rels.setdefault(before_rel.type, set()).add(rel.id)
-            plan.create_rels.setdefault(rel.type, []).append(
-                {"source": rel.source, "target": rel.target, "props": props}
-            )
+                plan.replace_rels.setdefault(rel.type, []).append(row)
         removed: set[str] = set()  # relationships that go, whose holdings go with them
         unheld_rels = self._run(
             lambda tx: self._relationships_in(tx, sorted(unheld)),
@@ -991,7 +1008,7 @@ class Neo4jStore:
                 plan.rel_changes.add(row["type"], _REMOVED)
                 removed.add(row["id"])
         plan.remove_holdings = sorted(removed | unheld)
-        plan.hold_rels = sorted(new_rel_ids - held_rels)
+        plan.hold_rels = sorted(new_rel_ids - held_rels - created_rels)
         plan.release_rels = [id for id in released_rels if id not in unheld and id not in removed]
         return plan
 
@@ -1061,6 +1078,8 @@ class Neo4jStore:
         for rel_type in RELATION_TYPES:
             rows = plan.create_rels.get(rel_type.name, [])
             write(cypher.create_relationships(rel_type), "rows", rows, "relationships")
+            rows = plan.replace_rels.get(rel_type.name, [])
+            write(cypher.replace_relationships(rel_type), "rows", rows, "relationships")
         write(cypher.REMOVE_HOLDINGS, "ids", plan.remove_holdings, "pruning")
         write(cypher.REMOVE_HOLDING_LINKS, "ids", plan.remove_holdings, "pruning")
         write(cypher.HOLD_RELATIONSHIPS, "ids", plan.hold_rels, "holders")

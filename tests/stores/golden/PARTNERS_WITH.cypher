@@ -11,7 +11,10 @@ MATCH ()-[r:PARTNERS_WITH]->() WHERE r.innonet_until > $published WITH r LIMIT $
 UNWIND $ids AS rel_id MATCH ()-[r:PARTNERS_WITH {id: rel_id}]->() WHERE r.innonet_until IS NULL AND r.innonet_from <= $published SET r.innonet_until = $version
 
 // refresh.create.PARTNERS_WITH
-UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) CREATE (a)-[r:PARTNERS_WITH]->(b) SET r = row.props, r.innonet_from = $version
+MATCH (s:InnonetSource {name: $source}) UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) CREATE (a)-[r:PARTNERS_WITH]->(b) SET r += row.props, r.innonet_from = $version CREATE (s)-[:HOLDS_RELATIONSHIP {innonet_from: $version}]->(:InnonetHolding {id: row.props.id, innonet_from: $version})
+
+// refresh.replace.PARTNERS_WITH
+UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) CREATE (a)-[r:PARTNERS_WITH]->(b) SET r += row.props, r.innonet_from = $version
 
 // refresh.collect.PARTNERS_WITH
 UNWIND $ids AS rel_id MATCH ()-[r:PARTNERS_WITH {id: rel_id}]->() WHERE r.innonet_until <= $published DELETE r

@@ -11,7 +11,10 @@ MATCH ()-[r:RAISED]->() WHERE r.innonet_until > $published WITH r LIMIT $batch R
 UNWIND $ids AS rel_id MATCH ()-[r:RAISED {id: rel_id}]->() WHERE r.innonet_until IS NULL AND r.innonet_from <= $published SET r.innonet_until = $version
 
 // refresh.create.RAISED
-UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) CREATE (a)-[r:RAISED]->(b) SET r = row.props, r.innonet_from = $version
+MATCH (s:InnonetSource {name: $source}) UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) CREATE (a)-[r:RAISED]->(b) SET r += row.props, r.innonet_from = $version CREATE (s)-[:HOLDS_RELATIONSHIP {innonet_from: $version}]->(:InnonetHolding {id: row.props.id, innonet_from: $version})
+
+// refresh.replace.RAISED
+UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) CREATE (a)-[r:RAISED]->(b) SET r += row.props, r.innonet_from = $version
 
 // refresh.collect.RAISED
 UNWIND $ids AS rel_id MATCH ()-[r:RAISED {id: rel_id}]->() WHERE r.innonet_until <= $published DELETE r

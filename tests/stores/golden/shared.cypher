@@ -58,6 +58,9 @@ MATCH (:InnonetSource {name: $source})-[h:HOLDS]->(n:InnonetNode) WHERE (h.innon
 // refresh.held.relationships
 MATCH (:InnonetSource {name: $source})-[x:HOLDS_RELATIONSHIP]->(h:InnonetHolding) WHERE (x.innonet_from <= $published AND (x.innonet_until IS NULL OR x.innonet_until > $published)) RETURN h.id AS id
 
+// refresh.any_node
+MATCH (n:InnonetNode) RETURN count(n) > 0 AS any
+
 // refresh.source
 MERGE (s:InnonetSource {name: $source}) ON CREATE SET s.innonet_from = $version, s.loaded_at = $loaded_at
 
