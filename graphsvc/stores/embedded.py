@@ -769,6 +769,25 @@ class EmbeddedStore:
                     found[row[0]] = _relationship(row)
         return [found[id] for id in sorted(found)]
 
+    def relationships_among(
+        self, node_ids: Sequence[str], *, rel_types: Sequence[str] | None = None
+    ) -> list[Relationship]:
+        """One query: each member's outgoing relationships (the source index), kept when the
+        target is a member too, before any row is decoded."""
+        members = json.dumps(list(dict.fromkeys(node_ids)), ensure_ascii=False)
+        type_filter, params = "", [members]
+        if rel_types is not None:
+            type_filter = f" AND type IN ({_placeholders(len(rel_types))})"
+            params += list(rel_types)
+        with self._snapshot() as conn:
+            rows = conn.execute(
+                "SELECT id, type, source_id, target_id, properties FROM relationships "
+                "WHERE source_id IN (SELECT value FROM json_each(?1)) "
+                f"AND target_id IN (SELECT value FROM json_each(?1)){type_filter} ORDER BY id",
+                params,
+            ).fetchall()
+        return [_relationship(row) for row in rows]
+
     def search(
         self, where: SearchFilter, *, first: int = 20, after: str | None = None
     ) -> SearchPage:
