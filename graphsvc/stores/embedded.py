@@ -77,7 +77,13 @@ WALK_SLACK: Final = 64
 gives up and sorts the matches instead."""
 
 SCHEMA_VERSION: Final = "2"
-"""Version 2 added the search index; a version 1 file gets it built when it is first opened."""
+"""Version 2 added the search index and put the target into the source index (so a subgraph's
+relationships are found in the index alone); a version 1 file is upgraded when first opened."""
+
+UPGRADE_FROM_1: Final = (
+    "DROP INDEX relationships_by_source",
+    "CREATE INDEX relationships_by_ends ON relationships (source_id, target_id)",
+)
 
 SEARCH_SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS search_keys (
@@ -127,7 +133,7 @@ CREATE TABLE IF NOT EXISTS relationships (
     weight     REAL NOT NULL,
     properties TEXT NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS relationships_by_source ON relationships (source_id);
+CREATE INDEX IF NOT EXISTS relationships_by_ends ON relationships (source_id, target_id);
 CREATE INDEX IF NOT EXISTS relationships_by_target ON relationships (target_id);
 CREATE TABLE IF NOT EXISTS node_holders (
     source  TEXT NOT NULL,
@@ -378,14 +384,14 @@ class EmbeddedStore:
             conn.close()
 
     def _add_search_index(self, conn: sqlite3.Connection) -> None:
-        """Upgrade a store of schema version 1 (before the search index) in one transaction."""
+        """Upgrade a store of schema version 1 (:data:`SCHEMA_VERSION`) in one transaction."""
         conn.execute("BEGIN IMMEDIATE")
         try:
             (version,) = conn.execute(
                 "SELECT value FROM meta WHERE key = 'schema_version'"
             ).fetchone()
             if version == "1":  # not already upgraded by another process meanwhile
-                for statement in SEARCH_SCHEMA.split(";"):
+                for statement in [*SEARCH_SCHEMA.split(";"), *UPGRADE_FROM_1]:
                     if statement.strip():
                         conn.execute(statement)
                 search_index.build(conn)
@@ -772,8 +778,9 @@ class EmbeddedStore:
     def relationships_among(
         self, node_ids: Sequence[str], *, rel_types: Sequence[str] | None = None
     ) -> list[Relationship]:
-        """One query: each member's outgoing relationships (the source index), kept when the
-        target is a member too, before any row is decoded."""
+        """One query: each member's outgoing relationships in the (source, target) index, the
+        target checked in the index (``+`` keeps SQLite from looking up every source-target pair
+        of members), so only the rows returned are read."""
         members = json.dumps(list(dict.fromkeys(node_ids)), ensure_ascii=False)
         type_filter, params = "", [members]
         if rel_types is not None:
@@ -783,7 +790,7 @@ class EmbeddedStore:
             rows = conn.execute(
                 "SELECT id, type, source_id, target_id, properties FROM relationships "
                 "WHERE source_id IN (SELECT value FROM json_each(?1)) "
-                f"AND target_id IN (SELECT value FROM json_each(?1)){type_filter} ORDER BY id",
+                f"AND +target_id IN (SELECT value FROM json_each(?1)){type_filter} ORDER BY id",
                 params,
             ).fetchall()
         return [_relationship(row) for row in rows]

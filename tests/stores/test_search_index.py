@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graphsvc.stores import embedded
-from graphsvc.stores.contract import Node, SearchFilter, StoreError
+from graphsvc.stores.contract import Node, Relationship, SearchFilter, StoreError
 from graphsvc.stores.embedded import EmbeddedStore
 
 ALPHABET = "上海大学技术转移中心aAbBzZ-_%\\\"' Ää1"
@@ -134,11 +134,13 @@ def test_one_and_two_characters_and_any_case(tmp_path: Path) -> None:
 
 def make_version_1(path: Path) -> None:
     """Turn a store into what innonet wrote before the search index (schema version 1: the same
-    tables without the three search tables)."""
+    tables without the three search tables, and an index of the sources alone)."""
     conn = sqlite3.connect(path)
     with conn:
         for table in ("search_keys", "search_trigrams", "search_grams"):
             conn.execute(f"DROP TABLE {table}")
+        conn.execute("DROP INDEX relationships_by_ends")
+        conn.execute("CREATE INDEX relationships_by_source ON relationships (source_id)")
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     conn.close()
 
@@ -146,7 +148,11 @@ def make_version_1(path: Path) -> None:
 def test_a_store_written_before_the_index_gets_it_when_opened(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     store = EmbeddedStore(path)
-    store.refresh("a", [Node(f"n{i}", "Institution", f"上海{i}号", {}) for i in range(30)], [])
+    ties = [
+        Relationship(f"r{i}", "COLLABORATES_WITH", f"n{i}", f"n{i + 1}", {"weight": 1.0})
+        for i in range(29)
+    ]
+    store.refresh("a", [Node(f"n{i}", "Institution", f"上海{i}号", {}) for i in range(30)], ties)
     version = store.data_version()
     store.close()
     make_version_1(path)
@@ -155,12 +161,17 @@ def test_a_store_written_before_the_index_gets_it_when_opened(tmp_path: Path) ->
     assert store.data_version() == version  # the graph is the same graph
     assert store.search(SearchFilter(text="上海")).total == 30
     assert [n.id for n in store.search(SearchFilter(text="2号")).nodes] == ["n12", "n22", "n2"]
+    assert store.relationships_among(["n3", "n4", "n5", "n9"]) == ties[3:5]
     store.refresh("a", [Node("n1", "Institution", "浦东", {})], [])  # and it keeps up
     assert [n.id for n in store.search(SearchFilter(text="浦"), first=5).nodes] == ["n1"]
     assert store.search(SearchFilter(text="上海")).total == 0
     store.close()
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+    indexes = {
+        row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+    }
+    assert "relationships_by_ends" in indexes and "relationships_by_source" not in indexes
     conn.close()
 
 
