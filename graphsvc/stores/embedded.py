@@ -778,19 +778,22 @@ class EmbeddedStore:
     def relationships_among(
         self, node_ids: Sequence[str], *, rel_types: Sequence[str] | None = None
     ) -> list[Relationship]:
-        """One query: each member's outgoing relationships in the (source, target) index, the
-        target checked in the index (``+`` keeps SQLite from looking up every source-target pair
-        of members), so only the rows returned are read."""
+        """One query: the ids of each member's outgoing relationships whose target is a member
+        too, from the (source, target) index alone (``+`` keeps SQLite from seeking every
+        source-target pair of members), then those rows by id: only what is returned is read."""
         members = json.dumps(list(dict.fromkeys(node_ids)), ensure_ascii=False)
         type_filter, params = "", [members]
         if rel_types is not None:
             type_filter = f" AND type IN ({_placeholders(len(rel_types))})"
             params += list(rel_types)
+        inside = (
+            "SELECT id FROM relationships WHERE source_id IN (SELECT value FROM json_each(?1)) "
+            "AND +target_id IN (SELECT value FROM json_each(?1))"
+        )
         with self._snapshot() as conn:
             rows = conn.execute(
                 "SELECT id, type, source_id, target_id, properties FROM relationships "
-                "WHERE source_id IN (SELECT value FROM json_each(?1)) "
-                f"AND +target_id IN (SELECT value FROM json_each(?1)){type_filter} ORDER BY id",
+                f"WHERE id IN ({inside}){type_filter} ORDER BY id",
                 params,
             ).fetchall()
         return [_relationship(row) for row in rows]
@@ -907,7 +910,8 @@ class EmbeddedStore:
         budget: int,
     ) -> list[str] | None:
         """The page from walking at most ``budget`` nodes in name order from the cursor, or None
-        when the walk ran out of budget before the page was full."""
+        when the walk ran out of budget before the page was full. The walk is a co-routine
+        whose order (its ``ORDER BY``) SQLite keeps; it stops as soon as the page is full."""
         start, start_params = "1", []
         if cursor is not None:
             start = "(name > ? OR (name = ? AND id > ?))"
@@ -918,7 +922,7 @@ class EmbeddedStore:
         ids = [
             id
             for (id,) in conn.execute(
-                f"SELECT n.id FROM ({walked}) n WHERE {checks} ORDER BY n.name, n.id LIMIT ?",
+                f"SELECT n.id FROM ({walked}) n WHERE {checks} LIMIT ?",
                 [*start_params, pattern, pattern, *params, first + 1],
             )
         ]
