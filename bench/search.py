@@ -87,9 +87,9 @@ def sample_nodes(store: EmbeddedStore, rng: random.Random, count: int) -> list[t
     return [(id, found[id].name) for id in ids if id in found]
 
 
-def texts(store: EmbeddedStore, rng: random.Random) -> list[str]:
-    chosen = []
-    for id, name in sample_nodes(store, rng, TEXTS * 2):
+def texts(store: EmbeddedStore, rng: random.Random, count: int) -> list[str]:
+    chosen: list[str] = []
+    for id, name in sample_nodes(store, rng, count * 2):
         source = id if rng.random() < 0.2 else name
         length = rng.choice(LENGTHS)
         if len(source) < length:
@@ -97,7 +97,7 @@ def texts(store: EmbeddedStore, rng: random.Random) -> list[str]:
         start = rng.randrange(len(source) - length + 1)
         piece = source[start : start + length]
         chosen.append("".join(c.upper() if rng.random() < 0.5 else c for c in piece))
-        if len(chosen) == TEXTS:
+        if len(chosen) == count:
             break
     return chosen
 
@@ -131,9 +131,9 @@ def relationships_before(store: EmbeddedStore, ids: list[str]) -> list[Relations
     return sorted(kept, key=lambda r: r.id)
 
 
-def bench_search(store: EmbeddedStore, size: int) -> None:
+def bench_search(store: EmbeddedStore, size: int, count: int) -> None:
     rng = random.Random(7)
-    mix = texts(store, rng)
+    mix = texts(store, rng, count)
     conn = sqlite3.connect(store.path, isolation_level=None)
     for types in (None, ["Institution"]):
         rows: dict[str, list[tuple[float, float]]] = {"all": [], "1-2": [], "3+": []}
@@ -157,12 +157,12 @@ def bench_search(store: EmbeddedStore, size: int) -> None:
     conn.close()
 
 
-def bench_neighbourhood(store: EmbeddedStore, size: int) -> None:
+def bench_neighbourhood(store: EmbeddedStore, size: int, count: int) -> None:
     seconds, _ = timed(lambda: projection(store))
     print(f"{size:>9,}  projection built in {seconds:.1f} s (not in the figures below)", flush=True)
     rng = random.Random(11)
     institutions = store.counts().by_type["Institution"]
-    centres = [f"inst-{rng.randrange(institutions)}" for _ in range(CENTRES)]
+    centres = [f"inst-{rng.randrange(institutions)}" for _ in range(count)]
     whole, among, of, nodes, rels = [], [], [], [], []
     for centre in centres:
         seconds, ego = timed(lambda c=centre: neighbourhood(store, c, depth=2))
@@ -199,14 +199,16 @@ def main() -> None:
         "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "innonet-bench"
     )
     parser.add_argument("--skip", default="", help="search or neighbourhood, to skip one")
+    parser.add_argument("--texts", type=int, default=TEXTS, help="search texts per size")
+    parser.add_argument("--centres", type=int, default=CENTRES, help="neighbourhoods per size")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     for size in (int(s) for s in args.sizes.split(",")):
         store = load(args.workdir, size)
         if args.skip != "search":
-            bench_search(store, size)
+            bench_search(store, size, args.texts)
         if args.skip != "neighbourhood":
-            bench_neighbourhood(store, size)
+            bench_neighbourhood(store, size, args.centres)
         store.close()
 
 

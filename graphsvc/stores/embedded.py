@@ -68,13 +68,13 @@ IN_CHUNK: Final = 900
 MAX_CONFLICTS: Final = 100
 """Conflicts listed in a :class:`RefreshConflict` at the most."""
 
-WALK_LIMIT: Final = 5_000
-"""A text search walks at most about this many nodes in name order for a page; when a page
-would need more (a rare text), it sorts the text's matches instead."""
+WALK_FACTOR: Final = 2
+"""A page of a text search walks the nodes in name order for at most this many nodes per match
+(walking a node costs less than sorting a match), then sorts the text's matches instead."""
 
 WALK_SLACK: Final = 64
-"""Nodes a walk may go past its estimate (4 times the nodes per match times the page) before it
-gives up and sorts the matches instead."""
+"""Nodes a walk may go past ``WALK_FACTOR`` times the matches (so that a rare text walks a little
+before its few matches are sorted)."""
 
 SCHEMA_VERSION: Final = "2"
 """Version 2 added the search index and put the target into the source index (so a subgraph's
@@ -805,8 +805,9 @@ class EmbeddedStore:
 
         The count of a text comes from its FTS table alone, or, with other filters, from the
         smaller side: the text's matches joined to their nodes, or the other filters' nodes
-        checked with ``LIKE``. A page of a frequent text walks the nodes in name order and
-        stops when the page is full; a page of a rare one sorts the text's matches.
+        checked with ``LIKE``. A page walks the nodes in name order from the cursor until it
+        is full, for at most ``WALK_FACTOR`` nodes per match; a page that is not full by then
+        (a rare text, or matches bunched late in the order) sorts the text's matches.
         """
         if first < 0:
             raise ValueError(f"first must be 0 or more, got {first}")
@@ -886,14 +887,10 @@ class EmbeddedStore:
             ).fetchone()
         if total == 0:
             return 0, []
-        (nodes,) = conn.execute("SELECT coalesce(max(key), 0) FROM search_keys").fetchone()
-        walk = (first + 1) * nodes // total  # nodes walked in name order to fill a page, about
-        if walk <= WALK_LIMIT:
-            ids = self._walk(
-                conn, like, pattern, conditions, params, cursor, first, 4 * walk + WALK_SLACK
-            )
-            if ids is not None:
-                return total, ids
+        budget = WALK_FACTOR * total + WALK_SLACK
+        ids = self._walk(conn, like, pattern, conditions, params, cursor, first, budget)
+        if ids is not None:
+            return total, ids
         return total, self._sorted_matches(
             conn, table, expression, conditions, params, cursor, first
         )
