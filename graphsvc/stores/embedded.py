@@ -865,6 +865,8 @@ class EmbeddedStore:
         cursor: tuple[str, str] | None,
         first: int,
     ) -> tuple[int, list[str]]:
+        if "\x00" in text:  # FTS5 reads its query up to a NUL; no loaded name holds one
+            return 0, []
         table, expression = search_index.match(text)
         (total,) = conn.execute(
             f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (expression,)

@@ -129,6 +129,8 @@ def test_one_and_two_characters_and_any_case(tmp_path: Path) -> None:
     assert ids("SH") == ["sh-1", "sh-2"]
     assert ids("eth zü") == ["ETH"]
     assert ids("ZÜ") == []  # SQLite folds ASCII letters only
+    for text in ('"', '"A" OR "B"', "*", "NEAR(", "a\x00b", "  ", "😀", "x" * 200):
+        assert ids(text) == [], text  # texts, never FTS5 syntax
     store.close()
 
 
