@@ -1,4 +1,5 @@
-"""Load test of the GraphQL service: ``node`` lookups, ``shortestPath`` and cached ``centrality``.
+"""Load test of the GraphQL service: ``node``, ``search``, ``neighborhood(depth: 2)``,
+``shortestPath`` and cached ``centrality``.
 
 Generates a synthetic graph (cached under ``--cache``), loads it into the store (the embedded
 store's file in the cache, or the Neo4j server given by ``--store bolt://...``, loaded when it
@@ -85,7 +86,12 @@ def requests(uri: str, count: int, seed: int = 7) -> dict[str, list[bytes]]:
     """Prepared request bodies per scenario, on ids drawn from the graph."""
     rng = random.Random(seed)
     store = open_store(uri, create=False)
-    ids = [n.id for n in store.search(SearchFilter(), first=20_000).nodes]
+    some = store.search(SearchFilter(), first=20_000).nodes
+    ids = [n.id for n in some]
+    texts = []  # pieces of 2 to 4 characters of names
+    for name in (rng.choice(some).name for _ in range(min(count, 500))):
+        start = rng.randrange(len(name))
+        texts.append(name[start : start + rng.randint(2, 4)])
     institutions = [
         n.id for n in store.search(SearchFilter(types=["Institution"]), first=5000).nodes
     ]
@@ -108,8 +114,18 @@ def requests(uri: str, count: int, seed: int = 7) -> dict[str, list[bytes]]:
         "query Top($m: CentralityMetric!) { centrality(metric: $m, types: [BROKER], top: 10) "
         "{ approximate scores { rank score node { id name } } } }"
     )
+    search = (
+        "query Find($t: String) { search(text: $t, first: 20) "
+        "{ totalCount edges { node { id name } } } }"
+    )
+    ego = (
+        "query Ego($id: ID!) { neighborhood(id: $id, depth: 2) "
+        "{ truncated nodes { id name } relationships { id type source target } } }"
+    )
     return {
         "node": [body(node, {"id": rng.choice(ids)}) for _ in range(count)],
+        "search": [body(search, {"t": text}) for text in texts],
+        "neighborhood": [body(ego, {"id": rng.choice(institutions)}) for _ in range(200)],
         "shortestPath": [body(path, {"s": s, "t": t}) for s, t in pairs],
         "centrality": [body(centrality, {"m": "PAGERANK"})],
     }

@@ -105,13 +105,9 @@ def neighbourhood(
         seen.update(ring)
         frontier = ring
     ids = [graph.ids[i] for i in order]
-    members = set(ids)
     relationships = [
         r
-        for r in store.relationships_of(ids, rel_types=rel_types)
-        if r.source in members
-        and r.target in members
-        and (day is None or relation_day(r.properties) <= day)
+        for r in store.relationships_among(ids, rel_types=rel_types)
+        if day is None or relation_day(r.properties) <= day
     ]
-    relationships.sort(key=lambda r: r.id)
     return Subgraph(ids, relationships, truncated)

@@ -288,6 +288,16 @@ class Store(Protocol):
         """Every relationship touching any of ``node_ids`` (either direction), ordered by id."""
         ...
 
+    def relationships_among(
+        self,
+        node_ids: Sequence[str],
+        *,
+        rel_types: Sequence[str] | None = None,
+    ) -> list[Relationship]:
+        """Every relationship whose source and target are both among ``node_ids``, ordered by
+        id: what a subgraph of those nodes shows, read without the relationships leaving it."""
+        ...
+
     def search(
         self, where: SearchFilter, *, first: int = 20, after: str | None = None
     ) -> SearchPage:

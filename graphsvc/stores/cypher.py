@@ -635,6 +635,17 @@ RELATIONSHIPS_OF: Final = Statement(
     f"RETURN {_relationship_columns('r', 'startNode(r)', 'endNode(r)')} ORDER BY id",
 )
 
+RELATIONSHIPS_AMONG: Final = Statement(
+    "read.relationships_among",
+    f"UNWIND $ids AS node_id "
+    f"MATCH (n:{NODE_LABEL} {{id: node_id}})-[r:{_model_types()}]->(m:{NODE_LABEL}) "
+    f"WHERE m.id IN $members AND {visible('n')} AND {visible('r')} "
+    "AND ($types IS NULL OR type(r) IN $types) "
+    f"RETURN {_relationship_columns('r', 'n', 'm')}",
+)
+"""The relationships from the nodes ``$ids`` to nodes among ``$members`` (``$ids`` a batch of
+``$members``): each node's outgoing relationships, only those inside the set returned."""
+
 SEARCH_FILTERS: Final = ("text", "types", "kinds", "country", "region")
 """The filters of a search, in the order their conditions are written."""
 
@@ -890,7 +901,8 @@ def all_statements() -> Iterator[Statement]:
         yield count_relationships(rel_type)
         yield edge_page(rel_type)
     yield from (WIPE_RELATIONSHIPS, WIPE)
-    yield from (DATA_VERSION, READ_LAYOUT, RELATIONSHIPS_OF, SOURCES, NODE_PAGE)
+    yield from (DATA_VERSION, READ_LAYOUT, RELATIONSHIPS_OF, RELATIONSHIPS_AMONG)
+    yield from (SOURCES, NODE_PAGE)
     yield from search_statements()
     for hops in range(1, MAX_HOPS + 1):
         for typed in (False, True):

@@ -12,6 +12,11 @@ Tables (their ``CHECK`` vocabularies are generated from :mod:`graphsvc.model`):
 - ``relationships``: one row a relationship, keyed by its id.
 - ``node_holders`` / ``relationship_holders``: which source holds what (refresh by source).
 - ``sources``: when each source was last loaded; ``meta``: the data version.
+- ``search_keys``, ``search_trigrams``, ``search_grams``: the search index (:mod:`the search
+  section <graphsvc.stores.embedded>` below): an integer key and the name of every node, an FTS5
+  trigram index of the ASCII-lower-cased name and id (texts of 3 characters or more), and an FTS5
+  index of the distinct characters and character pairs of both (texts of 1 or 2 characters).
+  The refresh writes them in its own transaction, so they always hold exactly the nodes.
 
 A refresh stages the rows in temporary tables, checks them against the graph, and then merges
 with a handful of set-based statements, so its cost is a few passes over indexed tables rather
@@ -34,6 +39,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from graphsvc.model import NODE_TYPE_NAMES, RELATION_SINCE, RELATION_TYPE_NAMES, RELATION_TYPES
+from graphsvc.stores import search_index
 from graphsvc.stores.contract import (
     Edge,
     GraphCounts,
@@ -62,7 +68,36 @@ IN_CHUNK: Final = 900
 MAX_CONFLICTS: Final = 100
 """Conflicts listed in a :class:`RefreshConflict` at the most."""
 
-SCHEMA_VERSION: Final = "1"
+WALK_FACTOR: Final = 2
+"""A page of a text search walks the nodes in name order for at most this many nodes per match
+(walking a node costs less than sorting a match), then sorts the text's matches instead."""
+
+WALK_SLACK: Final = 64
+"""Nodes a walk may go past ``WALK_FACTOR`` times the matches (so that a rare text walks a little
+before its few matches are sorted)."""
+
+SCHEMA_VERSION: Final = "2"
+"""Version 2 added the search index and put the target into the source index (so a subgraph's
+relationships are found in the index alone); a version 1 file is upgraded when first opened."""
+
+UPGRADE_FROM_1: Final = (
+    "DROP INDEX relationships_by_source",
+    "CREATE INDEX relationships_by_ends ON relationships (source_id, target_id)",
+)
+
+SEARCH_SCHEMA: Final = """
+CREATE TABLE IF NOT EXISTS search_keys (
+    key  INTEGER PRIMARY KEY,
+    id   TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS search_trigrams USING fts5 (
+    name, id, content='', columnsize=0, tokenize='trigram case_sensitive 1'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS search_grams USING fts5 (
+    grams, content='', columnsize=0, detail=none, tokenize='ascii'
+);
+"""
 
 
 def _vocabulary(names: Sequence[str]) -> str:
@@ -98,7 +133,7 @@ CREATE TABLE IF NOT EXISTS relationships (
     weight     REAL NOT NULL,
     properties TEXT NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS relationships_by_source ON relationships (source_id);
+CREATE INDEX IF NOT EXISTS relationships_by_ends ON relationships (source_id, target_id);
 CREATE INDEX IF NOT EXISTS relationships_by_target ON relationships (target_id);
 CREATE TABLE IF NOT EXISTS node_holders (
     source  TEXT NOT NULL,
@@ -117,7 +152,7 @@ CREATE TABLE IF NOT EXISTS sources (
     name      TEXT PRIMARY KEY,
     loaded_at TEXT NOT NULL
 ) WITHOUT ROWID;
-"""
+{SEARCH_SCHEMA}"""
 
 STAGING: Final = """
 CREATE TEMP TABLE stage_nodes (
@@ -136,6 +171,7 @@ CREATE TEMP TABLE released_nodes (id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TEMP TABLE removed_nodes (id TEXT PRIMARY KEY, type TEXT NOT NULL) WITHOUT ROWID;
 CREATE TEMP TABLE released_relationships (id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TEMP TABLE removed_relationships (id TEXT PRIMARY KEY, type TEXT NOT NULL) WITHOUT ROWID;
+CREATE TEMP TABLE reindexed_nodes (id TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 
 _NODE_COLUMNS: Final = "id, type, name, kind, country, region, properties"
@@ -281,6 +317,7 @@ class EmbeddedStore:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=OFF")
             conn.execute("PRAGMA journal_size_limit=67108864")
+            search_index.register(conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"store {self.uri}: cannot open as an innonet store: {exc}") from exc
         return conn
@@ -323,6 +360,9 @@ class EmbeddedStore:
                 raise StoreError(f"store {self.uri}: not an innonet store: {exc}") from exc
             if version == SCHEMA_VERSION:
                 return
+            if version == "1":
+                self._add_search_index(conn)
+                return
             if version is not None:
                 raise StoreError(
                     f"store {self.uri}: schema version {version}, this innonet expects "
@@ -342,6 +382,27 @@ class EmbeddedStore:
             raise StoreError(f"store {self.uri}: {exc}") from exc
         finally:
             conn.close()
+
+    def _add_search_index(self, conn: sqlite3.Connection) -> None:
+        """Upgrade a store of schema version 1 (:data:`SCHEMA_VERSION`) in one transaction."""
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            (version,) = conn.execute(
+                "SELECT value FROM meta WHERE key = 'schema_version'"
+            ).fetchone()
+            if version == "1":  # not already upgraded by another process meanwhile
+                for statement in [*SEARCH_SCHEMA.split(";"), *UPGRADE_FROM_1]:
+                    if statement.strip():
+                        conn.execute(statement)
+                search_index.build(conn)
+                conn.execute(
+                    "UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,)
+                )
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         self._closed = True
@@ -507,6 +568,7 @@ class EmbeddedStore:
         )
         conn.execute("DELETE FROM relationships WHERE id IN (SELECT id FROM removed_relationships)")
         conn.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM removed_nodes)")
+        self._reindex(conn)
 
         for type_, count in conn.execute("SELECT type, count(*) FROM removed_nodes GROUP BY type"):
             node_changes[type_] = _with_removed(node_changes.get(type_), count)
@@ -529,6 +591,28 @@ class EmbeddedStore:
             seconds=time.perf_counter() - started,
             data_version=version,
         )
+
+    @staticmethod
+    def _reindex(conn: sqlite3.Connection) -> None:
+        """Bring the search index in line with the merged nodes: removed and renamed nodes
+        leave it (with the text they were indexed with), renamed and new nodes enter it."""
+        conn.execute(
+            "INSERT INTO reindexed_nodes SELECT s.id FROM stage_nodes s "
+            "JOIN search_keys k ON k.id = s.id WHERE k.name IS NOT s.name"
+        )
+        leaving = "SELECT id FROM removed_nodes UNION ALL SELECT id FROM reindexed_nodes"
+        for statement in search_index.UNINDEX:
+            conn.execute(statement.format(ids=leaving))
+        conn.execute("DELETE FROM search_keys WHERE id IN (SELECT id FROM removed_nodes)")
+        conn.execute(
+            "UPDATE search_keys SET name = (SELECT s.name FROM stage_nodes s "
+            "WHERE s.id = search_keys.id) WHERE id IN (SELECT id FROM reindexed_nodes)"
+        )
+        new = "FROM stage_nodes s WHERE NOT EXISTS (SELECT 1 FROM search_keys k WHERE k.id = s.id)"
+        conn.execute(f"INSERT INTO reindexed_nodes SELECT s.id {new}")
+        conn.execute(f"INSERT INTO search_keys (id, name) SELECT s.id, s.name {new}")
+        for statement in search_index.INDEX:
+            conn.execute(statement.format(ids="SELECT id FROM reindexed_nodes"))
 
     @staticmethod
     def _stage(
@@ -691,42 +775,186 @@ class EmbeddedStore:
                     found[row[0]] = _relationship(row)
         return [found[id] for id in sorted(found)]
 
+    def relationships_among(
+        self, node_ids: Sequence[str], *, rel_types: Sequence[str] | None = None
+    ) -> list[Relationship]:
+        """One query: the ids of each member's outgoing relationships whose target is a member
+        too, from the (source, target) index alone (``+`` keeps SQLite from seeking every
+        source-target pair of members), then those rows by id: only what is returned is read."""
+        members = json.dumps(list(dict.fromkeys(node_ids)), ensure_ascii=False)
+        type_filter, params = "", [members]
+        if rel_types is not None:
+            type_filter = f" AND type IN ({_placeholders(len(rel_types))})"
+            params += list(rel_types)
+        inside = (
+            "SELECT id FROM relationships WHERE source_id IN (SELECT value FROM json_each(?1)) "
+            "AND +target_id IN (SELECT value FROM json_each(?1))"
+        )
+        with self._snapshot() as conn:
+            rows = conn.execute(
+                "SELECT id, type, source_id, target_id, properties FROM relationships "
+                f"WHERE id IN ({inside}){type_filter} ORDER BY id",
+                params,
+            ).fetchall()
+        return [_relationship(row) for row in rows]
+
     def search(
         self, where: SearchFilter, *, first: int = 20, after: str | None = None
     ) -> SearchPage:
+        """Nodes matching ``where`` in (name, id) order; a text through the search index.
+
+        The count of a text comes from its FTS table alone, or, with other filters, from the
+        smaller side: the text's matches joined to their nodes, or the other filters' nodes
+        checked with ``LIKE``. A page walks the nodes in name order from the cursor until it
+        is full, for at most ``WALK_FACTOR`` nodes per match; a page that is not full by then
+        (a rare text, or matches bunched late in the order) sorts the text's matches.
+        """
         if first < 0:
             raise ValueError(f"first must be 0 or more, got {first}")
         conditions: list[str] = []
         params: list[Any] = []
-        if where.text:
-            conditions.append("(name LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\')")
-            params += [_like(where.text), _like(where.text)]
         for column, values in (("type", where.types), ("kind", where.kinds)):
             if values is not None:
-                conditions.append(f"{column} IN ({_placeholders(len(values))})")
+                conditions.append(f"n.{column} IN ({_placeholders(len(values))})")
                 params += list(values)
         for column, value in (("country", where.country), ("region", where.region)):
             if value is not None:
-                conditions.append(f"{column} = ?")
+                conditions.append(f"n.{column} = ?")
                 params.append(value)
-        matches = " AND ".join(conditions) or "1"
-        page_conditions, page_params = matches, list(params)
-        if after is not None:
-            name, id = decode_cursor(after)
-            page_conditions += " AND (name > ? OR (name = ? AND id > ?))"
-            page_params += [name, name, id]
+        cursor: tuple[str, str] | None = decode_cursor(after) if after is not None else None
         with self._snapshot() as conn:
-            (total,) = conn.execute(
-                f"SELECT count(*) FROM nodes WHERE {matches}", params
-            ).fetchone()
-            rows = conn.execute(
-                f"SELECT id, type, name, properties FROM nodes WHERE {page_conditions} "
-                "ORDER BY name, id LIMIT ?",
+            if not where.text:
+                total, ids = self._scan(conn, conditions, params, cursor, first)
+            else:
+                total, ids = self._text_search(conn, where.text, conditions, params, cursor, first)
+            found = self.nodes(ids[:first])
+        page = [found[id] for id in ids[:first] if id in found]
+        end = encode_cursor(page[-1].name, page[-1].id) if page else None
+        return SearchPage(nodes=page, total=total, has_next=len(ids) > first, end_cursor=end)
+
+    @staticmethod
+    def _scan(
+        conn: sqlite3.Connection,
+        conditions: list[str],
+        params: list[Any],
+        cursor: tuple[str, str] | None,
+        first: int,
+    ) -> tuple[int, list[str]]:
+        """Count and page of ``conditions`` on the nodes table (its indexes, no search index)."""
+        matches = " AND ".join(conditions) or "1"
+        (total,) = conn.execute(f"SELECT count(*) FROM nodes n WHERE {matches}", params).fetchone()
+        page, page_params = matches, list(params)
+        if cursor is not None:
+            page += " AND (n.name > ? OR (n.name = ? AND n.id > ?))"
+            page_params += [cursor[0], cursor[0], cursor[1]]
+        ids = [
+            id
+            for (id,) in conn.execute(
+                f"SELECT n.id FROM nodes n WHERE {page} ORDER BY n.name, n.id LIMIT ?",
                 [*page_params, first + 1],
-            ).fetchall()
-        found = [_node(row) for row in rows[:first]]
-        end = encode_cursor(found[-1].name, found[-1].id) if found else None
-        return SearchPage(nodes=found, total=total, has_next=len(rows) > first, end_cursor=end)
+            )
+        ]
+        return total, ids
+
+    def _text_search(
+        self,
+        conn: sqlite3.Connection,
+        text: str,
+        conditions: list[str],
+        params: list[Any],
+        cursor: tuple[str, str] | None,
+        first: int,
+    ) -> tuple[int, list[str]]:
+        if "\x00" in text:  # FTS5 reads its query up to a NUL; no loaded name holds one
+            return 0, []
+        table, expression = search_index.match(text)
+        (total,) = conn.execute(
+            f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (expression,)
+        ).fetchone()
+        like = "(n.name LIKE ? ESCAPE '\\' OR n.id LIKE ? ESCAPE '\\')"
+        pattern = _like(text)
+        if conditions:
+            filtered = " AND ".join(conditions)
+            (candidates,) = conn.execute(
+                f"SELECT count(*) FROM nodes n WHERE {filtered}", params
+            ).fetchone()
+            if candidates < total:  # the other filters are the smaller side: check those
+                return self._scan(
+                    conn, [*conditions, like], [*params, pattern, pattern], cursor, first
+                )
+            (total,) = conn.execute(
+                f"SELECT count(*) FROM {table} t CROSS JOIN search_keys k ON k.key = t.rowid "
+                f"CROSS JOIN nodes n ON n.id = k.id WHERE {table} MATCH ? AND {filtered}",
+                [expression, *params],
+            ).fetchone()
+        if total == 0:
+            return 0, []
+        budget = WALK_FACTOR * total + WALK_SLACK
+        ids = self._walk(conn, like, pattern, conditions, params, cursor, first, budget)
+        if ids is not None:
+            return total, ids
+        return total, self._sorted_matches(
+            conn, table, expression, conditions, params, cursor, first
+        )
+
+    @staticmethod
+    def _walk(
+        conn: sqlite3.Connection,
+        like: str,
+        pattern: str,
+        conditions: list[str],
+        params: list[Any],
+        cursor: tuple[str, str] | None,
+        first: int,
+        budget: int,
+    ) -> list[str] | None:
+        """The page from walking at most ``budget`` nodes in name order from the cursor, or None
+        when the walk ran out of budget before the page was full. The walk is a co-routine
+        whose order (its ``ORDER BY``) SQLite keeps; it stops as soon as the page is full."""
+        start, start_params = "1", []
+        if cursor is not None:
+            start = "(name > ? OR (name = ? AND id > ?))"
+            start_params = [cursor[0], cursor[0], cursor[1]]
+        columns = "name, id, type, kind, country, region" if conditions else "name, id"
+        walked = f"SELECT {columns} FROM nodes WHERE {start} ORDER BY name, id LIMIT {int(budget)}"
+        checks = " AND ".join([like, *conditions])
+        ids = [
+            id
+            for (id,) in conn.execute(
+                f"SELECT n.id FROM ({walked}) n WHERE {checks} LIMIT ?",
+                [*start_params, pattern, pattern, *params, first + 1],
+            )
+        ]
+        if len(ids) > first:
+            return ids
+        (walked_count,) = conn.execute(f"SELECT count(*) FROM ({walked})", start_params).fetchone()
+        return ids if walked_count < budget else None
+
+    @staticmethod
+    def _sorted_matches(
+        conn: sqlite3.Connection,
+        table: str,
+        expression: str,
+        conditions: list[str],
+        params: list[Any],
+        cursor: tuple[str, str] | None,
+        first: int,
+    ) -> list[str]:
+        """The page from every match of the text, sorted (the FTS table drives)."""
+        checks = [f"{table} MATCH ?", *conditions]
+        check_params: list[Any] = [expression, *params]
+        if cursor is not None:
+            checks.append("(k.name > ? OR (k.name = ? AND k.id > ?))")
+            check_params += [cursor[0], cursor[0], cursor[1]]
+        nodes = "CROSS JOIN nodes n ON n.id = k.id " if conditions else ""
+        return [
+            id
+            for (id,) in conn.execute(
+                f"SELECT k.id FROM {table} t CROSS JOIN search_keys k ON k.key = t.rowid "
+                f"{nodes}WHERE {' AND '.join(checks)} ORDER BY k.name, k.id LIMIT ?",
+                [*check_params, first + 1],
+            )
+        ]
 
     def counts(self) -> GraphCounts:
         """Counts of the graph; computed once per data version (a scan of every table)."""

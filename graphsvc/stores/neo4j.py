@@ -1203,6 +1203,23 @@ class Neo4jStore:
         found = self._read(work, "reading relationships")
         return [found[id] for id in sorted(found)]
 
+    def relationships_among(
+        self, node_ids: Sequence[str], *, rel_types: Sequence[str] | None = None
+    ) -> list[Relationship]:
+        types = [cypher.relationship_type(t) for t in rel_types] if rel_types is not None else None
+        members = list(dict.fromkeys(node_ids))
+
+        def work(tx: ReadTx) -> dict[str, Relationship]:
+            found = {}
+            for batch in _batches(members, self.batch_size):
+                params = {"ids": list(batch), "members": members, "types": types}
+                for r in tx.run(cypher.RELATIONSHIPS_AMONG.text, params):
+                    found[r["id"]] = _relationship_of(r)
+            return found
+
+        found = self._read(work, "reading relationships")
+        return [found[id] for id in sorted(found)]
+
     def search(
         self, where: SearchFilter, *, first: int = 20, after: str | None = None
     ) -> SearchPage:

@@ -203,6 +203,23 @@ def test_reads(store: Store) -> None:
     }
 
 
+def test_relationships_among_are_those_inside_the_set(store: Store) -> None:
+    nodes = [*LAB, broker("b1"), institution("far")]
+    rels = [
+        *LAB_RELS,
+        rel("b1", "BROKERED", "a1", amount_cny=2.0),
+        rel("sjtu", "COLLABORATES_WITH", "far"),
+        rel("far", "DEVELOPED", "a1"),
+    ]
+    store.refresh("lab", nodes, rels)
+    among = store.relationships_among(["a1", "sjtu", "b1", "fudan", "nobody"])
+    expected = sorted((r for r in rels if "far" not in (r.source, r.target)), key=lambda r: r.id)
+    assert among == expected  # both directions, properties read in full, ordered by id
+    assert store.relationships_among(["sjtu", "a1"], rel_types=["DEVELOPED"]) == [LAB_RELS[0]]
+    assert store.relationships_among(["sjtu", "b1"]) == []
+    assert store.relationships_among([]) == []
+
+
 def test_relationship_properties_round_trip(store: Store) -> None:
     deal = rel("sjtu", "DEVELOPED", "a1", id="deal-1", amount_cny=1.5e6, date="2021-05-01")
     store.refresh("lab", LAB, [deal])
@@ -233,6 +250,30 @@ def test_search(store: Store) -> None:
     assert store.search(SearchFilter(text="TONGJI")).total == 1  # ids match too, any case
     assert store.search(SearchFilter(text="%")).total == 0  # no wildcards
     assert store.search(SearchFilter(text="nothing")).nodes == []
+
+
+def test_search_by_one_or_two_characters_pages_every_match(store: Store) -> None:
+    nodes = [
+        institution(f"sh-{i:02}", f"{'上海' if i % 3 else '复旦'}{i % 5}号实验室")
+        for i in range(40)
+    ]
+    store.refresh("lab", [*nodes, broker("SHX", "Zhang Wei")], [])
+    for text, first in (("上海", 4), ("海", 7), ("实", 100), ("号实验", 9), ("sh", 6), ("Z", 3)):
+        wanted = [
+            n.id
+            for n in sorted([*nodes, broker("SHX", "Zhang Wei")], key=lambda n: (n.name, n.id))
+            if text.lower() in n.name.lower() or text.lower() in n.id.lower()
+        ]
+        seen: list[str] = []
+        after = None
+        while True:
+            page = store.search(SearchFilter(text=text), first=first, after=after)
+            assert page.total == len(wanted), text
+            seen += [n.id for n in page.nodes]
+            if not page.has_next:
+                break
+            after = page.end_cursor
+        assert seen == wanted, text
 
 
 def test_search_pages_cover_every_match_once(store: Store) -> None:

@@ -163,6 +163,9 @@ MATCH (m:InnonetMeta {key: 'graph'}) RETURN m.data_version AS version, m.layout 
 // read.relationships_of
 UNWIND $ids AS node_id MATCH (n:InnonetNode {id: node_id})-[r:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES]-(m:InnonetNode) WHERE (n.innonet_from <= $published AND (n.innonet_until IS NULL OR n.innonet_until > $published)) AND (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) AND ($types IS NULL OR type(r) IN $types) WITH DISTINCT r RETURN r.id AS id, type(r) AS type, startNode(r).id AS source, endNode(r).id AS target, properties(r) AS props ORDER BY id
 
+// read.relationships_among
+UNWIND $ids AS node_id MATCH (n:InnonetNode {id: node_id})-[r:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES]->(m:InnonetNode) WHERE m.id IN $members AND (n.innonet_from <= $published AND (n.innonet_until IS NULL OR n.innonet_until > $published)) AND (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) AND ($types IS NULL OR type(r) IN $types) RETURN r.id AS id, type(r) AS type, n.id AS source, m.id AS target, properties(r) AS props
+
 // read.sources
 MATCH (s:InnonetSource) WHERE (s.innonet_from <= $published AND (s.innonet_until IS NULL OR s.innonet_until > $published)) RETURN s.name AS name, s.loaded_at AS loaded_at, size([(s)-[h:HOLDS]->() WHERE (h.innonet_from <= $published AND (h.innonet_until IS NULL OR h.innonet_until > $published)) | 1]) AS nodes, size([(s)-[x:HOLDS_RELATIONSHIP]->() WHERE (x.innonet_from <= $published AND (x.innonet_until IS NULL OR x.innonet_until > $published)) | 1]) AS relationships ORDER BY name
 
