@@ -21,6 +21,7 @@ from collections import Counter
 
 import numpy as np
 
+from graphsvc.model import NODE_TYPE_NAMES
 from graphsvc.stores.contract import Store
 from queries.errors import MAX_TOP, BadRequest, check_range
 from queries.projection import IntArray, Projection, projection
@@ -139,8 +140,9 @@ def _summary(graph: Projection, membership: IntArray, rank: int, members: IntArr
     internal = np.bincount(owner[inside], minlength=len(nodes))
     hubs = nodes[np.lexsort((nodes, -internal))[:HUBS_PER_COMMUNITY]].tolist()
     listed = nodes.tolist()
-    types = Counter(graph.type_of(i) for i in listed)
-    countries = Counter(c for i in listed if (c := graph.country_of(i)) is not None)
+    per_type = np.bincount(graph.type_codes[nodes], minlength=len(NODE_TYPE_NAMES)).tolist()
+    types = {NODE_TYPE_NAMES[t]: k for t, k in enumerate(per_type) if k}
+    countries = Counter(c for c in map(graph.country_of, listed) if c is not None)
     return Community(
         rank,
         len(listed),
