@@ -73,8 +73,10 @@ BUDGET_SHARE: Final = 0.5
 """Share of the time left before a request's deadline its searches may be planned to take."""
 SMALL_COMPONENT: Final = 256
 """Components of at most this many nodes are scored exactly even when the graph is estimated."""
-MIN_PIVOTS: Final = 16
-"""Fewest pivots an estimate draws in the large components, whatever the budget."""
+MIN_PIVOTS: Final = 1
+"""Fewest pivots an estimate draws in the large components (and one in each in any case): at
+1M nodes a search visits 11 million entries and the 12 s budget holds 4 of them, so a floor
+above the budget's own count would plan a request past its limit."""
 CHUNK: Final = 32
 """Pivot searches per engine call, with a deadline check between calls."""
 DISTANCE_CHUNK: Final = 16
