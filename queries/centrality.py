@@ -187,9 +187,14 @@ def _compute(store: Store, graph: Projection, metric: str) -> Scores:
     plan = None
     if metric in SEARCH_METRICS:
         plan = search_plan(graph, budget_seconds())
-    if graph.as_of is None and isinstance(store, CentralityPushdown):
-        samples = None if plan is None or plan.exact else plan.sources
-        pushed = store.centrality_scores(metric, samples=samples, seed=SEED)
+    # a store scores exactly when the plan is exact; estimates are the projection's for every
+    # store (the same pivots, so the same answer from the embedded store and from Neo4j)
+    if (
+        graph.as_of is None
+        and isinstance(store, CentralityPushdown)
+        and (plan is None or plan.exact)
+    ):
+        pushed = store.centrality_scores(metric, samples=None, seed=SEED)
         if pushed is not None:
             values = np.fromiter(
                 (pushed.scores.get(i, 0.0) for i in graph.ids),

@@ -345,7 +345,8 @@ class CentralityPushdown(Protocol):
     ``samples`` asks for one); ``queries`` then computes on the projection. Scores must follow
     the meanings of API_CONTRACT.md. Whether a cost-per-source metric is exact is decided by
     ``queries`` (:func:`queries.centrality.search_plan`, by work and time budget), the same way
-    for every store.
+    for every store; ``queries`` asks a store only for exact scores and computes estimates on
+    the projection itself, so that every store gives the same estimate.
     """
 
     def centrality_scores(
