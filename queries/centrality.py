@@ -14,17 +14,25 @@ CLOSENESS    ``closeness_centrality(U)`` (Wasserman-Faust scaled)  igraph
 HARMONIC     ``harmonic_centrality(U)``                            igraph
 ============ ===================================================== =================================
 
-**Exact or estimated.** DEGREE and PAGERANK are always exact. BETWEENNESS, CLOSENESS and HARMONIC
-cost one breadth-first search per node, so they are exact up to :data:`EXACT_LIMIT` nodes; above
-it they are *estimated from pivots* and flagged ``approximate``: :data:`PIVOTS` pivot nodes are
-drawn (seeded with :data:`SEED`, so the same graph always gives the same estimate) stratified by
-connected component: every node of a component of at most :data:`PIVOTS` nodes is a pivot (those
-components are exact), a larger component ``C`` gets ``max(1, round(PIVOTS * |C| / n))`` pivots
-drawn uniformly. A node's score is then estimated from the searches of the pivots of its own
-component, each sum over sources scaled by ``|C| / pivots``: Brandes and Pich's pivot
-estimator for betweenness, Eppstein and Wang's for closeness and harmonic centrality (unbiased for
-the distance sums). Scores are computed once per data version and metric, so a repeated question
-costs only the filtering (a few milliseconds at 100,000 nodes).
+**Exact or estimated, by work.** DEGREE and PAGERANK are always exact. BETWEENNESS, CLOSENESS and
+HARMONIC cost one breadth-first search per source node, and a search from a node of component
+``C`` visits about ``|C| + 2 m_C`` neighbour entries. :func:`search_plan` adds that up: when the
+exact scores (every node a source) fit the time budget at :func:`search_rate` entries per second
+they are exact; otherwise they are *estimated from pivots* and flagged ``approximate``. The budget
+is :data:`BUDGET` seconds, or :data:`BUDGET_SHARE` of the time left before the request's deadline
+when that is less (:mod:`queries.deadline`), so no request's searches are planned past its limit;
+the pivot searches run in chunks of :data:`CHUNK` with a deadline check between them. An estimate
+spends nothing where nothing can be learned: an isolated node scores 0 (as in networkx), a
+component of 2 to :data:`SMALL_COMPONENT` nodes is scored exactly on its own, and only the larger
+components get pivots: ``K`` of them, the largest power of two whose searches fit what is left of
+the budget (at least :data:`MIN_PIVOTS`), ``max(1, round(K * |C| / n_large))`` drawn uniformly in
+each large component ``C`` (seeded with :data:`SEED`, so the same graph and budget always give the
+same estimate). A node's score is estimated from the searches of the pivots of its own component,
+each sum over sources scaled by ``|C| / pivots``: Brandes and Pich's pivot estimator for
+betweenness, Eppstein and Wang's for closeness and harmonic centrality (unbiased for the distance
+sums). The answer's ``method`` says which it was, with the pivots, the budget and the work.
+Scores are computed once per data version and metric, so a repeated question costs only the
+filtering (a few milliseconds at 100,000 nodes).
 
 Rankings are by score descending, then id (scores equal to 12 significant digits tie).
 """
@@ -47,10 +55,32 @@ from queries.results import CentralityResult, Score
 FloatArray = npt.NDArray[np.float64]
 
 METRICS: Final = ("DEGREE", "PAGERANK", "BETWEENNESS", "CLOSENESS", "HARMONIC")
-EXACT_LIMIT: Final = 20_000
-"""Graphs of at most this many nodes get exact BETWEENNESS, CLOSENESS and HARMONIC scores."""
-PIVOTS: Final = 256
-"""Pivot searches behind an estimate above :data:`EXACT_LIMIT`."""
+SEARCH_METRICS: Final = ("BETWEENNESS", "CLOSENESS", "HARMONIC")
+"""The metrics that cost one breadth-first search per source."""
+SEARCH_RATE: Final = 12_000_000
+"""Neighbour entries the searches behind BETWEENNESS, CLOSENESS and HARMONIC visit per second on
+a graph of at most :data:`RATE_REFERENCE` entries, as planned. Measured on the 2-core reference
+machine while it was busy (docs/analytics.md): 13-47 million for igraph's Brandes and 11-46
+million for scipy's distance searches at 10,000-100,000 nodes, 3.4 and 4.5 million at 1,000,000
+nodes (5 million pairs), where the arrays no longer fit the caches; see :func:`search_rate`."""
+RATE_REFERENCE: Final = 1_100_000
+"""Entries (nodes plus twice the pairs of U) of the 100,000-node bench graph, above which the
+planned rate falls with the square root of the graph's size."""
+BUDGET: Final = 12.0
+"""Seconds the searches of one scoring may take (the CLI, the background work; a request gets
+this or :data:`BUDGET_SHARE` of its time left, whichever is less)."""
+BUDGET_SHARE: Final = 0.5
+"""Share of the time left before a request's deadline its searches may be planned to take."""
+SMALL_COMPONENT: Final = 256
+"""Components of at most this many nodes are scored exactly even when the graph is estimated."""
+MIN_PIVOTS: Final = 1
+"""Fewest pivots an estimate draws in the large components (and one in each in any case): at
+1M nodes a search visits 11 million entries and the 12 s budget holds 4 of them, so a floor
+above the budget's own count would plan a request past its limit."""
+CHUNK: Final = 32
+"""Pivot searches per engine call, with a deadline check between calls."""
+DISTANCE_CHUNK: Final = 16
+"""Pivot distance searches per scipy call (each returns a row of n distances)."""
 SEED: Final = 0
 """Seed of the pivot draw."""
 ALPHA: Final = 0.85
@@ -154,8 +184,17 @@ def centrality_scores(store: Store, graph: Projection, metric: str) -> Scores:
 
 
 def _compute(store: Store, graph: Projection, metric: str) -> Scores:
-    if graph.as_of is None and isinstance(store, CentralityPushdown):
-        pushed = store.centrality_scores(metric, exact_limit=EXACT_LIMIT, samples=PIVOTS, seed=SEED)
+    plan = None
+    if metric in SEARCH_METRICS:
+        plan = search_plan(graph, budget_seconds())
+    # a store scores exactly when the plan is exact; estimates are the projection's for every
+    # store (the same pivots, so the same answer from the embedded store and from Neo4j)
+    if (
+        graph.as_of is None
+        and isinstance(store, CentralityPushdown)
+        and (plan is None or plan.exact)
+    ):
+        pushed = store.centrality_scores(metric, samples=None, seed=SEED)
         if pushed is not None:
             values = np.fromiter(
                 (pushed.scores.get(i, 0.0) for i in graph.ids),
@@ -172,24 +211,197 @@ def _compute(store: Store, graph: Projection, metric: str) -> Scores:
             f"power iteration on D (alpha {ALPHA}, tolerance {PAGERANK_TOL} x n), "
             "as networkx pagerank",
         )
-    n = graph.number_of_nodes()
-    if n <= EXACT_LIMIT:
-        values = {
+    assert plan is not None
+    return _ranked(planned_scores(graph, metric, plan), plan.approximate, plan.method())
+
+
+def planned_scores(graph: Projection, metric: str, plan: SearchPlan) -> FloatArray:
+    """Every node's BETWEENNESS, CLOSENESS or HARMONIC score on ``graph`` as ``plan`` says:
+    exact, or estimated from its pivots with its small components exact and isolated nodes 0."""
+    if plan.exact:
+        exact = {
             "BETWEENNESS": exact_betweenness,
             "CLOSENESS": exact_closeness,
             "HARMONIC": exact_harmonic,
-        }[metric](graph)
-        return _ranked(values, False, "exact, igraph, scaled as networkx")
-    pivots, scale, sampled = pivot_plan(graph)
+        }[metric]
+        return exact(graph)
     if metric == "BETWEENNESS":
-        values = estimate_betweenness(graph, pivots, scale)
+        values = estimate_betweenness(graph, plan.pivots, plan.scale)
     else:
-        values = estimate_distances(graph, pivots, metric)
-    method = (
-        f"estimated from {len(pivots)} pivots (seed {SEED}, stratified by component, "
-        f"components of at most {PIVOTS} nodes exact)"
+        values = estimate_distances(graph, plan.pivots, metric)
+    values[plan.small] = _exact_on_small_components(graph, plan.small, metric)
+    return values
+
+
+def budget_seconds() -> float:
+    """The seconds the searches of a scoring may take now: :data:`BUDGET`, or
+    :data:`BUDGET_SHARE` of the time left before the current deadline when that is less."""
+    left = deadline.remaining()
+    return BUDGET if left is None else min(BUDGET, BUDGET_SHARE * left)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPlan:
+    """How BETWEENNESS, CLOSENESS and HARMONIC are computed on one graph (:func:`search_plan`).
+
+    ``pivots`` are the sources searched in the large components (all nodes of the graph when
+    exact), ``scale`` each node's ``|C| / pivots in C``, ``small`` the nodes of the components
+    of 2 to :data:`SMALL_COMPONENT` nodes (scored exactly on their own when estimated);
+    ``exact_work`` and ``work`` the neighbour entries exact scores and this plan visit."""
+
+    exact: bool
+    approximate: bool
+    pivots: IntArray
+    scale: FloatArray
+    small: IntArray
+    isolated: int
+    exact_work: float
+    work: float
+    budget: float
+    rate: float
+
+    @property
+    def sources(self) -> int:
+        """The source searches the plan runs."""
+        return len(self.pivots) + len(self.small)
+
+    def method(self) -> str:
+        """How the scores were computed, for the answer's ``method``."""
+        if self.exact:
+            return "exact, igraph, scaled as networkx"
+        return (
+            f"estimated from {len(self.pivots)} pivots in the components of more than "
+            f"{SMALL_COMPONENT} nodes (seed {SEED}, stratified by component); "
+            f"{len(self.small)} nodes of smaller components exact, {self.isolated} isolated "
+            f"nodes 0; exact scores would visit {self.exact_work:.3g} neighbour entries, over "
+            f"the budget of {self.budget:.3g} s at {self.rate:.3g} entries/s"
+        )
+
+
+def search_rate(graph: Projection) -> float:
+    """Neighbour entries per second a plan counts on for ``graph``: :data:`SEARCH_RATE`, less on
+    a graph larger than :data:`RATE_REFERENCE` entries (by the square root of the excess).
+
+    >>> from queries.examples import example_store
+    >>> store = example_store()
+    >>> search_rate(projection(store)) == SEARCH_RATE
+    True
+    >>> store.close()
+    """
+    entries = graph.number_of_nodes() + 2 * len(graph.pairs)
+    return SEARCH_RATE * min(1.0, (RATE_REFERENCE / max(entries, 1)) ** 0.5)
+
+
+def search_plan(graph: Projection, seconds: float) -> SearchPlan:
+    """Exact scores when their searches fit ``seconds``, else the pivots whose searches do.
+
+    Parameters
+    ----------
+    graph : Projection
+        The graph to score.
+    seconds : float
+        The time the searches may take, at :func:`search_rate` neighbour entries per second.
+
+    Returns
+    -------
+    SearchPlan
+        Exact when every node's search fits; otherwise the largest power of two of pivots (at
+        least :data:`MIN_PIVOTS`) whose searches fit after the small components' exact ones,
+        drawn per large component in proportion to its size (seeded, reproducible).
+
+    Examples
+    --------
+    >>> from queries.examples import example_store
+    >>> store = example_store()
+    >>> plan = search_plan(projection(store), 1.0)
+    >>> plan.exact, plan.approximate, plan.exact_work
+    (True, False, 243.0)
+    >>> plan = search_plan(projection(store), 0.0)  # nothing fits: the small component exact
+    >>> plan.exact, plan.approximate, len(plan.small), len(plan.pivots)
+    (False, False, 9, 0)
+    >>> store.close()
+    """
+    labels = graph.component_labels()
+    n = graph.number_of_nodes()
+    sizes = np.bincount(labels).astype(np.float64)
+    entries = 2.0 * np.bincount(labels[graph.pairs[:, 0]], minlength=len(sizes))
+    per_search = sizes + entries
+    searched = sizes >= 2
+    exact_work = float((sizes * per_search)[searched].sum())
+    rate = search_rate(graph)
+    allowed = seconds * rate
+    isolated = int((sizes == 1).sum())
+    if exact_work <= allowed:
+        return SearchPlan(
+            True,
+            False,
+            np.arange(n),
+            np.ones(n),
+            np.arange(0),
+            isolated,
+            exact_work,
+            exact_work,
+            seconds,
+            rate,
+        )
+    small_component = searched & (sizes <= SMALL_COMPONENT)
+    large = sizes > SMALL_COMPONENT
+    small = np.flatnonzero(small_component[labels])
+    small_work = float((sizes * per_search)[small_component].sum())
+    n_large = float(sizes[large].sum())
+    per_pivot = float((sizes * per_search)[large].sum()) / n_large if n_large else 1.0
+    fit = max(allowed - small_work, 0.0) / per_pivot
+    count = MIN_PIVOTS
+    while count * 2 <= fit:
+        count *= 2
+    rng = np.random.default_rng(SEED)
+    members_by_component = np.split(
+        np.argsort(labels, kind="stable"), np.cumsum(np.bincount(labels))[:-1]
     )
-    return _ranked(values, sampled, method)
+    pivots: list[IntArray] = []
+    per_component = np.ones(len(sizes))
+    sampled = False
+    for c in np.flatnonzero(large).tolist():
+        members = members_by_component[c]
+        size = min(len(members), max(1, round(count * len(members) / n_large)))
+        if size < len(members):
+            sampled = True
+            chosen = np.sort(rng.choice(members, size=size, replace=False))
+        else:
+            chosen = members
+        pivots.append(chosen)
+        per_component[c] = size
+    drawn = np.concatenate(pivots) if pivots else np.arange(0)
+    work = small_work + float((per_component * per_search)[large].sum())
+    return SearchPlan(
+        False,
+        sampled,
+        drawn,
+        (sizes / per_component)[labels],
+        small,
+        isolated,
+        exact_work,
+        work,
+        seconds,
+        rate,
+    )
+
+
+def _exact_on_small_components(graph: Projection, small: IntArray, metric: str) -> FloatArray:
+    """``metric`` of the nodes ``small`` (whole components), exact, on their own subgraph."""
+    if len(small) == 0:
+        return np.zeros(0)
+    sub = graph.igraph_u().induced_subgraph(small.tolist(), implementation="create_from_scratch")
+    n = graph.number_of_nodes()
+    if metric == "BETWEENNESS":
+        raw = np.asarray(sub.betweenness(directed=False), dtype=np.float64)
+        return raw * _betweenness_scale(n)
+    if metric == "CLOSENESS":
+        within = np.asarray(sub.closeness(mode="all", normalized=True), dtype=np.float64)
+        sizes = np.bincount(graph.component_labels())[graph.component_labels()[small]]
+        return np.nan_to_num(within) * (sizes - 1) / (n - 1)
+    values = sub.harmonic_centrality(mode="all", normalized=False)
+    return np.nan_to_num(np.asarray(values, dtype=np.float64))
 
 
 def _ranked(values: FloatArray, approximate: bool, method: str) -> Scores:
@@ -265,36 +477,15 @@ def exact_harmonic(graph: Projection) -> FloatArray:
     return np.nan_to_num(np.asarray(values, dtype=np.float64))
 
 
-def pivot_plan(graph: Projection) -> tuple[IntArray, FloatArray, bool]:
-    """The pivots (seeded, stratified by component), each node's scale ``|C| / pivots in C``,
-    and whether any component was sampled rather than covered whole."""
-    labels = graph.component_labels()
-    n = graph.number_of_nodes()
-    rng = np.random.default_rng(SEED)
-    members_by_component = np.split(
-        np.argsort(labels, kind="stable"), np.cumsum(np.bincount(labels))[:-1]
-    )
-    pivots: list[IntArray] = []
-    per_component = np.zeros(len(members_by_component), dtype=np.float64)
-    sampled = False
-    for c, members in enumerate(members_by_component):
-        if len(members) <= PIVOTS:
-            chosen = members
-        else:
-            sampled = True
-            size = max(1, round(PIVOTS * len(members) / n))
-            chosen = np.sort(rng.choice(members, size=size, replace=False))
-        pivots.append(chosen)
-        per_component[c] = len(chosen)
-    sizes = np.bincount(labels).astype(np.float64)
-    return np.concatenate(pivots), (sizes / per_component)[labels], sampled
-
-
 def estimate_betweenness(graph: Projection, pivots: IntArray, scale: FloatArray) -> FloatArray:
-    """Betweenness estimated from pivot sources (Brandes and Pich), scaled as networkx."""
-    raw = np.asarray(
-        graph.igraph_u().betweenness(directed=False, sources=pivots.tolist()), dtype=np.float64
-    )
+    """Betweenness estimated from pivot sources (Brandes and Pich), scaled as networkx; the
+    sources searched :data:`CHUNK` at a time, with a deadline check between."""
+    u = graph.igraph_u()
+    raw = np.zeros(graph.number_of_nodes())
+    for start in range(0, len(pivots), CHUNK):
+        deadline.check()
+        chunk = pivots[start : start + CHUNK].tolist()
+        raw += np.asarray(u.betweenness(directed=False, sources=chunk), dtype=np.float64)
     return raw * scale * _betweenness_scale(graph.number_of_nodes())
 
 
@@ -306,7 +497,7 @@ def estimate_distances(graph: Projection, pivots: IntArray, metric: str) -> Floa
     csr = _csr(graph)
     total = np.zeros(n)
     count = np.zeros(n)
-    for start in range(0, len(pivots), 16):
+    for start in range(0, len(pivots), DISTANCE_CHUNK):
         deadline.check()
         chunk = pivots[start : start + 16]
         distance = shortest_path(csr, method="D", unweighted=True, indices=chunk)

@@ -172,7 +172,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--remove", metavar="NODE", help="what removing this one node (id or name) would cut off"
     )
 
-    groups = _command(subparsers, "communities", "Louvain communities", answer_communities)
+    groups = _command(
+        subparsers, "communities", "communities (Leiden, modularity)", answer_communities
+    )
     groups.add_argument("--seed", type=int, default=0)
     groups.add_argument("--resolution", type=float, default=1.0)
     groups.add_argument("--top", type=int, default=10, help="how many (<= 1000)")
@@ -652,7 +654,7 @@ def answer_fragility(store: Store, args: argparse.Namespace, console: Console) -
 
 
 def answer_communities(store: Store, args: argparse.Namespace, console: Console) -> None:
-    """``innonet communities``: Louvain communities with their summaries."""
+    """``innonet communities``: communities (Leiden, modularity) with their summaries."""
     found = communities(
         store, seed=args.seed, resolution=args.resolution, top=args.top, as_of=args.as_of
     )

@@ -173,8 +173,9 @@ class Community:
 
 @dataclass(frozen=True, slots=True)
 class Communities:
-    """A Louvain partition of U: ``total`` communities, the largest ``items`` by size
-    descending, then smallest member id; ``modularity`` of the whole partition."""
+    """A partition of U into communities (Leiden, modularity): ``total`` communities, the
+    largest ``items`` by size descending, then smallest member id; ``modularity`` of the whole
+    partition."""
 
     modularity: float
     seed: int

@@ -351,15 +351,18 @@ class PushedScores(NamedTuple):
 class CentralityPushdown(Protocol):
     """Optional: a store that scores centrality itself (Neo4j with Graph Data Science).
 
-    Returns None when it cannot (no plugin, metric not offered, no estimate of its own for a
-    graph above ``exact_limit``); ``queries`` then computes on the projection. Scores must follow
-    the meanings of API_CONTRACT.md.
+    Returns None when it cannot (no plugin, metric not offered, no estimate of its own when
+    ``samples`` asks for one); ``queries`` then computes on the projection. Scores must follow
+    the meanings of API_CONTRACT.md. Whether a cost-per-source metric is exact is decided by
+    ``queries`` (:func:`queries.centrality.search_plan`, by work and time budget), the same way
+    for every store; ``queries`` asks a store only for exact scores and computes estimates on
+    the projection itself, so that every store gives the same estimate.
     """
 
     def centrality_scores(
-        self, metric: str, *, exact_limit: int, samples: int, seed: int
+        self, metric: str, *, samples: int | None, seed: int
     ) -> PushedScores | None:
         """Every node's ``metric`` score (DEGREE, PAGERANK, BETWEENNESS, CLOSENESS, HARMONIC), or
-        None. Above ``exact_limit`` nodes a cost-per-source metric is estimated from at most
-        ``samples`` source nodes drawn with ``seed`` (and flagged ``approximate``), or None."""
+        None. With ``samples`` a cost-per-source metric is estimated from at most ``samples``
+        source nodes drawn with ``seed`` (and flagged ``approximate``), or None; exact without."""
         ...

@@ -1359,15 +1359,16 @@ class Neo4jStore:
         return self._gds
 
     def centrality_scores(
-        self, metric: str, *, exact_limit: int, samples: int, seed: int
+        self, metric: str, *, samples: int | None, seed: int
     ) -> PushedScores | None:
         """DEGREE in Cypher; BETWEENNESS, CLOSENESS and HARMONIC with Graph Data Science when it
         is installed, rescaled to networkx's definitions; None otherwise (and for PAGERANK).
 
-        Above ``exact_limit`` nodes BETWEENNESS is estimated by GDS from ``samples`` source
-        nodes (``samplingSize``/``samplingSeed``); CLOSENESS and HARMONIC, which GDS cannot
-        sample, answer None there, so that ``queries`` estimates them on the projection as it
-        does for the embedded store instead of running an exact all-pairs search here.
+        With ``samples`` (``queries`` asks for an estimate when exact scores do not fit its time
+        budget) BETWEENNESS is estimated by GDS from ``samples`` source nodes
+        (``samplingSize``/``samplingSeed``); CLOSENESS and HARMONIC, which GDS cannot sample,
+        answer None there, so that ``queries`` estimates them on the projection as it does for
+        the embedded store instead of running an exact all-pairs search here.
 
         The projection, the stream and the drop run in **one** read transaction: one session,
         one server (a cluster could route three sessions to three members, and the graph
@@ -1394,13 +1395,13 @@ class Neo4jStore:
             n = int(tx.run(cypher.GRAPH_NODES.text).single(strict=True)["count"])
             if n == 0:
                 return PushedScores({}, False, "no nodes to score")
-            sampled = n > exact_limit
+            sampled = samples is not None
             if sampled and metric not in cypher.GDS_SAMPLED_METRICS:
                 return None
             graph = f"innonet-{uuid.uuid4().hex}"
             projected.append(graph)
             tx.run(cypher.GDS_PROJECT_U.text, {"graph": graph}).consume()
-            drawn = min(samples, n)
+            drawn = n if samples is None else min(samples, n)
             stream = cypher.gds_stream(metric, sampled=sampled)
             params = {"graph": graph, "samples": drawn, "seed": seed}
             raw = {r["id"]: float(r["score"]) for r in tx.run(stream.text, params)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from graphsvc.model import NODE_TYPE_NAMES
 from graphsvc.stores.contract import Node, Relationship
 from graphsvc.stores.embedded import EmbeddedStore
 from queries import centrality as centrality_module
+from queries import deadline
 from queries.brokers import intermediaries
 from queries.centrality import METRICS, centrality
 from queries.errors import BadRequest, NotFound, QueryError
@@ -80,58 +82,108 @@ def test_centrality_equals_networkx_and_ranks_as_the_contract_says(
     assert [s.rank for s in result.scores] == list(range(1, len(want) + 1))
 
 
+def collaborations(graph_spec: Any, nodes: int, edges: Any) -> Any:
+    """A graph of ``nodes`` universities with a COLLABORATES_WITH relationship per edge."""
+    return graph_spec(
+        [Node(f"i{i:04d}", "Institution", str(i), {"kind": "university"}) for i in range(nodes)],
+        [
+            Relationship(
+                f"c{a:04d}-{b:04d}", "COLLABORATES_WITH", f"i{a:04d}", f"i{b:04d}", {"weight": 1.0}
+            )
+            for a, b in edges
+        ],
+    )
+
+
 def test_pivot_estimates_are_exact_with_every_node_a_pivot(
     graph_spec: Any, open_store: Any
 ) -> None:
-    """The estimators' scaling: with all nodes as pivots they give networkx's exact values."""
+    """The estimators' scaling: with all nodes as pivots they give networkx's exact values; with
+    no time at all, components of at most SMALL_COMPONENT nodes are still scored exactly."""
     u = nx.barabasi_albert_graph(60, 2, seed=3)
     u.add_edges_from([(60, 61), (61, 62)])  # a second component
-    nodes = [Node(f"i{i:03d}", "Institution", str(i), {"kind": "university"}) for i in range(63)]
-    rels = [
-        Relationship(
-            f"c{a:03d}-{b:03d}", "COLLABORATES_WITH", f"i{a:03d}", f"i{b:03d}", {"weight": 1.0}
-        )
-        for a, b in u.edges()
-    ]
-    spec = graph_spec(nodes, rels)
+    spec = collaborations(graph_spec, 63, u.edges())
     with open_store(spec) as store:
         graph = projection(store)
         everyone = np.arange(graph.number_of_nodes())
         ones = np.ones(graph.number_of_nodes())
+        plan = centrality_module.search_plan(graph, 0.0)
         estimates = {
             "BETWEENNESS": centrality_module.estimate_betweenness(graph, everyone, ones),
             "CLOSENESS": centrality_module.estimate_distances(graph, everyone, "CLOSENESS"),
             "HARMONIC": centrality_module.estimate_distances(graph, everyone, "HARMONIC"),
         }
-        pivots, _, sampled = centrality_module.pivot_plan(graph)
-    assert not sampled and len(pivots) == 63  # components below PIVOTS are covered whole
-    for metric, values in estimates.items():
+        planned = {m: centrality_module.planned_scores(graph, m, plan) for m in estimates}
+    assert not plan.exact and not plan.approximate and len(plan.pivots) == 0
+    assert len(plan.small) == 63  # both components are small: scored whole, on their own
+    for metric in estimates:
         expected = reference_scores(spec, metric)
-        assert values == pytest.approx([expected[i] for i in graph.ids], abs=1e-12)
+        want = [expected[i] for i in graph.ids]
+        assert estimates[metric] == pytest.approx(want, abs=1e-12)
+        assert planned[metric] == pytest.approx(want, abs=1e-12)
 
 
-def test_pivot_plan_samples_large_components_reproducibly(graph_spec: Any, open_store: Any) -> None:
-    big = centrality_module.PIVOTS * 2
-    nodes = [
-        Node(f"i{i:04d}", "Institution", str(i), {"kind": "university"}) for i in range(big + 3)
-    ]
-    rels = [
-        Relationship(
-            f"c{i:04d}", "COLLABORATES_WITH", f"i{i:04d}", f"i{i + 1:04d}", {"weight": 1.0}
-        )
-        for i in range(big - 1)
-    ]
-    rels.append(Relationship("x", "COLLABORATES_WITH", f"i{big:04d}", f"i{big + 1:04d}", {}))
-    with open_store(graph_spec(nodes, rels)) as store:
+def test_search_plan_is_exact_when_the_work_fits_and_pivots_only_large_components(
+    graph_spec: Any, open_store: Any
+) -> None:
+    """Exact exactly when every search fits the budget; otherwise pivots only in the component
+    larger than SMALL_COMPONENT (a power of two of them, reproducibly drawn), the small one
+    exact, the isolated nodes 0 and never searched."""
+    big = centrality_module.SMALL_COMPONENT * 2
+    line = [(i, i + 1) for i in range(big - 1)]
+    spec = collaborations(graph_spec, big + 5, [*line, (big, big + 1), (big + 1, big + 2)])
+    with open_store(spec) as store:
         graph = projection(store)
-        first = centrality_module.pivot_plan(graph)
-        again = centrality_module.pivot_plan(graph)
-    pivots, scale, sampled = first
-    assert sampled and np.array_equal(pivots, again[0])
-    in_line = pivots[pivots < big]
-    assert len(in_line) == round(centrality_module.PIVOTS * big / (big + 3))
-    assert scale[0] == pytest.approx(big / len(in_line))
-    assert set(pivots[pivots >= big].tolist()) == {big, big + 1, big + 2}
+        # a search visits |C| + 2 m_C neighbour entries; exact: one search per node
+        exact_work = big * (big + 2 * (big - 1)) + 3 * (3 + 2 * 2)
+        enough = exact_work / centrality_module.search_rate(graph)
+        exact = centrality_module.search_plan(graph, enough)
+        first = centrality_module.search_plan(graph, enough * 0.99)
+        again = centrality_module.search_plan(graph, enough * 0.99)
+        least = centrality_module.search_plan(graph, 0.0)
+        scores = {
+            m: centrality_module.planned_scores(graph, m, least)
+            for m in ("BETWEENNESS", "CLOSENESS", "HARMONIC")
+        }
+    assert exact.exact and exact.exact_work == exact_work and not exact.approximate
+    assert not first.exact and first.approximate and np.array_equal(first.pivots, again.pivots)
+    assert first.work <= enough * 0.99 * centrality_module.search_rate(graph)
+    assert len(first.pivots) & (len(first.pivots) - 1) == 0  # a power of two
+    assert len(least.pivots) == centrality_module.MIN_PIVOTS
+    for plan in (first, least):
+        assert (plan.pivots < big).all()  # pivots only in the line
+        assert plan.scale[0] == pytest.approx(big / len(plan.pivots))
+        assert plan.small.tolist() == [big, big + 1, big + 2] and plan.isolated == 2
+        assert "2 isolated nodes 0" in plan.method() and "pivots" in plan.method()
+    u = spec.u()
+    small = u.subgraph([f"i{i:04d}" for i in (big, big + 1, big + 2, big + 3)])
+    n = len(spec.nodes)
+    middle, lone = graph.node_index(f"i{big + 1:04d}"), graph.node_index(f"i{big + 3:04d}")
+    assert scores["BETWEENNESS"][middle] == pytest.approx(2 / ((n - 1) * (n - 2)))
+    assert scores["HARMONIC"][middle] == pytest.approx(
+        nx.harmonic_centrality(small)["i" + f"{big + 1:04d}"]
+    )
+    assert scores["CLOSENESS"][middle] == pytest.approx((2 / 2) * 2 / (n - 1))
+    assert all(values[lone] == 0.0 for values in scores.values())
+
+
+def test_the_budget_is_a_share_of_the_time_a_request_has_left() -> None:
+    assert centrality_module.budget_seconds() == centrality_module.BUDGET
+    with deadline.until(time.monotonic() + 4.0):
+        assert 1.9 < centrality_module.budget_seconds() <= 2.0
+    with deadline.until(time.monotonic() + 3600.0):
+        assert centrality_module.budget_seconds() == centrality_module.BUDGET
+
+
+def test_pivot_searches_stop_at_the_deadline(graph_spec: Any, open_store: Any) -> None:
+    spec = collaborations(graph_spec, 300, [(i, i + 1) for i in range(299)])
+    with open_store(spec) as store:
+        graph = projection(store)
+        pivots = np.arange(300)
+        with deadline.until(time.monotonic() - 1), pytest.raises(deadline.TimeUp):
+            centrality_module.estimate_betweenness(graph, pivots, np.ones(300))
+        with deadline.until(time.monotonic() - 1), pytest.raises(deadline.TimeUp):
+            centrality_module.estimate_distances(graph, pivots, "CLOSENESS")
 
 
 def test_cache_is_kept_per_data_version_and_rebuilt_on_refresh(

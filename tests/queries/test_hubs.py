@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from graphsvc.model import RELATION_TYPE_BY_NAME
 from graphsvc.stores.contract import Node, Relationship
-from queries.communities import communities, louvain
+from queries.communities import communities, leiden
 from queries.examples import example_store
 from queries.fragility import fragility, removal_impact
 from queries.holes import hole_table
@@ -320,7 +320,9 @@ def test_communities_are_a_seeded_partition_with_networkx_modularity(
     assert sizes == sorted(sizes)
 
 
-def test_louvain_is_deterministic_on_a_larger_graph(open_store: Any, graph_spec: Any) -> None:
+def test_leiden_is_deterministic_and_near_networkx_louvain_on_a_larger_graph(
+    open_store: Any, graph_spec: Any
+) -> None:
     from graphsvc.stores.contract import Node, Relationship
 
     g = nx.planted_partition_graph(6, 25, 0.4, 0.02, seed=7)
@@ -331,8 +333,8 @@ def test_louvain_is_deterministic_on_a_larger_graph(open_store: Any, graph_spec:
     ]
     with open_store(graph_spec(nodes, rels)) as store:
         graph = projection(store)
-        first, second = louvain(graph, 5, 1.0), louvain(graph, 5, 1.0)
-        other_seed = louvain(graph, 6, 1.0)
+        first, second = leiden(graph, 5, 1.0), leiden(graph, 5, 1.0)
+        other_seed = leiden(graph, 6, 1.0)
         u = graph.networkx_u()
     assert np.array_equal(first[0], second[0]) and first[1] == second[1]
     reference = nx.community.louvain_communities(u, seed=5, weight=None)

@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from graphsvc.model import NODE_TYPE_NAMES, RELATION_TYPE_NAMES
 from queries.brokers import intermediaries
 from queries.neighbourhood import neighbourhood
-from queries.paths import k_shortest_paths, shortest_path
+from queries.paths import hop_route, k_shortest_paths, shortest_path
 from queries.results import Path
 
 GraphSpec = Any  # conftest.GraphSpec
@@ -283,3 +284,47 @@ def test_neighbourhood_is_the_ego_network_in_breadth_first_order(
         and (rel_types is None or r.type in rel_types)
     )
     assert [r.id for r in ego.relationships] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    nodes=st.integers(1, 30),
+    data=st.data(),
+    max_hops=st.integers(0, 8),
+    vectorise_above=st.sampled_from([0, 3, 10_000]),
+)
+def test_hop_route_node_by_node_and_by_levels_has_the_networkx_length(
+    nodes: int, data: st.DataObject, max_hops: int, vectorise_above: int
+) -> None:
+    """Both phases of the bidirectional search (node by node, whole levels in numpy, and the
+    switch between them) find a route of networkx's length, through allowed nodes only."""
+    edges = data.draw(st.sets(st.tuples(st.integers(0, nodes - 1), st.integers(0, nodes - 1))))
+    allowed = np.array(data.draw(st.lists(st.booleans(), min_size=nodes, max_size=nodes)))
+    source, target = data.draw(st.integers(0, nodes - 1)), data.draw(st.integers(0, nodes - 1))
+    u = nx.Graph()
+    u.add_nodes_from(range(nodes))
+    u.add_edges_from((a, b) for a, b in edges if a != b)
+    csr = nx.to_scipy_sparse_array(u, nodelist=range(nodes), format="csr")
+    keep = [i for i in range(nodes) if allowed[i] or i in (source, target)]
+    try:
+        expected: int | None = nx.shortest_path_length(u.subgraph(keep), source, target)
+    except nx.NetworkXNoPath:
+        expected = None
+    if expected is not None and expected > max_hops:
+        expected = None
+    route = hop_route(
+        csr.indptr.astype(np.int64),
+        csr.indices.astype(np.int64),
+        source,
+        target,
+        max_hops=max_hops,
+        allowed=allowed,
+        vectorise_above=vectorise_above,
+    )
+    if expected is None:
+        assert route is None
+        return
+    assert route is not None and len(route) - 1 == expected
+    assert route[0] == source and route[-1] == target
+    assert all(u.has_edge(a, b) for a, b in itertools.pairwise(route))
+    assert all(allowed[i] for i in route[1:-1])

@@ -37,7 +37,7 @@ RELS: list[Relationship] = [
     rel("i5", "DEVELOPED", "a1"),
     rel("x1", "COLLABORATES_WITH", "x2"),
 ]
-EXACT = {"exact_limit": 1_000, "samples": 256, "seed": 0}
+EXACT: dict[str, int | None] = {"samples": None, "seed": 0}
 
 
 def networkx_u() -> nx.Graph:
@@ -102,24 +102,24 @@ def test_queries_rank_with_the_pushed_scores(loaded: Neo4jStore) -> None:
     assert "Graph Data Science" in result.method and not result.approximate
 
 
-def test_above_the_exact_limit_betweenness_is_sampled_and_flagged(loaded: Neo4jStore) -> None:
+def test_asked_for_samples_betweenness_is_sampled_and_flagged(loaded: Neo4jStore) -> None:
     every = loaded.centrality_scores(
-        "BETWEENNESS", exact_limit=5, samples=len(NODES), seed=0
+        "BETWEENNESS", samples=len(NODES), seed=0
     )  # every node a source: the estimate is exact, yet flagged and explained
     assert every is not None and every.approximate
     assert f"samplingSize {len(NODES)}, samplingSeed 0" in every.method
     assert every.scores == pytest.approx(MEANINGS["BETWEENNESS"](networkx_u()), abs=1e-9)
-    some = loaded.centrality_scores("BETWEENNESS", exact_limit=5, samples=6, seed=0)
+    some = loaded.centrality_scores("BETWEENNESS", samples=6, seed=0)
     assert some is not None and some.approximate and "from 6 source nodes" in some.method
     assert max(some.scores, key=some.scores.__getitem__) == "i0"
     assert projections(loaded) == []
 
 
 @pytest.mark.parametrize("metric", ["CLOSENESS", "HARMONIC"])
-def test_above_the_exact_limit_unsampled_metrics_are_left_to_the_projection(
+def test_asked_for_samples_unsampled_metrics_are_left_to_the_projection(
     loaded: Neo4jStore, metric: str
 ) -> None:
-    """GDS cannot sample closeness or harmonic: above the limit the store answers None and
+    """GDS cannot sample closeness or harmonic: asked for an estimate the store answers None and
     ``queries`` estimates from pivots as it does for the embedded store."""
-    assert loaded.centrality_scores(metric, exact_limit=5, samples=256, seed=0) is None
+    assert loaded.centrality_scores(metric, samples=256, seed=0) is None
     assert projections(loaded) == []
