@@ -24,15 +24,14 @@ from graphql import GraphQLError, specified_rules
 from strawberry.extensions import (
     DisableIntrospection,
     MaxAliasesLimiter,
-    MaxTokensLimiter,
     QueryDepthLimiter,
     SchemaExtension,
 )
 from strawberry.types import ExecutionContext
 
-from graphsvc.schema.context import Context, OperationName
+from graphsvc.schema.context import Context
 from graphsvc.schema.errors import log_unexpected
-from graphsvc.schema.limits import MAX_FIELDS, CachedParse, DocumentCache, GuardedValidation
+from graphsvc.schema.limits import MAX_FIELDS, DocumentCache, DocumentChecks
 from graphsvc.schema.query import Query
 
 MAX_DEPTH: Final = 12
@@ -83,13 +82,13 @@ def build_schema(
         rules += DisableIntrospection().validation_rules
     cache = DocumentCache()
     factories: list[Callable[[], SchemaExtension]] = [
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: CachedParse(cache),
-        lambda: GuardedValidation(
-            cache, (*specified_rules, *rules), hide_suggestions=not introspection
+        lambda: DocumentChecks(
+            cache,
+            (*specified_rules, *rules),
+            max_tokens=MAX_TOKENS,
+            hide_suggestions=not introspection,
         ),
         *extensions,
-        OperationName,
     ]
     schema = Schema(query=Query, extensions=factories)
     schema.documents = cache

@@ -27,7 +27,6 @@ import contextlib
 import html
 import importlib.util
 import logging
-import sys
 from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import PurePath
@@ -57,12 +56,6 @@ from graphsvc.stores.contract import GraphCounts, Store, StoreError
 
 HEALTH_TIMEOUT: Final = 2.0
 """Seconds the store has to answer a health check (through the light request threads)."""
-
-SWITCH_INTERVAL: Final = 0.001
-"""Seconds a thread holds the interpreter lock while others wait for it (Python's default is
-0.005). A heavy query computing in one thread hands the lock to the event loop and the light
-threads five times as often, so a cheap request that passes between them a few times waits a
-few milliseconds instead of tens."""
 
 LOGIN_HINT: Final = (
     "<!doctype html><html lang=en><meta charset=utf-8><title>innonet</title>"
@@ -117,8 +110,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(SWITCH_INTERVAL)
         graphql.heap.install()
         try:
             await to_thread.run_sync(holder.get)
@@ -126,7 +117,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             log.error("store %s does not answer yet: %s", settings.store, exc)
         yield
         await to_thread.run_sync(admission.shutdown)
-        sys.setswitchinterval(switch_interval)
         graphql.heap.uninstall()
         await to_thread.run_sync(holder.close)
 

@@ -135,13 +135,45 @@ class GraphQLEndpoint(GraphQL[Any, None]):
         return parsed
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
-        data = await super().parse_http_body(request)
-        assert isinstance(data, GraphQLRequestData)  # batches are refused by the base class
-        if data.query is None and request.method == "POST":
+        """The query, variables and operation name of a ``POST`` with a JSON object body (what
+        strawberry's own parsing accepts, without its content-type parser built on
+        ``email.message``, which cost tens of microseconds a request); anything else is a 400."""
+        if request.method != "POST":
+            data = await super().parse_http_body(request)
+            assert isinstance(data, GraphQLRequestData)  # batches are refused by the base class
+            return data
+        media_type = (request.content_type or "").partition(";")[0].strip().lower()
+        if "application/json" not in media_type:
+            raise HTTPException(400, "Unsupported content type")
+        body = self.parse_json(await request.get_body())
+        query = body.get("query")
+        if query is None:
             raise HTTPException(400, 'no query: send {"query": "{ stats { nodes } }"}')
-        if not isinstance(data.operation_name, str | None):
+        if not isinstance(query, str):
+            raise HTTPException(
+                400, "The GraphQL operation's `query` must be a string or null, if provided."
+            )
+        variables = body.get("variables")
+        if not isinstance(variables, dict | None):
+            raise HTTPException(
+                400, "The GraphQL operation's `variables` must be an object or null, if provided."
+            )
+        extensions = body.get("extensions")
+        if not isinstance(extensions, dict | None):
+            raise HTTPException(
+                400,
+                "The GraphQL operation's `extensions` must be an object or null, if provided.",
+            )
+        operation_name = body.get("operationName")
+        if not isinstance(operation_name, str | None):
             raise HTTPException(400, "operationName must be a string or null")
-        return data
+        return GraphQLRequestData(
+            query=query,
+            variables=variables,
+            operation_name=operation_name,
+            extensions=extensions,
+            protocol="http",
+        )
 
     async def process_result(
         self, request: Request, result: ExecutionResult
