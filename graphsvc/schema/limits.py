@@ -15,13 +15,14 @@ Parsed documents and their validation results are kept in a :class:`DocumentCach
 an estimate of the bytes they hold (the query text, and about :data:`TOKEN_BYTES` per token of
 the parsed document), not by a count of entries: 400 distinct ~1 MB queries no longer keep
 hundreds of megabytes alive. A request whose query text was seen before is neither parsed nor
-validated again (:class:`DocumentChecks`); its variables are checked by the execution as always.
+validated again (:class:`DocumentChecks`, used by the schema before each execution); its
+variables are checked by the execution as always.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
@@ -32,13 +33,13 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
     parse,
     validate,
 )
-from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import MaybeNullValidationRule, OneOfInputValidationRule
 
 MAX_FIELDS: Final = 5_000
@@ -214,52 +215,39 @@ def _tokens(document: DocumentNode) -> int:
     return count
 
 
-class DocumentChecks(SchemaExtension):
-    """Parsing and validation through the schema's :class:`DocumentCache`: a query text seen
-    before is neither parsed nor validated again. Parsing stops past ``max_tokens`` tokens;
-    validation runs :func:`fragment_problem` first, then ``rules``, leaving suggestions ("Did
-    you mean ...?") out when ``hide_suggestions``.
-
-    One extension for both (strawberry looks up every extension's hooks at each stage of each
-    request, so each extension costs every request)."""
+class DocumentChecks:
+    """Parsing and validation through a :class:`DocumentCache`: a query text seen before is
+    neither parsed nor validated again. Parsing stops past ``max_tokens`` tokens; validation
+    runs :func:`fragment_problem` first, then ``rules``, leaving suggestions ("Did you mean
+    ...?") out when ``hide_suggestions``."""
 
     def __init__(
         self,
-        cache: DocumentCache,
         rules: Sequence[type[ASTValidationRule]],
         *,
         max_tokens: int,
         hide_suggestions: bool,
+        cache: DocumentCache | None = None,
     ) -> None:
-        super().__init__()
-        self.cache = cache
+        self.cache = DocumentCache() if cache is None else cache
         self.rules = (*rules, MaybeNullValidationRule, OneOfInputValidationRule)
         self.max_tokens = max_tokens
         self.hide_suggestions = hide_suggestions
-        self.entry: Parsed | None = None
 
-    def on_parse(self) -> Iterator[None]:
-        context = self.execution_context
-        self.entry = self.cache.parsed(
-            context.query or "", lambda query: parse(query, max_tokens=self.max_tokens)
-        )
-        context.graphql_document = self.entry.document
-        yield
+    def parse(self, query: str) -> DocumentNode:
+        """``query`` parsed, within the token limit (a ``GraphQLError`` when it does not)."""
+        return parse(query, max_tokens=self.max_tokens)
 
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        entry = self.entry
-        assert entry is not None and context.graphql_document is entry.document
+    def checked(self, schema: GraphQLSchema, query: str) -> Parsed:
+        """The cache entry of ``query``: its document and validation errors (none: valid).
+        Raises ``GraphQLError`` when it does not parse."""
+        entry = self.cache.parsed(query, self.parse)
         if entry.errors is None:
             problem = fragment_problem(entry.document)
             if problem is not None:
                 entry.errors = [GraphQLError(problem)]
             else:
                 entry.errors = validate(
-                    context.schema._schema,
-                    entry.document,
-                    self.rules,
-                    hide_suggestions=self.hide_suggestions,
+                    schema, entry.document, self.rules, hide_suggestions=self.hide_suggestions
                 )
-        context.pre_execution_errors = entry.errors
-        yield
+        return entry

@@ -45,7 +45,6 @@ from graphsvc.schema import build_schema
 from graphsvc.service import graphiql
 from graphsvc.service.access_log import AccessLog, configure_logging
 from graphsvc.service.admission import Admission
-from graphsvc.service.cost import CostLimit
 from graphsvc.service.endpoint import GraphQLEndpoint
 from graphsvc.service.guards import LimitBody, RequireApiKey
 from graphsvc.service.heavy import HeavyProcess
@@ -98,10 +97,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     holder = StoreHolder(settings.store, store)
     admission = Admission(HeavyProcess(holder.uri), settings.heavy_queue)
     graphql = GraphQLEndpoint(
-        build_schema(
-            introspection=settings.introspection,
-            extensions=[CostLimit],
-        ),
+        build_schema(introspection=settings.introspection),
         holder=holder,
         admission=admission,
         timeout=settings.request_timeout,

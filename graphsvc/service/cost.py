@@ -37,7 +37,7 @@ Cost(objects=11, introspection=0, work=500.11)
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -60,14 +60,12 @@ from graphql import (
     SelectionSetNode,
     ValueNode,
     VariableNode,
-    parse,
 )
 from graphql.pyutils import Undefined
-from strawberry.extensions import SchemaExtension
 
 from graphsvc.model import NODE_TYPE_NAMES, NODE_TYPES, RELATION_TYPE_NAMES, RELATION_TYPES
-from graphsvc.schema import MAX_TOKENS, Schema
-from graphsvc.schema.limits import Parsed, fragment_problem
+from graphsvc.schema import Schema
+from graphsvc.schema.limits import Parsed
 from queries.changes import MAX_YEARS
 from queries.errors import MAX_HOPS, MAX_LIMIT
 
@@ -236,18 +234,33 @@ def request_cost(
     operation_name: str | None,
     variables: Mapping[str, Any] | None,
 ) -> Cost | None:
-    """The cost of a request's operation, None when its document does not parse or its
-    fragments are wrong (validation will say why). Parses through the schema's cache."""
+    """The cost of a request's operation, None when its document does not parse or is not
+    valid (the execution will say why). Parses and validates through the schema's cache."""
     if not query:
         return None
     try:
-        entry = schema.documents.parsed(query, lambda q: parse(q, max_tokens=MAX_TOKENS))
+        entry = schema.checked(query)
     except GraphQLError:
         return None
-    invalid = entry.errors if entry.errors is not None else fragment_problem(entry.document)
-    if invalid:
+    if entry.errors:
         return None
     return document_cost(schema._schema, entry, operation_name, variables)
+
+
+def over_budget(cost: Cost) -> GraphQLError | None:
+    """The error refusing an operation of ``cost`` (``BAD_REQUEST`` naming the cost and the
+    budget), None when it fits."""
+    problem = cost.problem()
+    if problem is None:
+        return None
+    return GraphQLError(
+        problem,
+        extensions={
+            "code": "BAD_REQUEST",
+            "cost": {"objects": cost.objects, "work": math.ceil(cost.work)},
+            "budget": {"objects": MAX_OBJECTS, "work": MAX_WORK},
+        },
+    )
 
 
 def document_cost(
@@ -260,6 +273,7 @@ def document_cost(
     :func:`shape` of the variables it declares (others cannot change the cost): the cost of a
     ``node`` lookup is computed once, not once per id.
 
+    >>> from graphql import parse
     >>> from graphsvc.schema import build_schema
     >>> from graphsvc.schema.limits import DocumentCache
     >>> schema = build_schema()._schema
@@ -302,39 +316,6 @@ def _declared(document: DocumentNode) -> tuple[str, ...]:
         for definition in operation.variable_definitions or ()
     )
     return tuple(dict.fromkeys(names))
-
-
-class CostLimit(SchemaExtension):
-    """After validation: the operation's cost (remembered with the cached document), refused
-    over budget (``BAD_REQUEST`` naming the cost and the budget); the operation's name and its
-    cost go into the access log's fields."""
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        log = getattr(context.context, "log", {})
-        log["operation"] = context.operation_name
-        if not context.pre_execution_errors:
-            schema = context.schema
-            document = context.graphql_document
-            assert isinstance(schema, Schema) and document is not None
-            entry = schema.documents.parsed(context.query or "", lambda _: document)
-            if entry.document is not document:  # not the cached document: cost it alone
-                entry = Parsed(document, 0)
-            cost = document_cost(schema._schema, entry, context.operation_name, context.variables)
-            log.update(objects=cost.objects, work=math.ceil(cost.work), heavy=cost.heavy)
-            problem = cost.problem()
-            if problem is not None:
-                context.pre_execution_errors = [
-                    GraphQLError(
-                        problem,
-                        extensions={
-                            "code": "BAD_REQUEST",
-                            "cost": {"objects": cost.objects, "work": math.ceil(cost.work)},
-                            "budget": {"objects": MAX_OBJECTS, "work": MAX_WORK},
-                        },
-                    )
-                ]
-        yield
 
 
 def _size(value: Any) -> int:
