@@ -282,7 +282,8 @@ class GraphQLEndpoint(GraphQL[Any, None]):
             request_data,
         )
         try:
-            async with asyncio.timeout(self.timeout):
+            # the deadline of the work too: sizing the request (its first validation) counted
+            async with asyncio.timeout(deadline - time.monotonic()):
                 if not heavy:
                     return await attempts
                 try:
