@@ -21,6 +21,7 @@ variables are checked by the execution as always.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -179,30 +180,36 @@ class Parsed:
 
 
 class DocumentCache:
-    """Parsed documents by query text, least recently used dropped past ``max_bytes``."""
+    """Parsed documents by query text, least recently used dropped past ``max_bytes``. Safe to
+    share between threads (the light and the heavy event loops of a worker)."""
 
     def __init__(self, max_bytes: int = MAX_CACHE_BYTES) -> None:
         self.max_bytes = max_bytes
         self.bytes = 0
         self._entries: OrderedDict[str, Parsed] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def parsed(self, query: str, parse_document: Callable[[str], DocumentNode]) -> Parsed:
         """The entry of ``query``, parsed by ``parse_document`` when not cached."""
-        entry = self._entries.get(query)
-        if entry is not None:
-            self._entries.move_to_end(query)
-            return entry
+        with self._lock:
+            entry = self._entries.get(query)
+            if entry is not None:
+                self._entries.move_to_end(query)
+                return entry
         document = parse_document(query)
         entry = Parsed(document, len(query) + TOKEN_BYTES * _tokens(document))
         if entry.weight <= self.max_bytes:
-            self._entries[query] = entry
-            self.bytes += entry.weight
-            while self.bytes > self.max_bytes:
-                _, dropped = self._entries.popitem(last=False)
-                self.bytes -= dropped.weight
+            with self._lock:
+                if query in self._entries:  # parsed meanwhile by another thread
+                    return self._entries[query]
+                self._entries[query] = entry
+                self.bytes += entry.weight
+                while self.bytes > self.max_bytes:
+                    _, dropped = self._entries.popitem(last=False)
+                    self.bytes -= dropped.weight
         return entry
 
 
@@ -227,9 +234,8 @@ class DocumentChecks:
         *,
         max_tokens: int,
         hide_suggestions: bool,
-        cache: DocumentCache | None = None,
     ) -> None:
-        self.cache = DocumentCache() if cache is None else cache
+        self.cache = DocumentCache()
         self.rules = (*rules, MaybeNullValidationRule, OneOfInputValidationRule)
         self.max_tokens = max_tokens
         self.hide_suggestions = hide_suggestions
