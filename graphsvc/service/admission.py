@@ -79,7 +79,6 @@ class Admission:
     waiting: int = 0
     refused: int = 0
     _free: asyncio.Condition | None = None
-    _resting_switch_interval: float | None = None
     _loop: asyncio.AbstractEventLoop | None = None
     _loop_thread: threading.Thread | None = None
 
@@ -97,17 +96,14 @@ class Admission:
             async with self._free:
                 await self._free.wait_for(lambda: self.running < self.heavy_slots)
                 self.running += 1
-                if self.running == 1:
-                    self._resting_switch_interval = sys.getswitchinterval()
-                    sys.setswitchinterval(HEAVY_SWITCH_INTERVAL)
+                _heavy_started()
         finally:
             self.waiting -= 1
         try:
             yield
         finally:
             self.running -= 1
-            if self.running == 0 and self._resting_switch_interval is not None:
-                sys.setswitchinterval(self._resting_switch_interval)
+            _heavy_ended()
             async with self._free:
                 self._free.notify()
 
@@ -171,3 +167,30 @@ class Admission:
             self._loop_thread.join(5)
             if not self._loop.is_running():
                 self._loop.close()
+
+
+_heavy_running = 0
+"""Heavy operations holding a slot in this process (of any :class:`Admission`: the switch
+interval belongs to the process)."""
+
+_resting_switch_interval = sys.getswitchinterval()
+"""The switch interval while no heavy operation runs."""
+
+_switching = threading.Lock()
+
+
+def _heavy_started() -> None:
+    global _heavy_running, _resting_switch_interval
+    with _switching:
+        if _heavy_running == 0:
+            _resting_switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(HEAVY_SWITCH_INTERVAL)
+        _heavy_running += 1
+
+
+def _heavy_ended() -> None:
+    global _heavy_running
+    with _switching:
+        _heavy_running -= 1
+        if _heavy_running == 0:
+            sys.setswitchinterval(_resting_switch_interval)
