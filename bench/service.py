@@ -6,7 +6,10 @@ store's file in the cache, or the Neo4j server given by ``--store bolt://...``, 
 does not hold that graph yet), serves it with ``innonet serve`` on a loopback port, and drives it
 from a second process: asyncio clients on keep-alive connections sending prepared requests, each
 scenario bounded in time (``--seconds``) and in count (``--max-requests``). Prints requests/s,
-p50/p99 latency and errors per scenario, and stops the server when done::
+p50/p99 latency, errors and the server's CPU time per request (every process of the service
+together) per scenario, and stops the server when done. The same load against
+:func:`ceiling_app` (a minimal Starlette app under the same supervisor and connection settings)
+gives the ceiling of this HTTP stack on the machine at that moment::
 
     python -m bench.service --nodes 100000 --seconds 15   # from the repository root
     neo4j-server/run -- sh -c 'python -m bench.service --store "$INNONET_STORE"'
@@ -25,13 +28,20 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
+from graphsvc.service.connections import uvicorn_options
+from graphsvc.service.serve import Supervisor, listening_socket
 from graphsvc.stores import open_store
 from graphsvc.stores.contract import SearchFilter
 from loaders.refresh import refresh_bundle
@@ -203,16 +213,50 @@ def drive(
     out.send((latencies, errors, elapsed))
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) used so far by process ``pid`` and every process under it
+    that is still running (the workers, their threads and their heavy processes), from
+    ``/proc``."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        parents[int(entry)] = int(fields[1])
+        used[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+    tree = {pid}
+    grown = True
+    while grown:
+        below = {child for child, parent in parents.items() if parent in tree} - tree
+        grown = bool(below)
+        tree |= below
+    return sum(used.get(member, 0.0) for member in tree)
+
+
 def measure(
-    port: int, bodies: list[bytes], seconds: float, concurrency: int, max_requests: int
+    port: int,
+    bodies: list[bytes],
+    seconds: float,
+    concurrency: int,
+    max_requests: int,
+    server: int | None = None,
 ) -> dict[str, Any]:
-    """Run one scenario in a second process; requests/s, p50/p99 (ms) and errors."""
+    """Run one scenario in a second process; requests/s, p50/p99 (ms), errors and, given the
+    ``server`` process id, the CPU time of the server's processes per request (µs)."""
     receiving, sending = multiprocessing.Pipe(duplex=False)
     process = multiprocessing.Process(
         target=drive, args=(port, bodies, seconds, concurrency, max_requests, sending)
     )
+    cpu_before = cpu_seconds(server) if server is not None else 0.0
     process.start()
     latencies, errors, elapsed = receiving.recv()
+    cpu = cpu_seconds(server) - cpu_before if server is not None else None
     process.join()
     latencies.sort()
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
@@ -223,6 +267,7 @@ def measure(
         "p99_ms": round(cuts[98] * 1000, 2),
         "errors": len(errors),
         "first_error": errors[0] if errors else None,
+        "server_cpu_us": round(cpu / len(latencies) * 1e6) if cpu and latencies else None,
     }
 
 
@@ -257,20 +302,96 @@ def serving(store: str, port: int, workers: int) -> Iterator[subprocess.Popen[by
         env={**os.environ, "INNONET_API_KEYS": "", "INNONET_REQUEST_TIMEOUT": "30"},
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://{HOST}:{port}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("the server did not come up")
-            time.sleep(0.2)
+        _wait_healthy(port, lambda: server.poll() is None)
         yield server
     finally:
         server.terminate()
         server.wait(30)
+
+
+CEILING_ANSWER: Final = {
+    "data": {
+        "node": {
+            "id": "ins:000001",
+            "type": "INSTITUTION",
+            "name": "synthetic institution 1",
+            "kind": "enterprise",
+            "country": "CN",
+            "region": "Pudong",
+        }
+    }
+}
+"""What the ceiling app answers: the size and shape of a ``node`` answer."""
+
+
+async def _ceiling_graphql(request: Request) -> Response:
+    await request.body()
+    return JSONResponse(CEILING_ANSWER)
+
+
+async def _ceiling_health(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+def ceiling_app() -> Starlette:
+    """The ceiling of the HTTP stack: a Starlette app that reads the request's body and answers a
+    fixed JSON of a ``node`` answer's size, and ``/healthz``; nothing else."""
+    return Starlette(
+        routes=[
+            Route("/graphql", _ceiling_graphql, methods=["POST"]),
+            Route("/healthz", _ceiling_health, methods=["GET"]),
+        ]
+    )
+
+
+def ceiling_worker(host: str, port: int, log_level: str) -> None:
+    """One worker of the ceiling app, set up as ``innonet serve`` sets up its workers (its own
+    ``SO_REUSEPORT`` socket, the service's connection settings)."""
+    config = uvicorn.Config(
+        ceiling_app,
+        factory=True,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        server_header=False,
+        **uvicorn_options(),
+    )
+    uvicorn.Server(config).run(sockets=[listening_socket(host, port)])
+
+
+def _ceiling_supervisor(port: int, workers: int) -> None:
+    sys.exit(Supervisor(HOST, port, workers, "warning", target=ceiling_worker).run())
+
+
+@contextmanager
+def ceiling_serving(port: int, workers: int) -> Iterator[int]:
+    """The ceiling app under ``innonet serve``'s supervisor with ``workers`` workers, up and
+    answering; yields the supervisor's process id."""
+    process = multiprocessing.get_context("spawn").Process(
+        target=_ceiling_supervisor, args=(port, workers), name="ceiling"
+    )
+    process.start()
+    try:
+        _wait_healthy(port, process.is_alive)
+        assert process.pid is not None
+        yield process.pid
+    finally:
+        process.terminate()
+        process.join(30)
+
+
+def _wait_healthy(port: int, alive: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"http://{HOST}:{port}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline or not alive():
+            raise RuntimeError("the server did not come up")
+        time.sleep(0.2)
 
 
 def main() -> int:
@@ -295,7 +416,12 @@ def main() -> int:
         "workers": args.workers,
         "concurrency": args.concurrency,
     }
-    with serving(store, port, args.workers):
+    with ceiling_serving(port, args.workers) as ceiling:
+        results["ceiling"] = measure(
+            port, bodies["node"], args.seconds, args.concurrency, args.max_requests, ceiling
+        )
+        print("ceiling", results["ceiling"], flush=True)
+    with serving(store, port, args.workers) as server:
         warm = time.perf_counter()
         # warm the projections and the centrality cache of every worker before measuring
         for _ in range(4 * args.workers):
@@ -309,7 +435,7 @@ def main() -> int:
         results["warm_up_s"] = round(time.perf_counter() - warm, 1)
         for scenario, scenario_bodies in bodies.items():
             results[scenario] = measure(
-                port, scenario_bodies, args.seconds, args.concurrency, args.max_requests
+                port, scenario_bodies, args.seconds, args.concurrency, args.max_requests, server.pid
             )
             print(scenario, results[scenario], flush=True)
     print(json.dumps(results, indent=2))

@@ -10,29 +10,22 @@ depth at most
 counting fragment spreads), both fixed in 0.315.7. Those limiters still walk a fragment again at
 every spread, which makes a short document with fragments that fan out cost exponential time; a
 document expanding to more than :data:`~graphsvc.schema.limits.MAX_FIELDS` field selections is
-refused first. The service adds its own extensions (the cost limit and admission of
-:mod:`graphsvc.service`) through ``build_schema(extensions=...)``.
+refused first. The service sizes each operation from the cached document before it runs (the
+cost limit and admission of :mod:`graphsvc.service`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Final
+from typing import Any, Final
 
 import strawberry
 from graphql import GraphQLError, specified_rules
-from strawberry.extensions import (
-    DisableIntrospection,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
+from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.types import ExecutionContext
 
-from graphsvc.schema.context import Context, OperationName
+from graphsvc.schema.context import Context
 from graphsvc.schema.errors import log_unexpected
-from graphsvc.schema.limits import MAX_FIELDS, CachedParse, DocumentCache, GuardedValidation
+from graphsvc.schema.limits import MAX_FIELDS, DocumentChecks, Parsed
 from graphsvc.schema.query import Query
 
 MAX_DEPTH: Final = 12
@@ -51,12 +44,33 @@ __all__ = [
 
 
 class Schema(strawberry.Schema):
-    """strawberry's schema, logging only the errors the service caused (with traceback).
+    """strawberry's schema, logging only the errors the service caused (with traceback), and
+    parsing and validating each query text once (:attr:`checks`, its cache of documents; the
+    service sizes operations from it before they run)."""
 
-    ``documents`` is its cache of parsed documents (the service sizes operations from it
-    before they run)."""
+    checks: DocumentChecks
 
-    documents: DocumentCache
+    def checked(self, query: str) -> Parsed:
+        """The cached document of ``query`` and its validation errors (see
+        :meth:`DocumentChecks.checked`); ``GraphQLError`` when it does not parse."""
+        return self.checks.checked(self._schema, query)
+
+    def _create_execution_context(self, *args: Any, **kwargs: Any) -> ExecutionContext:
+        """strawberry's execution context, given the cached document and its validation errors
+        when the query parses (strawberry then neither parses nor validates it; a query that does
+        not parse is parsed by strawberry, within the same token limit, for its error). Done here
+        rather than in schema extensions: strawberry looks up each extension's hooks at every
+        stage of every request, which cost more than the lookups they would make."""
+        context = super()._create_execution_context(*args, **kwargs)
+        context.parse_options["max_tokens"] = self.checks.max_tokens
+        if context.query:
+            try:
+                entry = self.checked(context.query)
+            except GraphQLError:
+                return context
+            context.graphql_document = entry.document
+            context.pre_execution_errors = entry.errors
+        return context
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -64,14 +78,9 @@ class Schema(strawberry.Schema):
         log_unexpected(errors, execution_context)
 
 
-def build_schema(
-    *,
-    introspection: bool = True,
-    extensions: Sequence[Callable[[], SchemaExtension]] = (),
-) -> Schema:
+def build_schema(*, introspection: bool = True) -> Schema:
     """The schema with its limits; ``introspection=False`` refuses ``__schema``/``__type`` and
-    leaves "Did you mean ...?" suggestions out of validation errors. ``extensions`` (factories,
-    one instance per request) run after validation's own.
+    leaves "Did you mean ...?" suggestions out of validation errors.
 
     Parsed documents and their validation results are cached per schema, bounded by bytes.
     """
@@ -81,16 +90,8 @@ def build_schema(
     ]
     if not introspection:
         rules += DisableIntrospection().validation_rules
-    cache = DocumentCache()
-    factories: list[Callable[[], SchemaExtension]] = [
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: CachedParse(cache),
-        lambda: GuardedValidation(
-            cache, (*specified_rules, *rules), hide_suggestions=not introspection
-        ),
-        *extensions,
-        OperationName,
-    ]
-    schema = Schema(query=Query, extensions=factories)
-    schema.documents = cache
+    schema = Schema(query=Query)
+    schema.checks = DocumentChecks(
+        (*specified_rules, *rules), max_tokens=MAX_TOKENS, hide_suggestions=not introspection
+    )
     return schema

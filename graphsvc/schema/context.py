@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Concatenate, ParamSpec, TypeVar
 
 from strawberry.dataloader import DataLoader
-from strawberry.extensions import SchemaExtension
 
 from graphsvc.stores.contract import Node, Relationship, Store
 from queries import deadline
@@ -114,13 +113,3 @@ def _relationships_of(
     store: Store, ids: Sequence[str], rel_types: tuple[str, ...] | None
 ) -> Callable[[], list[Relationship]]:
     return lambda: store.relationships_of(ids, rel_types=None if rel_types is None else rel_types)
-
-
-class OperationName(SchemaExtension):
-    """Notes the operation's name in ``context.log`` for the access log."""
-
-    def on_execute(self) -> Iterator[None]:
-        context = self.execution_context.context
-        if isinstance(context, Context):
-            context.log["operation"] = self.execution_context.operation_name
-        yield

@@ -14,15 +14,18 @@ most :data:`MAX_FIELDS` selections, which bounds the work of every later rule.
 Parsed documents and their validation results are kept in a :class:`DocumentCache` bounded by
 an estimate of the bytes they hold (the query text, and about :data:`TOKEN_BYTES` per token of
 the parsed document), not by a count of entries: 400 distinct ~1 MB queries no longer keep
-hundreds of megabytes alive.
+hundreds of megabytes alive. A request whose query text was seen before is neither parsed nor
+validated again (:class:`DocumentChecks`, used by the schema before each execution); its
+variables are checked by the execution as always.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Final
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, TypeVar
 
 from graphql import (
     ASTValidationRule,
@@ -31,13 +34,13 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
     parse,
     validate,
 )
-from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import MaybeNullValidationRule, OneOfInputValidationRule
 
 MAX_FIELDS: Final = 5_000
@@ -52,6 +55,12 @@ MAX_CACHE_BYTES: Final = 32 * 1024 * 1024
 
 TOKEN_BYTES: Final = 500
 """Estimated bytes of one token of a parsed document (measured: 450 with its AST nodes)."""
+
+MEMO: Final = 16
+"""Most results derived from one cached document (an operation's cost per shape of the
+variables) kept with it."""
+
+T = TypeVar("T")
 
 
 class DocumentProblem(Exception):
@@ -144,38 +153,63 @@ def fragment_problem(document: DocumentNode) -> str | None:
 
 @dataclass(slots=True)
 class Parsed:
-    """A cached document and, once validated, its validation errors."""
+    """A cached document, its validation errors once validated, and results derived from it
+    per request shape (at most :data:`MEMO` of them; the service keeps operation costs here)."""
 
     document: DocumentNode
     weight: int
     errors: list[GraphQLError] | None = None
+    memo: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict)
+
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The result stored under ``key``, computed by ``compute`` when not known; the least
+        recently used of more than :data:`MEMO` results is dropped.
+
+        >>> entry = Parsed(parse("{ stats { nodes } }"), 0)
+        >>> [entry.remember(n % (MEMO + 1), lambda: n) for n in (0, 1, 0)]
+        [0, 1, 0]
+        """
+        if key in self.memo:
+            self.memo.move_to_end(key)
+            found: T = self.memo[key]
+            return found
+        result = self.memo[key] = compute()
+        if len(self.memo) > MEMO:
+            self.memo.popitem(last=False)
+        return result
 
 
 class DocumentCache:
-    """Parsed documents by query text, least recently used dropped past ``max_bytes``."""
+    """Parsed documents by query text, least recently used dropped past ``max_bytes``. Safe to
+    share between threads (the light and the heavy event loops of a worker)."""
 
     def __init__(self, max_bytes: int = MAX_CACHE_BYTES) -> None:
         self.max_bytes = max_bytes
         self.bytes = 0
         self._entries: OrderedDict[str, Parsed] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def parsed(self, query: str, parse_document: Callable[[str], DocumentNode]) -> Parsed:
         """The entry of ``query``, parsed by ``parse_document`` when not cached."""
-        entry = self._entries.get(query)
-        if entry is not None:
-            self._entries.move_to_end(query)
-            return entry
+        with self._lock:
+            entry = self._entries.get(query)
+            if entry is not None:
+                self._entries.move_to_end(query)
+                return entry
         document = parse_document(query)
         entry = Parsed(document, len(query) + TOKEN_BYTES * _tokens(document))
         if entry.weight <= self.max_bytes:
-            self._entries[query] = entry
-            self.bytes += entry.weight
-            while self.bytes > self.max_bytes:
-                _, dropped = self._entries.popitem(last=False)
-                self.bytes -= dropped.weight
+            with self._lock:
+                if query in self._entries:  # parsed meanwhile by another thread
+                    return self._entries[query]
+                self._entries[query] = entry
+                self.bytes += entry.weight
+                while self.bytes > self.max_bytes:
+                    _, dropped = self._entries.popitem(last=False)
+                    self.bytes -= dropped.weight
         return entry
 
 
@@ -188,55 +222,38 @@ def _tokens(document: DocumentNode) -> int:
     return count
 
 
-class CachedParse(SchemaExtension):
-    """Parsing through the schema's :class:`DocumentCache` (with the token limit of the
-    parse options)."""
-
-    def __init__(self, cache: DocumentCache) -> None:
-        super().__init__()
-        self.cache = cache
-
-    def on_parse(self) -> Iterator[None]:
-        context = self.execution_context
-        options = context.parse_options
-        entry = self.cache.parsed(context.query or "", lambda query: parse(query, **options))
-        context.graphql_document = entry.document
-        yield
-
-
-class GuardedValidation(SchemaExtension):
-    """Validation with :func:`fragment_problem` first, results kept in the document cache;
-    suggestions ("Did you mean ...?") are left out when ``hide_suggestions``."""
+class DocumentChecks:
+    """Parsing and validation through a :class:`DocumentCache`: a query text seen before is
+    neither parsed nor validated again. Parsing stops past ``max_tokens`` tokens; validation
+    runs :func:`fragment_problem` first, then ``rules``, leaving suggestions ("Did you mean
+    ...?") out when ``hide_suggestions``."""
 
     def __init__(
         self,
-        cache: DocumentCache,
         rules: Sequence[type[ASTValidationRule]],
         *,
+        max_tokens: int,
         hide_suggestions: bool,
     ) -> None:
-        super().__init__()
-        self.cache = cache
+        self.cache = DocumentCache()
         self.rules = (*rules, MaybeNullValidationRule, OneOfInputValidationRule)
+        self.max_tokens = max_tokens
         self.hide_suggestions = hide_suggestions
 
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        document = context.graphql_document
-        assert document is not None
-        entry = self.cache.parsed(context.query or "", lambda _: document)
-        if entry.document is not document:  # parsed with other options: do not share
-            entry = Parsed(document, 0)
+    def parse(self, query: str) -> DocumentNode:
+        """``query`` parsed, within the token limit (a ``GraphQLError`` when it does not)."""
+        return parse(query, max_tokens=self.max_tokens)
+
+    def checked(self, schema: GraphQLSchema, query: str) -> Parsed:
+        """The cache entry of ``query``: its document and validation errors (none: valid).
+        Raises ``GraphQLError`` when it does not parse."""
+        entry = self.cache.parsed(query, self.parse)
         if entry.errors is None:
-            problem = fragment_problem(document)
+            problem = fragment_problem(entry.document)
             if problem is not None:
                 entry.errors = [GraphQLError(problem)]
             else:
                 entry.errors = validate(
-                    context.schema._schema,
-                    document,
-                    self.rules,
-                    hide_suggestions=self.hide_suggestions,
+                    schema, entry.document, self.rules, hide_suggestions=self.hide_suggestions
                 )
-        context.pre_execution_errors = entry.errors
-        yield
+        return entry

@@ -12,12 +12,19 @@ for a slot; when that many already wait, the request is answered at once with HT
 ``Retry-After`` instead of queueing until its time runs out. A wait for a slot counts against
 the request's time limit. The analytics questions of a heavy operation run in the worker's
 heavy process (:mod:`graphsvc.service.heavy`), killed when the request's time is up.
+
+While a heavy operation runs, the worker's interpreter switch interval is
+:data:`HEAVY_SWITCH_INTERVAL` (1 ms, Python's default is 5 ms), so the heavy loop hands the
+interpreter lock to the loop of light requests five times as often; with no heavy operation
+running it is back to what it was, where the shorter interval only made the event loop and the
+light threads pass the lock around more often.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +46,12 @@ and 2 workers: one heavy operation per worker keeps a core for everything else).
 HEAVY_THREADS: Final = 2
 """Threads of the heavy operations: one computes while the other reads its nodes."""
 
+
+HEAVY_SWITCH_INTERVAL: Final = 0.001
+"""Seconds a thread holds the interpreter lock while others wait for it, while a heavy
+operation runs: a heavy query computing in one thread hands the lock to the event loop and the
+light threads five times as often as by default, so a cheap request that passes between them a
+few times waits a few milliseconds instead of tens."""
 
 RETRY_AFTER: Final = 5
 """Seconds a client refused for want of a heavy slot is asked to wait (``Retry-After``)."""
@@ -71,7 +84,8 @@ class Admission:
 
     @contextlib.asynccontextmanager
     async def heavy_slot(self) -> AsyncIterator[None]:
-        """Hold a heavy slot for the block; :class:`Busy` at once when the queue is full."""
+        """Hold a heavy slot for the block; :class:`Busy` at once when the queue is full. The
+        switch interval is :data:`HEAVY_SWITCH_INTERVAL` while any slot is held."""
         if self._free is None:
             self._free = asyncio.Condition()
         if self.running >= self.heavy_slots and self.waiting >= self.heavy_queue:
@@ -82,12 +96,14 @@ class Admission:
             async with self._free:
                 await self._free.wait_for(lambda: self.running < self.heavy_slots)
                 self.running += 1
+                _heavy_started()
         finally:
             self.waiting -= 1
         try:
             yield
         finally:
             self.running -= 1
+            _heavy_ended()
             async with self._free:
                 self._free.notify()
 
@@ -151,3 +167,30 @@ class Admission:
             self._loop_thread.join(5)
             if not self._loop.is_running():
                 self._loop.close()
+
+
+_heavy_running = 0
+"""Heavy operations holding a slot in this process (of any :class:`Admission`: the switch
+interval belongs to the process)."""
+
+_resting_switch_interval = sys.getswitchinterval()
+"""The switch interval while no heavy operation runs."""
+
+_switching = threading.Lock()
+
+
+def _heavy_started() -> None:
+    global _heavy_running, _resting_switch_interval
+    with _switching:
+        if _heavy_running == 0:
+            _resting_switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(HEAVY_SWITCH_INTERVAL)
+        _heavy_running += 1
+
+
+def _heavy_ended() -> None:
+    global _heavy_running
+    with _switching:
+        _heavy_running -= 1
+        if _heavy_running == 0:
+            sys.setswitchinterval(_resting_switch_interval)

@@ -27,7 +27,6 @@ import contextlib
 import html
 import importlib.util
 import logging
-import sys
 from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import PurePath
@@ -46,7 +45,6 @@ from graphsvc.schema import build_schema
 from graphsvc.service import graphiql
 from graphsvc.service.access_log import AccessLog, configure_logging
 from graphsvc.service.admission import Admission
-from graphsvc.service.cost import CostLimit
 from graphsvc.service.endpoint import GraphQLEndpoint
 from graphsvc.service.guards import LimitBody, RequireApiKey
 from graphsvc.service.heavy import HeavyProcess
@@ -57,12 +55,6 @@ from graphsvc.stores.contract import GraphCounts, Store, StoreError
 
 HEALTH_TIMEOUT: Final = 2.0
 """Seconds the store has to answer a health check (through the light request threads)."""
-
-SWITCH_INTERVAL: Final = 0.001
-"""Seconds a thread holds the interpreter lock while others wait for it (Python's default is
-0.005). A heavy query computing in one thread hands the lock to the event loop and the light
-threads five times as often, so a cheap request that passes between them a few times waits a
-few milliseconds instead of tens."""
 
 LOGIN_HINT: Final = (
     "<!doctype html><html lang=en><meta charset=utf-8><title>innonet</title>"
@@ -105,10 +97,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     holder = StoreHolder(settings.store, store)
     admission = Admission(HeavyProcess(holder.uri), settings.heavy_queue)
     graphql = GraphQLEndpoint(
-        build_schema(
-            introspection=settings.introspection,
-            extensions=[CostLimit],
-        ),
+        build_schema(introspection=settings.introspection),
         holder=holder,
         admission=admission,
         timeout=settings.request_timeout,
@@ -117,8 +106,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(SWITCH_INTERVAL)
         graphql.heap.install()
         try:
             await to_thread.run_sync(holder.get)
@@ -126,7 +113,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             log.error("store %s does not answer yet: %s", settings.store, exc)
         yield
         await to_thread.run_sync(admission.shutdown)
-        sys.setswitchinterval(switch_interval)
         graphql.heap.uninstall()
         await to_thread.run_sync(holder.close)
 

@@ -37,7 +37,7 @@ Cost(objects=11, introspection=0, work=500.11)
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -60,14 +60,12 @@ from graphql import (
     SelectionSetNode,
     ValueNode,
     VariableNode,
-    parse,
 )
 from graphql.pyutils import Undefined
-from strawberry.extensions import SchemaExtension
 
 from graphsvc.model import NODE_TYPE_NAMES, NODE_TYPES, RELATION_TYPE_NAMES, RELATION_TYPES
-from graphsvc.schema import MAX_TOKENS, Schema
-from graphsvc.schema.limits import fragment_problem
+from graphsvc.schema import Schema
+from graphsvc.schema.limits import Parsed
 from queries.changes import MAX_YEARS
 from queries.errors import MAX_HOPS, MAX_LIMIT
 
@@ -236,49 +234,88 @@ def request_cost(
     operation_name: str | None,
     variables: Mapping[str, Any] | None,
 ) -> Cost | None:
-    """The cost of a request's operation, None when its document does not parse or its
-    fragments are wrong (validation will say why). Parses through the schema's cache."""
+    """The cost of a request's operation, None when its document does not parse or is not
+    valid (the execution will say why). Parses and validates through the schema's cache."""
     if not query:
         return None
     try:
-        entry = schema.documents.parsed(query, lambda q: parse(q, max_tokens=MAX_TOKENS))
+        entry = schema.checked(query)
     except GraphQLError:
         return None
-    invalid = entry.errors if entry.errors is not None else fragment_problem(entry.document)
-    if invalid:
+    if entry.errors:
         return None
-    return operation_cost(schema._schema, entry.document, operation_name, variables)
+    return document_cost(schema._schema, entry, operation_name, variables)
 
 
-class CostLimit(SchemaExtension):
-    """After validation: the operation's cost, refused over budget (``BAD_REQUEST`` naming the
-    cost and the budget); the cost goes into the access log's fields."""
+def over_budget(cost: Cost) -> GraphQLError | None:
+    """The error refusing an operation of ``cost`` (``BAD_REQUEST`` naming the cost and the
+    budget), None when it fits."""
+    problem = cost.problem()
+    if problem is None:
+        return None
+    return GraphQLError(
+        problem,
+        extensions={
+            "code": "BAD_REQUEST",
+            "cost": {"objects": cost.objects, "work": math.ceil(cost.work)},
+            "budget": {"objects": MAX_OBJECTS, "work": MAX_WORK},
+        },
+    )
 
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        if not context.pre_execution_errors:
-            assert context.graphql_document is not None
-            cost = operation_cost(
-                context.schema._schema,
-                context.graphql_document,
-                context.operation_name,
-                context.variables,
-            )
-            log = getattr(context.context, "log", {})
-            log.update(objects=cost.objects, work=math.ceil(cost.work), heavy=cost.heavy)
-            problem = cost.problem()
-            if problem is not None:
-                context.pre_execution_errors = [
-                    GraphQLError(
-                        problem,
-                        extensions={
-                            "code": "BAD_REQUEST",
-                            "cost": {"objects": cost.objects, "work": math.ceil(cost.work)},
-                            "budget": {"objects": MAX_OBJECTS, "work": MAX_WORK},
-                        },
-                    )
-                ]
-        yield
+
+def document_cost(
+    schema: GraphQLSchema,
+    entry: Parsed,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+) -> Cost:
+    """:func:`operation_cost` of a cached document, remembered with it per operation name and
+    :func:`shape` of the variables it declares (others cannot change the cost): the cost of a
+    ``node`` lookup is computed once, not once per id.
+
+    >>> from graphql import parse
+    >>> from graphsvc.schema import build_schema
+    >>> from graphsvc.schema.limits import DocumentCache
+    >>> schema = build_schema()._schema
+    >>> query = "query Q($n: Int) { search(first: $n) { edges { node { id } } } }"
+    >>> entry = DocumentCache().parsed(query, parse)
+    >>> document_cost(schema, entry, None, {"n": 5}).objects
+    11
+    >>> document_cost(schema, entry, None, {"n": 5, "unused": "x"}) is document_cost(
+    ...     schema, entry, None, {"n": 5})
+    True
+    >>> document_cost(schema, entry, None, {"n": 500}).objects
+    1001
+    """
+    declared = entry.remember(("declared",), lambda: _declared(entry.document))
+    given = variables or {}
+    used = {name: given[name] for name in declared if name in given}
+    key = ("cost", operation_name, tuple(shape(used.get(name, ...)) for name in declared))
+    return entry.remember(key, lambda: operation_cost(schema, entry.document, operation_name, used))
+
+
+def shape(value: Any) -> Any:
+    """What of a variable's value a cost can depend on: an integer or a boolean as it is, null
+    and absent (``...``) as they are, any other value by its type and truth (a list bound that
+    is not an integer counts the most allowed; ``weighted`` counts by truth).
+
+    >>> shape(300), shape(True), shape(None), shape(...), shape("org:1"), shape([]), shape(2.5)
+    (300, True, None, Ellipsis, ('str', True), ('list', False), ('float', True))
+    """
+    if value is None or value is ... or isinstance(value, int):
+        return value
+    return (type(value).__name__, bool(value))
+
+
+def _declared(document: DocumentNode) -> tuple[str, ...]:
+    """The names of the variables the document's operations declare, each once."""
+    names = (
+        definition.variable.name.value
+        for operation in document.definitions
+        if isinstance(operation, OperationDefinitionNode)
+        for definition in operation.variable_definitions or ()
+    )
+    return tuple(dict.fromkeys(names))
 
 
 def _size(value: Any) -> int:

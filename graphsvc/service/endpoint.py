@@ -5,7 +5,9 @@
 - A malformed body, a body that is not a JSON object, or no query: 400 with a JSON error body.
 - Each request runs under a time limit; past it the answer is 504 (code ``TIMEOUT``), and its
   work in the store threads stops at the same deadline (:mod:`queries.deadline`).
-- Heavy operations wait for a heavy slot; with the queue full the answer is 503 with
+- Each operation is sized from its cached document before it runs
+  (:mod:`graphsvc.service.cost`): one over the budget is answered with an error naming its cost;
+  heavy operations wait for a heavy slot; with the queue full the answer is 503 with
   ``Retry-After`` at once (:mod:`graphsvc.service.admission`).
 - An answer over :data:`MAX_RESULT_BYTES` of JSON is replaced by an error saying so.
 - An answer whose store reads saw two graph versions (a refresh committed meanwhile) is thrown
@@ -16,13 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import re
 import time
 from typing import Any, Final
 
 from anyio import to_thread
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationDefinitionNode
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -35,7 +38,7 @@ from graphsvc.schema import Context, Schema
 from graphsvc.schema.errors import coded
 from graphsvc.service import graphiql
 from graphsvc.service.admission import RETRY_AFTER, Admission, Busy
-from graphsvc.service.cost import request_cost
+from graphsvc.service.cost import over_budget, request_cost
 from graphsvc.service.heap import FreezeLongLived
 from graphsvc.service.store_holder import StoreHolder
 from graphsvc.stores.contract import Store, StoreError
@@ -106,11 +109,31 @@ class GraphQLEndpoint(GraphQL[Any, None]):
         if scope["type"] != "http":
             await error_response(400, "only HTTP is served here")(scope, receive, send)
             return
+        request = Request(scope, receive)
         try:
-            response = await self.run(Request(scope, receive))
+            if scope["method"] == "POST":
+                response = await self.post(request)
+            else:
+                response = await self.run(request)
         except HTTPException as exc:
             response = error_response(exc.status_code, exc.reason, getattr(exc, "headers", None))
         await response(scope, receive, send)
+
+    async def post(self, request: Request) -> Response:
+        """A ``POST``: the steps of strawberry's ``run`` for one operation in a JSON body, without
+        its branches for WebSockets, batches, streamed and incremental results, which this
+        service does not serve (their checks cost tens of microseconds a request). Other
+        methods go through ``run`` (GraphiQL, the refusal of queries over ``GET``)."""
+        adapter = self.request_adapter_class(request)
+        sub_response = await self.get_sub_response(request)
+        context = await self.get_context(request, response=sub_response)
+        request_data = await self.parse_http_body(adapter)
+        result = await self.execute_single(
+            request, adapter, sub_response, context, None, request_data
+        )
+        return self.create_response(
+            response_data=await self.process_result(request, result), sub_response=sub_response
+        )
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL from files this service serves (:mod:`graphsvc.service.graphiql`), not a CDN."""
@@ -135,13 +158,45 @@ class GraphQLEndpoint(GraphQL[Any, None]):
         return parsed
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
-        data = await super().parse_http_body(request)
-        assert isinstance(data, GraphQLRequestData)  # batches are refused by the base class
-        if data.query is None and request.method == "POST":
+        """The query, variables and operation name of a ``POST`` with a JSON object body (what
+        strawberry's own parsing accepts, without its content-type parser built on
+        ``email.message``, which cost tens of microseconds a request); anything else is a 400."""
+        if request.method != "POST":
+            data = await super().parse_http_body(request)
+            assert isinstance(data, GraphQLRequestData)  # batches are refused by the base class
+            return data
+        media_type = (request.content_type or "").partition(";")[0].strip().lower()
+        if "application/json" not in media_type:
+            raise HTTPException(400, "Unsupported content type")
+        body = self.parse_json(await request.get_body())
+        query = body.get("query")
+        if query is None:
             raise HTTPException(400, 'no query: send {"query": "{ stats { nodes } }"}')
-        if not isinstance(data.operation_name, str | None):
+        if not isinstance(query, str):
+            raise HTTPException(
+                400, "The GraphQL operation's `query` must be a string or null, if provided."
+            )
+        variables = body.get("variables")
+        if not isinstance(variables, dict | None):
+            raise HTTPException(
+                400, "The GraphQL operation's `variables` must be an object or null, if provided."
+            )
+        extensions = body.get("extensions")
+        if not isinstance(extensions, dict | None):
+            raise HTTPException(
+                400,
+                "The GraphQL operation's `extensions` must be an object or null, if provided.",
+            )
+        operation_name = body.get("operationName")
+        if not isinstance(operation_name, str | None):
             raise HTTPException(400, "operationName must be a string or null")
-        return data
+        return GraphQLRequestData(
+            query=query,
+            variables=variables,
+            operation_name=operation_name,
+            extensions=extensions,
+            protocol="http",
+        )
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -203,9 +258,17 @@ class GraphQLEndpoint(GraphQL[Any, None]):
             except StoreError as exc:
                 raise HTTPException(503, "the store is not answering; retry later") from exc
         assert isinstance(self.schema, Schema)
+        context["operation"] = _operation(
+            self.schema, request_data.query, request_data.operation_name
+        )
         cost = request_cost(
             self.schema, request_data.query, request_data.operation_name, request_data.variables
         )
+        if cost is not None:
+            context.update(objects=cost.objects, work=math.ceil(cost.work), heavy=cost.heavy)
+            refusal = over_budget(cost)
+            if refusal is not None:
+                return ExecutionResult(data=None, errors=[refusal])
         heavy = cost is not None and cost.heavy
         attempts = self._attempts(
             store,
@@ -219,7 +282,8 @@ class GraphQLEndpoint(GraphQL[Any, None]):
             request_data,
         )
         try:
-            async with asyncio.timeout(self.timeout):
+            # the deadline of the work too: sizing the request (its first validation) counted
+            async with asyncio.timeout(deadline - time.monotonic()):
                 if not heavy:
                     return await attempts
                 try:
@@ -275,3 +339,18 @@ class GraphQLEndpoint(GraphQL[Any, None]):
         raise HTTPException(
             503, f"the graph was refreshed during each of {ATTEMPTS} attempts; retry"
         )
+
+
+def _operation(schema: Schema, query: str | None, name: str | None) -> str | None:
+    """The operation's name for the access log: the one asked for, else the name of the
+    document's first operation."""
+    if name is not None or not query:
+        return name
+    try:
+        document = schema.checked(query).document
+    except GraphQLError:
+        return None
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            return definition.name.value if definition.name else None
+    return None

@@ -87,10 +87,9 @@ class LimitBody:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_large = error_response(413, f"the request body is over the limit of {self.limit} bytes")
         for name, value in scope["headers"]:
             if name == b"content-length" and value.isdigit() and int(value) > self.limit:
-                await too_large(scope, receive, send)
+                await self._too_large(scope, receive, send)
                 return
         chunks: list[bytes] = []
         size = 0
@@ -103,7 +102,7 @@ class LimitBody:
                     chunk = message.get("body", b"")
                     size += len(chunk)
                     if size > self.limit:
-                        await too_large(scope, receive, send)
+                        await self._too_large(scope, receive, send)
                         return
                     chunks.append(chunk)
                     if not message.get("more_body", False):
@@ -123,3 +122,7 @@ class LimitBody:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error_response(413, f"the request body is over the limit of {self.limit} bytes")
+        await response(scope, receive, send)
