@@ -27,11 +27,12 @@ are cached per data version too.
 from __future__ import annotations
 
 import itertools
+import operator
 import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from typing import Any, Final, NamedTuple, TypeVar, overload
+from typing import Any, Final, NamedTuple, SupportsIndex, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -114,12 +115,12 @@ class Strings(Sequence[str]):
         return len(self.starts)
 
     @overload
-    def __getitem__(self, i: int) -> str: ...
+    def __getitem__(self, i: SupportsIndex) -> str: ...
 
     @overload
     def __getitem__(self, i: slice) -> list[str]: ...
 
-    def __getitem__(self, i: int | slice) -> str | list[str]:
+    def __getitem__(self, i: SupportsIndex | slice) -> str | list[str]:
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
         return self.data[self.starts[i] : self.ends[i]].tobytes().decode()
@@ -186,12 +187,12 @@ class Coded(Sequence[str | None]):
         return len(self.codes)
 
     @overload
-    def __getitem__(self, i: int) -> str | None: ...
+    def __getitem__(self, i: SupportsIndex) -> str | None: ...
 
     @overload
     def __getitem__(self, i: slice) -> list[str | None]: ...
 
-    def __getitem__(self, i: int | slice) -> str | list[str | None] | None:
+    def __getitem__(self, i: SupportsIndex | slice) -> str | list[str | None] | None:
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
         code = int(self.codes[i])
@@ -297,24 +298,18 @@ class _Nodes:
         return self.ids.find(node_id)
 
 
-class _Topology:
+class _Topology(NamedTuple):
     """U and D of a node count and edges, as arrays (see :class:`Projection`)."""
 
-    __slots__ = (
-        "arcs",
-        "csr_cost",
-        "csr_pair",
-        "degree",
-        "indices",
-        "indptr",
-        "pair_cost",
-        "pair_edge",
-        "pairs",
-    )
-
-    def __init__(self, arrays: dict[str, Any]) -> None:
-        for name in self.__slots__:
-            setattr(self, name, arrays[name])
+    arcs: IntArray
+    csr_cost: npt.NDArray[np.float64]
+    csr_pair: IntArray
+    degree: IntArray
+    indices: IntArray
+    indptr: IntArray
+    pair_cost: npt.NDArray[np.float64]
+    pair_edge: IntArray
+    pairs: IntArray
 
     @classmethod
     def of(cls, n: int, edges: _Edges) -> _Topology:
@@ -341,19 +336,17 @@ class _Topology:
         arc_target = np.concatenate((t, s[symmetric]))
         arc_key = sorted_unique(arc_source * n + arc_target)
         return cls(
-            {
-                "degree": degree.astype(np.int64),
-                "pairs": pairs.astype(np.int64),
-                "pair_cost": pair_cost,
-                "pair_edge": position[chosen].astype(np.int64),
-                "indptr": np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n)))).astype(
-                    np.int64
-                ),
-                "indices": cols[csr].astype(np.int64),
-                "csr_pair": csr_pair.astype(np.int64),
-                "csr_cost": pair_cost[csr_pair],
-                "arcs": np.column_stack((arc_key // n, arc_key % n)).reshape(-1, 2),
-            }
+            arcs=np.column_stack((arc_key // n, arc_key % n)).reshape(-1, 2),
+            csr_cost=pair_cost[csr_pair],
+            csr_pair=csr_pair.astype(np.int64),
+            degree=degree.astype(np.int64),
+            indices=cols[csr].astype(np.int64),
+            indptr=np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n)))).astype(
+                np.int64
+            ),
+            pair_cost=pair_cost,
+            pair_edge=position[chosen].astype(np.int64),
+            pairs=pairs.astype(np.int64),
         )
 
 
@@ -371,14 +364,15 @@ class Rows(Sequence[list[Any]]):
         return len(self.indptr) - 1
 
     @overload
-    def __getitem__(self, u: int) -> list[Any]: ...
+    def __getitem__(self, u: SupportsIndex) -> list[Any]: ...
 
     @overload
     def __getitem__(self, u: slice) -> list[list[Any]]: ...
 
-    def __getitem__(self, u: int | slice) -> list[Any] | list[list[Any]]:
+    def __getitem__(self, u: SupportsIndex | slice) -> list[Any] | list[list[Any]]:
         if isinstance(u, slice):
             return [self[k] for k in range(*u.indices(len(self)))]
+        u = operator.index(u)
         if u < 0:
             u += len(self)
         if not 0 <= u < len(self):
@@ -839,10 +833,12 @@ class Projection:
             dates.append(edge.date)
         if any(a > b for a, b in itertools.pairwise(edge_ids)):  # stores give id order already
             order = sorted(range(len(edge_ids)), key=edge_ids.__getitem__)
-            edge_ids, rel_types, sources, targets, weights, dates = (
-                [column[i] for i in order]
-                for column in (edge_ids, rel_types, sources, targets, weights, dates)
-            )
+            edge_ids = [edge_ids[i] for i in order]
+            rel_types = [rel_types[i] for i in order]
+            sources = [sources[i] for i in order]
+            targets = [targets[i] for i in order]
+            weights = [weights[i] for i in order]
+            dates = [dates[i] for i in order]
         return _assemble(
             version,
             _Columns(
@@ -906,7 +902,7 @@ class Projection:
         strings("edge.ids", edges.ids)
         for name in ("source", "target", "type", "cost", "since"):
             found[f"edge.{name}"] = getattr(edges, name)
-        for name in _Topology.__slots__:
+        for name in _Topology._fields:
             found[f"topology.{name}"] = getattr(self._topology, name)
         return found
 
@@ -932,7 +928,7 @@ class Projection:
             strings("edge.ids"),
             *(arrays[f"edge.{name}"] for name in ("source", "target", "type", "cost", "since")),
         )
-        topology = _Topology({name: arrays[f"topology.{name}"] for name in _Topology.__slots__})
+        topology = _Topology(**{name: arrays[f"topology.{name}"] for name in _Topology._fields})
         return cls(version, None, nodes, edges, None, topology)
 
 
@@ -1085,9 +1081,11 @@ def projection(
         cache = _caches.get(store)
         if cache is None:
             cache = _caches[store] = _StoreCache()
+    from queries.projection_file import shared_projection  # it builds on this module
+
     version = store.data_version()
     with cache.lock:
         if cache.today is None or cache.today.base.version != version:
-            cache.today = _Derived(Projection.from_store(store))
+            cache.today = _Derived(shared_projection(store))
             cache.dated.clear()
         return cache.get(wanted, day)
