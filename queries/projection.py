@@ -320,16 +320,13 @@ class _Topology(NamedTuple):
         s, t, cost = source[position], target[position], edges.cost[position]
         low, high = np.minimum(s, t), np.maximum(s, t)
         key = low * n + high
-        order = np.lexsort((position, cost, key))
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = key[order][1:] != key[order][:-1]
-        chosen = order[first]
+        chosen = _cheapest_of_each(key, cost)
         pairs = np.column_stack((low[chosen], high[chosen])).reshape(-1, 2)
         pair_cost = cost[chosen]
         rows = np.concatenate((pairs[:, 0], pairs[:, 1]))
         cols = np.concatenate((pairs[:, 1], pairs[:, 0]))
         pair_of = np.concatenate((np.arange(len(chosen)), np.arange(len(chosen))))
-        csr = np.lexsort((cols, rows))
+        csr = np.argsort(rows * n + cols)  # distinct keys: any sort gives the one order
         csr_pair = pair_of[csr]
         symmetric = _SYMMETRIC[edges.type[position]]
         arc_source = np.concatenate((s, t[symmetric]))
@@ -379,6 +376,27 @@ class Rows(Sequence[list[Any]]):
             raise IndexError(u)
         result: list[Any] = self.values[self.indptr[u] : self.indptr[u + 1]].tolist()
         return result
+
+
+def _cheapest_of_each(key: IntArray, cost: npt.NDArray[np.float64]) -> IntArray:
+    """For each distinct ``key`` in ascending order, the position of its lowest ``cost`` (the
+    lowest position among equal costs): one stable sort, then linear passes.
+
+    >>> _cheapest_of_each(np.array([7, 3, 7, 3, 7]), np.array([2.0, 1.0, 1.0, 1.0, 1.0])).tolist()
+    [1, 2]
+    """
+    if len(key) == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.argsort(key, kind="stable")
+    ordered_key, ordered_cost = key[order], cost[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered_key[1:] != ordered_key[:-1])))
+    opens = np.zeros(len(order), dtype=bool)
+    opens[starts] = True
+    group = np.cumsum(opens) - 1
+    cheapest = np.minimum.reduceat(ordered_cost, starts)
+    candidate = np.flatnonzero(ordered_cost == cheapest[group])
+    first = np.concatenate(([True], group[candidate][1:] != group[candidate][:-1]))
+    return order[candidate[first]].astype(np.int64)
 
 
 def sorted_unique(values: IntArray) -> IntArray:
