@@ -46,20 +46,24 @@ import fcntl
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import re
+import threading
 import time
 import zlib
 from collections.abc import Iterator
+from multiprocessing.context import SpawnProcess
 from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
+from graphsvc.stores import open_store
 from graphsvc.stores.contract import BulkRead, Store
 from queries import deadline
-from queries.errors import QueryError
+from queries.errors import Pending, QueryError
 from queries.projection import READ_ATTEMPTS, Projection
 
 MAGIC: Final = b"innonet-proj\x00v01"
@@ -79,7 +83,18 @@ ENV: Final = "INNONET_PROJECTIONS"
 CHUNK: Final = 8 << 20
 """Bytes read at a time while checking a file."""
 
+PENDING_MARGIN: Final = 0.25
+"""Seconds before a request's deadline at which its wait for a projection being built ends
+with :class:`~queries.errors.Pending` (so the answer leaves within the request's time)."""
+
+RETRY_AFTER: Final = 5
+"""Seconds a request that found the projection still being built is asked to wait."""
+
 log = logging.getLogger("innonet.projection")
+
+_child_uris: set[str] = set()
+_children: dict[str, SpawnProcess] = {}
+_children_lock = threading.Lock()
 
 
 class DamagedFile(Exception):
@@ -206,6 +221,17 @@ def read(path: Path, version: str) -> dict[str, npt.NDArray[Any]]:
     return arrays
 
 
+def _wait(what: str) -> None:
+    """Before one more step of waiting for a build: :class:`~queries.errors.Pending` when the
+    current deadline is near."""
+    limit = deadline.current()
+    if limit is not None and time.monotonic() > limit - PENDING_MARGIN:
+        raise Pending(
+            f"the projection of the current data version is {what}; ask again in {RETRY_AFTER} s",
+            RETRY_AFTER,
+        )
+
+
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
     """Hold the folder's build lock; waits for another builder, within the current deadline
@@ -216,7 +242,7 @@ def _locked(folder: Path) -> Iterator[None]:
                 fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                deadline.check()
+                _wait("being built by another process")
                 time.sleep(0.05)
         try:
             yield
@@ -245,10 +271,18 @@ def build(store: Store) -> Projection:
     return Projection.from_store(store)
 
 
+def build_in_child(uri: str) -> None:
+    """From now on, build the projection files of the store ``uri`` in a child process (the
+    service's workers: the memory a build takes leaves with the child, and a request waiting
+    for it can give up without stopping it)."""
+    _child_uris.add(uri)
+
+
 def shared_projection(store: Store) -> Projection:
     """The projection of ``store``'s current data version, mapped from its projection file;
-    built and written first when there is no whole file of that version (by this process, or
-    by another one already at it: then this one waits for it, within the deadline).
+    built and written first when there is no whole file of that version (by this process, a
+    child of it (:func:`build_in_child`), or another process already at it: then this one
+    waits, and near the current deadline gives up with :class:`~queries.errors.Pending`).
 
     Without a folder for the files (turned off, or it cannot be made) the projection is built
     in memory.
@@ -266,6 +300,45 @@ def shared_projection(store: Store) -> Projection:
             folder = None
     if folder is None:
         return build(store)
+    if store.uri in _child_uris:
+        mapped = _from_child(store, folder)
+        if mapped is not None:
+            return mapped
+    return _written(store, folder)
+
+
+def _from_child(store: Store, folder: Path) -> Projection | None:
+    """The projection a child process built and wrote; None when it failed."""
+    with _children_lock:
+        child = _children.get(store.uri)
+        if child is None or child.exitcode is not None:
+            context = multiprocessing.get_context("spawn")
+            child = context.Process(
+                target=_build_in_child, args=(store.uri,), name="innonet-projection", daemon=True
+            )
+            child.start()
+            _children[store.uri] = child
+    while child.exitcode is None:
+        _wait("being built")
+        child.join(0.05)
+    version = store.data_version()
+    mapped = _open(folder / file_name(version), version)
+    if mapped is None and child.exitcode != 0:
+        log.warning("the projection build of %s ended with code %s", store.uri, child.exitcode)
+    return mapped
+
+
+def _build_in_child(uri: str) -> None:  # pragma: no cover - runs in the child
+    store = open_store(uri, create=False)
+    try:
+        shared_projection(store)
+    finally:
+        store.close()
+
+
+def _written(store: Store, folder: Path) -> Projection:
+    """The projection of the current data version from its file, built and written here first
+    when it has none (under the folder's lock)."""
     with _locked(folder):
         for _ in range(READ_ATTEMPTS):
             version = store.data_version()
