@@ -29,6 +29,7 @@ from __future__ import annotations
 import itertools
 import operator
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
@@ -44,7 +45,8 @@ from graphsvc.model import (
     RELATION_TYPE_NAMES,
 )
 from graphsvc.stores.contract import COLUMN_SEPARATOR, GraphColumns, Store
-from queries.errors import NotFound, QueryError, check_relation_types
+from queries import deadline
+from queries.errors import NotFound, Pending, QueryError, check_relation_types
 from queries.results import Path
 from queries.timeline import check_as_of, day_of
 
@@ -1050,6 +1052,26 @@ class _StoreCache:
         return found.get(rel_types)
 
 
+PENDING_MARGIN: Final = 0.25
+"""Seconds before a request's deadline at which its wait for a projection being built ends
+with :class:`~queries.errors.Pending`, so that the answer leaves within the request's time."""
+
+RETRY_AFTER: Final = 5
+"""Seconds a request that found the projection still being built is asked to wait."""
+
+
+def wait_for_build(what: str) -> None:
+    """Before one more step of waiting for a projection being built elsewhere (another thread,
+    process or child): :class:`~queries.errors.Pending` when the current deadline
+    (:mod:`queries.deadline`) is near, else nothing."""
+    limit = deadline.current()
+    if limit is not None and time.monotonic() > limit - PENDING_MARGIN:
+        raise Pending(
+            f"the projection of the current data version is {what}; ask again in {RETRY_AFTER} s",
+            RETRY_AFTER,
+        )
+
+
 _caches: weakref.WeakKeyDictionary[Store, _StoreCache] = weakref.WeakKeyDictionary()
 _caches_lock = threading.Lock()
 
@@ -1102,8 +1124,12 @@ def projection(
     from queries.projection_file import shared_projection  # it builds on this module
 
     version = store.data_version()
-    with cache.lock:
+    while not cache.lock.acquire(timeout=0.05):
+        wait_for_build("being read")
+    try:
         if cache.today is None or cache.today.base.version != version:
             cache.today = _Derived(shared_projection(store))
             cache.dated.clear()
         return cache.get(wanted, day)
+    finally:
+        cache.lock.release()

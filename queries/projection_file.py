@@ -62,9 +62,8 @@ import numpy.typing as npt
 
 from graphsvc.stores import open_store
 from graphsvc.stores.contract import BulkRead, Store
-from queries import deadline
-from queries.errors import Pending, QueryError
-from queries.projection import READ_ATTEMPTS, Projection
+from queries.errors import QueryError
+from queries.projection import READ_ATTEMPTS, Projection, wait_for_build
 
 MAGIC: Final = b"innonet-proj\x00v01"
 """The first 16 bytes of a projection file."""
@@ -82,13 +81,6 @@ ENV: Final = "INNONET_PROJECTIONS"
 
 CHUNK: Final = 8 << 20
 """Bytes read at a time while checking a file."""
-
-PENDING_MARGIN: Final = 0.25
-"""Seconds before a request's deadline at which its wait for a projection being built ends
-with :class:`~queries.errors.Pending` (so the answer leaves within the request's time)."""
-
-RETRY_AFTER: Final = 5
-"""Seconds a request that found the projection still being built is asked to wait."""
 
 log = logging.getLogger("innonet.projection")
 
@@ -221,17 +213,6 @@ def read(path: Path, version: str) -> dict[str, npt.NDArray[Any]]:
     return arrays
 
 
-def _wait(what: str) -> None:
-    """Before one more step of waiting for a build: :class:`~queries.errors.Pending` when the
-    current deadline is near."""
-    limit = deadline.current()
-    if limit is not None and time.monotonic() > limit - PENDING_MARGIN:
-        raise Pending(
-            f"the projection of the current data version is {what}; ask again in {RETRY_AFTER} s",
-            RETRY_AFTER,
-        )
-
-
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
     """Hold the folder's build lock; waits for another builder, within the current deadline
@@ -242,7 +223,7 @@ def _locked(folder: Path) -> Iterator[None]:
                 fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                _wait("being built by another process")
+                wait_for_build("being built by another process")
                 time.sleep(0.05)
         try:
             yield
@@ -319,7 +300,7 @@ def _from_child(store: Store, folder: Path) -> Projection | None:
             child.start()
             _children[store.uri] = child
     while child.exitcode is None:
-        _wait("being built")
+        wait_for_build("being built")
         child.join(0.05)
     version = store.data_version()
     mapped = _open(folder / file_name(version), version)
@@ -346,6 +327,7 @@ def _written(store: Store, folder: Path) -> Projection:
             mapped = _open(path, version)
             if mapped is not None:
                 return mapped
+            started = time.monotonic()
             built = build(store)
             if built.version == store.data_version():
                 break
@@ -362,5 +344,11 @@ def _written(store: Store, folder: Path) -> Projection:
         for other in folder.iterdir():
             if other != path and (other.suffix == SUFFIX or other.name.endswith(".tmp")):
                 other.unlink(missing_ok=True)
+        log.info(
+            "built the projection file %s of data version %s in %.1f s",
+            path,
+            built.version,
+            time.monotonic() - started,
+        )
         mapped = _open(path, built.version)
         return built if mapped is None else mapped

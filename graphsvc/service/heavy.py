@@ -39,8 +39,7 @@ from graphsvc.stores import open_store
 from queries import deadline
 from queries.deadline import TimeUp
 from queries.errors import BadRequest, NotFound, Pending, QueryError
-from queries.projection import projection
-from queries.projection_file import PENDING_MARGIN, RETRY_AFTER
+from queries.projection import PENDING_MARGIN, RETRY_AFTER, projection
 
 GRACE: Final = 1.0
 """Seconds past a request's deadline before its heavy process is killed."""
