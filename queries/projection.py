@@ -337,15 +337,15 @@ class _Topology(NamedTuple):
         return cls(
             arcs=np.column_stack((arc_key // n, arc_key % n)).reshape(-1, 2),
             csr_cost=pair_cost[csr_pair],
-            csr_pair=csr_pair.astype(np.int64),
-            degree=degree.astype(np.int64),
-            indices=cols[csr].astype(np.int64),
+            csr_pair=csr_pair.astype(np.int64, copy=False),
+            degree=degree.astype(np.int64, copy=False),
+            indices=cols[csr].astype(np.int64, copy=False),
             indptr=np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n)))).astype(
-                np.int64
+                np.int64, copy=False
             ),
             pair_cost=pair_cost,
-            pair_edge=position[chosen].astype(np.int64),
-            pairs=pairs.astype(np.int64),
+            pair_edge=position[chosen].astype(np.int64, copy=False),
+            pairs=pairs.astype(np.int64, copy=False),
         )
 
 
@@ -415,14 +415,19 @@ def sorted_unique(values: IntArray) -> IntArray:
 
 
 def _days(values: Sequence[Any]) -> IntArray:
-    """The day (:func:`queries.timeline.day_of`) of each value, each distinct value once."""
-    try:  # keyed by type too: 2019 and 2019.0 are equal keys but not equal days
-        keys = list(zip(map(type, values), values, strict=True))
-        day = {key: day_of(key[1]) for key in set(keys)}
-        found: Iterable[int] = map(day.__getitem__, keys)
+    """The day (:func:`queries.timeline.day_of`) of each value, each distinct value once.
+
+    >>> _days([2019, None, "2021-03-04", 2019.0, True]).tolist()
+    [20190101, 0, 20210304, 0, 0]
+    """
+    kinds = set(map(type, values))
+    if float in kinds or bool in kinds:  # equal to ints as keys, but not equal days
+        return np.fromiter(map(day_of, values), dtype=np.int64, count=len(values))
+    try:
+        day = {v: day_of(v) for v in set(values)}
     except TypeError:  # an unhashable value (a list property)
-        found = map(day_of, values)
-    return np.fromiter(found, dtype=np.int64, count=len(values))
+        return np.fromiter(map(day_of, values), dtype=np.int64, count=len(values))
+    return np.fromiter(map(day.__getitem__, values), dtype=np.int64, count=len(values))
 
 
 class Projection:
@@ -907,9 +912,8 @@ class Projection:
         found: dict[str, npt.NDArray[Any]] = {}
 
         def strings(name: str, texts: Strings) -> None:
-            if len(texts) and (texts.starts[0] != 0 or np.any(texts.starts[1:] != texts.ends[:-1])):
-                texts = Strings.of(list(texts))  # not packed in order: repack
             found[f"{name}.data"] = texts.data
+            found[f"{name}.starts"] = texts.starts
             found[f"{name}.ends"] = texts.ends
 
         strings("node.ids", nodes.ids)
@@ -931,9 +935,7 @@ class Projection:
         """The projection of :meth:`arrays` (arrays of a mapped file are used in place)."""
 
         def strings(name: str) -> Strings:
-            ends = arrays[f"{name}.ends"]
-            starts = np.concatenate(([0], ends[:-1])) if len(ends) else ends
-            return Strings(arrays[f"{name}.data"], starts, ends)
+            return Strings(arrays[f"{name}.data"], arrays[f"{name}.starts"], arrays[f"{name}.ends"])
 
         nodes = _Nodes(
             strings("node.ids"),

@@ -68,7 +68,7 @@ from queries.projection import READ_ATTEMPTS, Projection, wait_for_build
 MAGIC: Final = b"innonet-proj\x00v01"
 """The first 16 bytes of a projection file."""
 
-FORMAT: Final = 1
+FORMAT: Final = 2
 """The layout version; a file of another is built again."""
 
 ALIGN: Final = 64
@@ -234,11 +234,16 @@ def _locked(folder: Path) -> Iterator[None]:
 def _open(path: Path, version: str) -> Projection | None:
     """The projection of the file ``path``, None when there is no whole one."""
     try:
-        return Projection.from_arrays(version, read(path, version))
+        arrays = read(path, version)
     except FileNotFoundError:
         return None
     except DamagedFile as exc:
         log.warning("projection file damaged, building it again: %s", exc)
+        return None
+    try:
+        return Projection.from_arrays(version, arrays)
+    except (KeyError, ValueError) as exc:  # whole, but not what this innonet writes
+        log.warning("projection file damaged, building it again: %s: %r", path, exc)
         return None
 
 

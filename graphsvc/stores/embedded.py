@@ -27,6 +27,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from itertools import islice
@@ -804,32 +805,35 @@ class EmbeddedStore:
             conn.close()
 
     def graph_columns(self) -> GraphColumns | None:
-        """The whole graph column by column from one read transaction: each column is one
-        ``group_concat`` over the table in id order, so no Python object is made per row."""
-        conn = self._connect(timeout=5.0)
-        try:
-            conn.execute("BEGIN")
-            (version,) = conn.execute(
-                "SELECT value FROM meta WHERE key = 'data_version'"
-            ).fetchone()
-            node_row = conn.execute(_NODE_COLUMNS_SQL, _NODE_COLUMNS_PARAMS).fetchone()
-            rel_row = conn.execute(
-                _RELATIONSHIP_COLUMNS_SQL, _RELATIONSHIP_COLUMNS_PARAMS
-            ).fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"store {self.uri}: reading the graph: {exc}") from exc
-        finally:
-            conn.close()
+        """The whole graph column by column: each column one ``group_concat`` over its table in
+        id order, so no Python object is made per row. Three statements run at once on three
+        connections (SQLite reads without the interpreter lock); when their snapshots are not
+        of one data version (a refresh committed between them), they run again."""
+        for _ in range(BULK_ATTEMPTS):
+            with ThreadPoolExecutor(len(_BULK_STATEMENTS), "innonet-bulk-read") as pool:
+                parts = list(pool.map(self._aggregate, _BULK_STATEMENTS))
+            if len({version for version, _ in parts}) == 1:
+                break
+        else:
+            raise StoreError(
+                f"store {self.uri}: the graph was refreshed during each of {BULK_ATTEMPTS} "
+                "reads; ask again"
+            )
+        version = parts[0][0]
+        node_row, rel_row, more_row = (row for _, row in parts)
         nodes, rels = node_row[0], rel_row[0]
-        separators = [sep for _, _, sep in _NODE_AGGREGATES] + [
-            sep for _, _, sep in _RELATIONSHIP_AGGREGATES
+        separators = [
+            sep for _, _, sep in (*_NODE_AGGREGATES, *_RELATIONSHIP_AGGREGATES, *_MORE_AGGREGATES)
         ]
-        counts = [nodes] * len(_NODE_AGGREGATES) + [rels] * len(_RELATIONSHIP_AGGREGATES)
-        texts = [*node_row[1:], *rel_row[1:]]
+        counts = [nodes] * len(_NODE_AGGREGATES) + [rels] * (
+            len(_RELATIONSHIP_AGGREGATES) + len(_MORE_AGGREGATES)
+        )
+        texts = [*node_row[1:], *rel_row[1:], *more_row[1:]]
         if not all(map(_holds, texts, counts, separators)):
             return None
         ids, types, kinds, countries, regions, fields, statuses, dates = node_row[1:]
-        r_ids, r_types, sources, targets, weights, r_dates = rel_row[1:]
+        r_ids, r_types, sources, targets = rel_row[1:]
+        weights, r_dates = more_row[1:]
         return GraphColumns(
             data_version=str(version),
             node_ids=ids or "",
@@ -847,6 +851,21 @@ class EmbeddedStore:
             weights=_numbers(weights, rels, np.float64),
             relationship_dates=_typed_values(r_dates, rels),
         )
+
+    def _aggregate(self, statement: tuple[str, list[str]]) -> tuple[str, tuple[Any, ...]]:
+        """The data version and the one row of ``statement``, read in one snapshot."""
+        conn = self._connect(timeout=5.0)
+        try:
+            conn.execute("BEGIN")
+            (version,) = conn.execute(
+                "SELECT value FROM meta WHERE key = 'data_version'"
+            ).fetchone()
+            row: tuple[Any, ...] = conn.execute(*statement).fetchone()
+            return str(version), row
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"store {self.uri}: reading the graph: {exc}") from exc
+        finally:
+            conn.close()
 
 
 def _typed(path: str) -> tuple[str, list[str]]:
@@ -874,15 +893,23 @@ def _code(names: Sequence[str]) -> tuple[str, list[str]]:
     )
 
 
-def _columns(table: str, columns: list[tuple[str, list[str], str]]) -> tuple[str, list[str]]:
-    """One statement aggregating every column of ``table`` in id order, joined by ``sep``."""
+def _columns(
+    table: str,
+    columns: list[tuple[str, list[str], str]],
+    inner: tuple[str, list[str]] = ("*", []),
+) -> tuple[str, list[str]]:
+    """One statement aggregating each column ``(sql, params, separator)`` over the rows
+    ``inner`` selects from ``table``, in id order, joined by its separator."""
     parts = ", ".join(f"group_concat({sql}, ?)" for sql, _, _ in columns)
     params = [p for sql, ps, sep in columns for p in (*ps, sep)]
-    return f"SELECT count(*), {parts} FROM (SELECT * FROM {table} ORDER BY id)", params
+    return (
+        f"SELECT count(*), {parts} FROM (SELECT {inner[0]} FROM {table} ORDER BY id)",
+        params + inner[1],
+    )
 
 
 _SINCE_CASES = [(t.name, f"$.{t.since}") for t in NODE_TYPE_BY_NAME.values() if t.since]
-_NODE_AGGREGATES: Final = [
+_NODE_AGGREGATES: Final[list[tuple[str, list[str], str]]] = [
     ("id", [], COLUMN_SEPARATOR),
     (*_code(NODE_TYPE_NAMES), ","),
     ("ifnull(kind, '')", [], COLUMN_SEPARATOR),
@@ -898,18 +925,35 @@ _NODE_AGGREGATES: Final = [
         COLUMN_SEPARATOR,
     ),
 ]
-_RELATIONSHIP_AGGREGATES: Final = [
+_RELATIONSHIP_AGGREGATES: Final[list[tuple[str, list[str], str]]] = [
     ("id", [], COLUMN_SEPARATOR),
     (*_code(RELATION_TYPE_NAMES), ","),
     ("source_id", [], COLUMN_SEPARATOR),
     ("target_id", [], COLUMN_SEPARATOR),
-    ("printf('%!.17g', weight)", [], ","),
-    (*_typed(f"$.{RELATION_SINCE}"), COLUMN_SEPARATOR),
 ]
-_NODE_COLUMNS_SQL, _NODE_COLUMNS_PARAMS = _columns("nodes", _NODE_AGGREGATES)
-_RELATIONSHIP_COLUMNS_SQL, _RELATIONSHIP_COLUMNS_PARAMS = _columns(
-    "relationships", _RELATIONSHIP_AGGREGATES
-)
+_MORE_AGGREGATES: Final[list[tuple[str, list[str], str]]] = [
+    ("printf('%!.17g', weight)", [], ","),
+    (
+        "CASE typeof(d) WHEN 'integer' THEN 'i' || d WHEN 'text' THEN 't' || d ELSE '' END",
+        [],
+        COLUMN_SEPARATOR,
+    ),
+]
+_BULK_STATEMENTS: Final = [
+    _columns("nodes", _NODE_AGGREGATES),
+    _columns("relationships", _RELATIONSHIP_AGGREGATES),
+    _columns(
+        "relationships",
+        _MORE_AGGREGATES,
+        ("weight, json_extract(properties, ?) AS d", [f"$.{RELATION_SINCE}"]),
+    ),
+]
+"""The statements of :meth:`EmbeddedStore.graph_columns`: the nodes; the relationships' ids,
+types and ends; their weights and dates (a date as :func:`_typed` writes it: JSON ``true`` reads
+as the integer 1 here, which dates nothing either way)."""
+
+BULK_ATTEMPTS: Final = 3
+"""Reads of the bulk statements before giving up on a graph being refreshed."""
 
 
 def _holds(text: str | None, count: int, sep: str) -> bool:
