@@ -33,7 +33,7 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from typing import Any, Final, NamedTuple, SupportsIndex, TypeVar, overload
+from typing import Any, Final, NamedTuple, Protocol, SupportsIndex, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -430,6 +430,19 @@ def _days(values: Sequence[Any]) -> IntArray:
     return np.fromiter(map(day.__getitem__, values), dtype=np.int64, count=len(values))
 
 
+class Results(Protocol):
+    """Where a projection's expensive results are kept for every process
+    (:class:`queries.shelf.Shelf`)."""
+
+    def keeps(self, key: Hashable) -> bool:
+        """True when the result of ``key`` is kept here."""
+        ...
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The kept result of ``key``, computed (and kept) first when there is none."""
+        ...
+
+
 class Projection:
     """U, D and node attributes of one data version of a store, optionally restricted to
     relation types. Build it with :func:`projection`; treat it as read-only.
@@ -503,6 +516,7 @@ class Projection:
         self._lock = threading.Lock()
         self._memo: dict[Hashable, Any] = {}
         self._key_locks: dict[Hashable, threading.Lock] = {}
+        self.results: Results | None = None
 
     # --- nodes -----------------------------------------------------------------------------
     def number_of_nodes(self) -> int:
@@ -657,7 +671,8 @@ class Projection:
     # --- derived forms, computed once ------------------------------------------------------
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` once per projection (so once per data version) and ``key``; concurrent
-        callers with the same key wait for the first."""
+        callers with the same key wait for the first. With :attr:`results` (a projection mapped
+        from its file), the results it keeps are computed once for every process."""
         with self._lock:
             if key in self._memo:
                 return self._memo[key]
@@ -666,7 +681,11 @@ class Projection:
             with self._lock:
                 if key in self._memo:
                     return self._memo[key]
-            value = compute()
+            results = self.results
+            if results is not None and results.keeps(key):
+                value = results.get(key, compute)
+            else:
+                value = compute()
             with self._lock:
                 self._memo[key] = value
             return value

@@ -49,6 +49,7 @@ import logging
 import multiprocessing
 import os
 import re
+import shutil
 import threading
 import time
 import zlib
@@ -64,6 +65,7 @@ from graphsvc.stores import open_store
 from graphsvc.stores.contract import BulkRead, Store
 from queries.errors import QueryError
 from queries.projection import READ_ATTEMPTS, Projection, wait_for_build
+from queries.shelf import Shelf
 
 MAGIC: Final = b"innonet-proj\x00v01"
 """The first 16 bytes of a projection file."""
@@ -75,6 +77,9 @@ ALIGN: Final = 64
 """Arrays start at multiples of this many bytes."""
 
 SUFFIX: Final = ".projection"
+
+RESULTS: Final = ".results"
+"""The suffix of the folder of a projection file's results (:mod:`queries.shelf`)."""
 
 ENV: Final = "INNONET_PROJECTIONS"
 """The variable naming the folder of projection files (``off``: keep projections in memory)."""
@@ -241,10 +246,12 @@ def _open(path: Path, version: str) -> Projection | None:
         log.warning("projection file damaged, building it again: %s", exc)
         return None
     try:
-        return Projection.from_arrays(version, arrays)
+        mapped = Projection.from_arrays(version, arrays)
     except (KeyError, ValueError) as exc:  # whole, but not what this innonet writes
         log.warning("projection file damaged, building it again: %s: %r", path, exc)
         return None
+    mapped.results = Shelf(path.with_name(path.name + RESULTS))
+    return mapped
 
 
 def build(store: Store) -> Projection:
@@ -304,10 +311,10 @@ def _from_child(store: Store, folder: Path) -> Projection | None:
             )
             child.start()
             _children[store.uri] = child
-    while child.exitcode is None:
+    version = store.data_version()
+    while child.exitcode is None and not (folder / file_name(version)).exists():
         wait_for_build("being built")
         child.join(0.05)
-    version = store.data_version()
     mapped = _open(folder / file_name(version), version)
     if mapped is None and child.exitcode != 0:
         log.warning("the projection build of %s ended with code %s", store.uri, child.exitcode)
@@ -315,9 +322,14 @@ def _from_child(store: Store, folder: Path) -> Projection | None:
 
 
 def _build_in_child(uri: str) -> None:  # pragma: no cover - runs in the child
+    """The builder: the projection file, then the version's cold work (:mod:`queries.cold`)."""
+    from queries.cold import compute_cold  # the query modules build on this one
+
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     store = open_store(uri, create=False)
     try:
         shared_projection(store)
+        compute_cold(store)
     finally:
         store.close()
 
@@ -347,8 +359,12 @@ def _written(store: Store, folder: Path) -> Projection:
             log.warning("cannot write the projection file %s (%s): kept in memory", path, exc)
             return built
         for other in folder.iterdir():
-            if other != path and (other.suffix == SUFFIX or other.name.endswith(".tmp")):
+            if other.name.startswith(path.name):
+                continue
+            if other.suffix == SUFFIX or other.name.endswith(".tmp"):
                 other.unlink(missing_ok=True)
+            elif other.suffix == RESULTS:
+                shutil.rmtree(other, ignore_errors=True)
         log.info(
             "built the projection file %s of data version %s in %.1f s",
             path,
