@@ -37,8 +37,12 @@ COLD_WORK: Final[tuple[tuple[str, Callable[[Store], object]], ...]] = (
 
 def compute_cold(store: Store) -> None:
     """Compute :data:`COLD_WORK` on ``store``'s current data version (each result kept for
-    every process); a failure is logged and the rest goes on."""
+    every process); a failure is logged and the rest goes on; a newer data version ends it."""
+    version = store.data_version()
     for name, work in COLD_WORK:
+        if store.data_version() != version:
+            log.info("cold work of data version %s ends: the graph was refreshed", version)
+            return
         started = time.monotonic()
         try:
             work(store)

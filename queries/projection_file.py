@@ -78,6 +78,9 @@ ALIGN: Final = 64
 
 SUFFIX: Final = ".projection"
 
+COLD_LOCK: Final = ".cold.lock"
+"""The suffix of the lock a builder holds while it does a version's cold work."""
+
 RESULTS: Final = ".results"
 """The suffix of the folder of a projection file's results (:mod:`queries.shelf`)."""
 
@@ -90,7 +93,8 @@ CHUNK: Final = 8 << 20
 log = logging.getLogger("innonet.projection")
 
 _child_uris: set[str] = set()
-_children: dict[str, SpawnProcess] = {}
+_children: dict[str, tuple[str, SpawnProcess]] = {}
+"""Per store URI, the data version a builder child was last started for, and that child."""
 _children_lock = threading.Lock()
 
 
@@ -273,9 +277,13 @@ def build_in_child(uri: str) -> None:
 
 def shared_projection(store: Store) -> Projection:
     """The projection of ``store``'s current data version, mapped from its projection file;
-    built and written first when there is no whole file of that version (by this process, a
-    child of it (:func:`build_in_child`), or another process already at it: then this one
-    waits, and near the current deadline gives up with :class:`~queries.errors.Pending`).
+    built and written first when there is no whole file of that version (by this process, or
+    another one already at it: then this one waits, and near the current deadline gives up
+    with :class:`~queries.errors.Pending`).
+
+    For a store built in a child (:func:`build_in_child`), a child process is started once per
+    data version this process meets: it builds the file when there is none, then does the
+    version's cold work (:mod:`queries.cold`); this process waits only for the file.
 
     Without a folder for the files (turned off, or it cannot be made) the projection is built
     in memory.
@@ -283,6 +291,8 @@ def shared_projection(store: Store) -> Projection:
     folder = folder_of(store)
     version = store.data_version()
     if folder is not None:
+        if store.uri in _child_uris:
+            return _from_child(store, folder, version)
         mapped = _open(folder / file_name(version), version)
         if mapped is not None:
             return mapped
@@ -293,43 +303,57 @@ def shared_projection(store: Store) -> Projection:
             folder = None
     if folder is None:
         return build(store)
-    if store.uri in _child_uris:
-        mapped = _from_child(store, folder)
-        if mapped is not None:
-            return mapped
     return _written(store, folder)
 
 
-def _from_child(store: Store, folder: Path) -> Projection | None:
-    """The projection a child process built and wrote; None when it failed."""
+def _from_child(store: Store, folder: Path, version: str) -> Projection:
+    """The projection of ``version`` from its file, which a child started here for that
+    version builds when there is none (the built-here way when the child fails)."""
+    path = folder / file_name(version)
     with _children_lock:
-        child = _children.get(store.uri)
-        if child is None or child.exitcode is not None:
+        found = _children.get(store.uri)
+        if found is None or found[0] != version or (found[1].exitcode or 0) != 0:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                log.warning("no projection files in %s (%s): building in memory", folder, exc)
+                return build(store)
             context = multiprocessing.get_context("spawn")
             child = context.Process(
                 target=_build_in_child, args=(store.uri,), name="innonet-projection", daemon=True
             )
             child.start()
-            _children[store.uri] = child
-    version = store.data_version()
-    while child.exitcode is None and not (folder / file_name(version)).exists():
+            found = _children[store.uri] = (version, child)
+    child = found[1]
+    while child.exitcode is None and not path.exists():
         wait_for_build("being built")
         child.join(0.05)
-    mapped = _open(folder / file_name(version), version)
-    if mapped is None and child.exitcode != 0:
+    mapped = _open(path, version)
+    if mapped is not None:
+        return mapped
+    if child.exitcode:
         log.warning("the projection build of %s ended with code %s", store.uri, child.exitcode)
-    return mapped
+    return _written(store, folder)
 
 
 def _build_in_child(uri: str) -> None:  # pragma: no cover - runs in the child
-    """The builder: the projection file, then the version's cold work (:mod:`queries.cold`)."""
+    """The builder: the projection file, then the version's cold work (:mod:`queries.cold`),
+    unless another builder is at that already."""
     from queries.cold import compute_cold  # the query modules build on this one
 
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     store = open_store(uri, create=False)
     try:
-        shared_projection(store)
-        compute_cold(store)
+        graph = shared_projection(store)
+        folder = folder_of(store)
+        assert folder is not None
+        with open(folder / f"{file_name(graph.version)}{COLD_LOCK}", "a+b") as lock:
+            try:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return  # another builder does the cold work
+            if graph.version == store.data_version():
+                compute_cold(store)
     finally:
         store.close()
 
@@ -365,6 +389,8 @@ def _written(store: Store, folder: Path) -> Projection:
                 other.unlink(missing_ok=True)
             elif other.suffix == RESULTS:
                 shutil.rmtree(other, ignore_errors=True)
+            elif other.name.endswith(COLD_LOCK):
+                other.unlink(missing_ok=True)
         log.info(
             "built the projection file %s of data version %s in %.1f s",
             path,
