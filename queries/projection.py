@@ -1073,7 +1073,7 @@ class _StoreCache:
         return found.get(rel_types)
 
 
-PENDING_MARGIN: Final = 0.25
+PENDING_MARGIN: Final = 0.5
 """Seconds before a request's deadline at which its wait for a projection being built ends
 with :class:`~queries.errors.Pending`, so that the answer leaves within the request's time."""
 
