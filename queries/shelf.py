@@ -140,7 +140,7 @@ def _store(path: Path, value: Any) -> None:
 def _load(path: Path) -> Any:
     """The value stored at ``path``, None when there is none or it does not read back."""
     try:
-        with np.load(path, allow_pickle=False) as stored:
+        with open(path, "rb") as file, np.load(file, allow_pickle=False) as stored:
             arrays = {name: stored[name] for name in stored.files}
         return _decode(json.loads(arrays.pop("__json__").tobytes()), arrays)
     except FileNotFoundError:

@@ -259,3 +259,30 @@ def test_projection_files_can_be_turned_off(
     assert not isinstance(graph.indices, np.memmap)
     assert not Path(f"{generated.path}.projection").exists()
     assert not any(name.endswith(".projection") for name in os.listdir(generated.path.parent))
+
+
+def test_results_are_kept_beside_the_file_and_a_damaged_one_is_computed_again(
+    generated: EmbeddedStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    graph = shared_projection(generated)
+    assert graph.results is not None
+    calls: list[int] = []
+
+    def scores() -> tuple[np.ndarray, str]:
+        calls.append(1)
+        return graph.degree * 2, "doubled"
+
+    key = ("centrality", "TEST")
+    first = graph.memo(key, scores)
+    again = shared_projection(generated)  # another process would map it so
+    assert again is not graph
+    read_back = again.memo(key, scores)
+    assert calls == [1]
+    assert np.array_equal(read_back[0], first[0]) and read_back[1] == "doubled"
+    (stored,) = (graph.results.folder).glob("centrality_TEST-*.npz")  # type: ignore[attr-defined]
+    stored.write_bytes(stored.read_bytes()[:50])
+    with caplog.at_level(logging.WARNING, logger="innonet.projection"):
+        third = shared_projection(generated).memo(key, scores)
+    assert "does not read back" in caplog.text
+    assert calls == [1, 1] and np.array_equal(third[0], first[0])
+    assert graph.memo("igraph.U", lambda: 1) == 1  # not a kept result: in memory only
