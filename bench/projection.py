@@ -21,6 +21,7 @@ Run: ``python bench/projection.py [--nodes 10000 100000] [--workdir DIR]``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -155,14 +156,24 @@ def children(pid: int) -> list[int]:
 
 
 def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
     return 0.0
 
 
 def name_of(pid: int) -> str:
-    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:60]
+    """What the process runs: the multiprocessing target it was spawned for, else its program."""
+    try:
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+    except OSError:
+        return ""
+    text = " ".join(words)
+    for known in ("_build_in_child", "heavy", "resource_tracker"):
+        if known in text:
+            return known
+    return "spawned" if "multiprocessing" in text else (words[0] if words else "")
 
 
 PATH = "query($s: ID!, $t: ID!) { shortestPath(source: $s, target: $t) { length } }"
@@ -198,7 +209,7 @@ def serve_figures(store: EmbeddedStore, *, cold: bool) -> None:
         workers = children(server.pid)
         memory = []
         for worker in workers:
-            helpers = [f"{name_of(c).split()[-1]} {rss_mib(c):.0f}" for c in children(worker)]
+            helpers = [f"{name_of(c) or 'ended'} {rss_mib(c):.0f} MiB" for c in children(worker)]
             memory.append(f"{rss_mib(worker):.0f} MiB (children: {', '.join(helpers) or '-'})")
         print(
             f"  serve --workers 2, {'no projection file (built at start)' if cold else 'restart'}"

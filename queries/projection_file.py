@@ -341,7 +341,8 @@ def _build_in_child(uri: str) -> None:  # pragma: no cover - runs in the child
     unless another builder is at that already."""
     from queries.cold import compute_cold  # the query modules build on this one
 
-    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    level = os.environ.get("INNONET_LOG_LEVEL", "info").upper()  # as the service's
+    logging.basicConfig(level=getattr(logging, level, logging.INFO), format="%(name)s: %(message)s")
     store = open_store(uri, create=False)
     try:
         graph = shared_projection(store)
