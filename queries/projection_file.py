@@ -78,6 +78,9 @@ ALIGN: Final = 64
 
 SUFFIX: Final = ".projection"
 
+BUILDER_NICENESS: Final = 10
+"""How much lower than the worker a builder child is scheduled (``nice``): requests first."""
+
 COLD_LOCK: Final = ".cold.lock"
 """The suffix of the lock a builder holds while it does a version's cold work."""
 
@@ -341,6 +344,8 @@ def _build_in_child(uri: str) -> None:  # pragma: no cover - runs in the child
     unless another builder is at that already."""
     from queries.cold import compute_cold  # the query modules build on this one
 
+    with contextlib.suppress(OSError):
+        os.nice(BUILDER_NICENESS)
     level = os.environ.get("INNONET_LOG_LEVEL", "info").upper()  # as the service's
     logging.basicConfig(level=getattr(logging, level, logging.INFO), format="%(name)s: %(message)s")
     store = open_store(uri, create=False)

@@ -12,8 +12,9 @@ is set (:mod:`queries.deadline`), so its loops stop by themselves first.
 A new child first maps the projection of the whole graph (:mod:`queries.projection_file`:
 the shared work nearly every question needs, built once per data version) and says when it is
 ready; a request whose time runs out while the child is still getting ready answers
-``NOT_READY`` with ``Retry-After`` just before its limit but leaves it to finish, so that a
-slow start cannot turn into a cycle of kills and restarts that never answers.
+``NOT_READY`` with ``Retry-After`` half a second before its limit (``TIMEOUT`` at its limit
+when it had a second or less) but leaves it to finish, so that a slow start cannot turn into a
+cycle of kills and restarts that never answers.
 
 The child's address space is limited to :data:`MEMORY_LIMIT` bytes: a question that would need
 more fails there with a ``MemoryError`` instead of growing the worker. It runs at a lower
@@ -87,7 +88,10 @@ class HeavyProcess:
             if not self._ready:
                 wait = None if until is None else max(0.0, until - time.monotonic())
                 try:
-                    if not conn.poll(None if wait is None else max(0.0, wait - PENDING_MARGIN)):
+                    if wait is None or wait <= 2 * PENDING_MARGIN:
+                        if not conn.poll(wait):
+                            raise TimeUp("the heavy process was still getting ready")
+                    elif not conn.poll(wait - PENDING_MARGIN):
                         raise Pending(
                             "the heavy process is still reading the graph; ask again in "
                             f"{RETRY_AFTER} s",
