@@ -153,7 +153,31 @@ def load_command(args: argparse.Namespace) -> int:
     finally:
         store.close()
     with result:
-        return _report_load(result, args)
+        code = _report_load(result, args)
+    if code == EXIT_OK and not args.dry_run:
+        _build_projection(args.store)
+    return code
+
+
+def _build_projection(uri: str) -> None:
+    """Build the projection file of the new data version now, so that no query waits for it
+    (:mod:`queries.projection_file`); a failure is only reported: queries build it later."""
+    from queries.projection_file import shared_projection
+
+    started = time.monotonic()
+    try:
+        store = open_store(uri, create=False)
+        try:
+            graph = shared_projection(store)
+        finally:
+            store.close()
+    except Exception as exc:  # the load is done; the projection is built again on first use
+        print(f"warning: the projection was not built: {exc}", file=sys.stderr)
+        return
+    print(
+        f"projection of data version {graph.version} ready in {time.monotonic() - started:.1f} s",
+        file=sys.stderr,
+    )
 
 
 def _report_load(result: LoadResult, args: argparse.Namespace) -> int:

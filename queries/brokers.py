@@ -136,7 +136,7 @@ class _PathSearch:
 
     def __init__(
         self,
-        adjacency: list[list[int]],
+        adjacency: Sequence[list[int]],
         source: int,
         target: int,
         max_hops: int,

@@ -52,6 +52,11 @@ def until(deadline: float | None) -> Iterator[None]:
         _deadline.reset(token)
 
 
+def current() -> float | None:
+    """The current deadline (monotonic seconds), None when there is none."""
+    return _deadline.get()
+
+
 def check() -> None:
     """Raise :class:`TimeUp` when the current deadline has passed."""
     deadline = _deadline.get()

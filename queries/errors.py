@@ -30,6 +30,21 @@ class QueryError(ValueError):
     """A question the query layer cannot answer as asked."""
 
 
+class Pending(QueryError):
+    """An answer that needs work still being done once for the current data version (its
+    projection being built); asked again after ``retry_after`` seconds, it is likely ready.
+
+    Examples
+    --------
+    >>> Pending("the projection is being built", 3).retry_after
+    3
+    """
+
+    def __init__(self, message: str, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class NotFound(QueryError):
     """A node id that is not in the graph. ``id`` is that id; the message names it.
 

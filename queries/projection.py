@@ -26,13 +26,14 @@ are cached per data version too.
 
 from __future__ import annotations
 
-import bisect
 import itertools
+import operator
 import threading
+import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Sequence
-from typing import Any, Final, NamedTuple, TypeVar
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from typing import Any, Final, NamedTuple, Protocol, SupportsIndex, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -43,10 +44,11 @@ from graphsvc.model import (
     RELATION_TYPE_BY_NAME,
     RELATION_TYPE_NAMES,
 )
-from graphsvc.stores.contract import Node, Store
-from queries.errors import NotFound, QueryError, check_relation_types
+from graphsvc.stores.contract import COLUMN_SEPARATOR, GraphColumns, Store
+from queries import deadline
+from queries.errors import NotFound, Pending, QueryError, check_relation_types
 from queries.results import Path
-from queries.timeline import UNDATED, check_as_of, day_of, node_day
+from queries.timeline import check_as_of, day_of
 
 T = TypeVar("T")
 IntArray = npt.NDArray[np.int64]
@@ -72,6 +74,148 @@ OverseasChannel); the titled ones (Achievement, Demand) are what flows between a
 _ACTOR = np.array([t in ACTOR_TYPES for t in NODE_TYPE_NAMES])
 
 
+class Strings(Sequence[str]):
+    """Texts packed in one UTF-8 buffer, text ``i`` at ``data[starts[i]:ends[i]]``: a list of
+    strings without a Python object per string, so it can live in a mapped file.
+
+    Examples
+    --------
+    >>> names = Strings.of(["a", "c", "上海"])
+    >>> len(names), names[2], list(names[1:]), names.find("上海"), names.find("b")
+    (3, '上海', ['c', '上海'], 2, None)
+    """
+
+    __slots__ = ("data", "ends", "starts")
+
+    def __init__(self, data: npt.NDArray[np.uint8], starts: IntArray, ends: IntArray) -> None:
+        self.data = data
+        self.starts = starts
+        self.ends = ends
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> Strings:
+        """The texts packed."""
+        encoded = [t.encode() for t in texts]
+        ends = np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)))
+        starts = ends - np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+        return cls(np.frombuffer(b"".join(encoded), dtype=np.uint8), starts, ends)
+
+    @classmethod
+    def joined(cls, text: str, count: int) -> Strings:
+        """The ``count`` texts of ``text`` joined by :data:`COLUMN_SEPARATOR` (a byte that no
+        other character's UTF-8 holds), packed without splitting them."""
+        if count == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(np.zeros(0, dtype=np.uint8), empty, empty)
+        data = np.frombuffer(text.encode(), dtype=np.uint8)
+        cuts = np.flatnonzero(data == ord(COLUMN_SEPARATOR))
+        starts = np.concatenate(([0], cuts + 1)).astype(np.int64)
+        ends = np.concatenate((cuts, [len(data)])).astype(np.int64)
+        return cls(data, starts, ends)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @overload
+    def __getitem__(self, i: SupportsIndex) -> str: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+
+    def __getitem__(self, i: SupportsIndex | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        return self.data[self.starts[i] : self.ends[i]].tobytes().decode()
+
+    def __iter__(self) -> Iterator[str]:
+        data = self.data
+        for start, end in zip(self.starts.tolist(), self.ends.tolist(), strict=True):
+            yield data[start:end].tobytes().decode()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def at(self, positions: IntArray) -> Strings:
+        """The texts at ``positions``."""
+        return Strings(self.data, self.starts[positions], self.ends[positions])
+
+    def find(self, text: str) -> int | None:
+        """The position of ``text`` in these texts, which are in ascending order; None when
+        absent (UTF-8 byte order is code point order, as Python compares strings)."""
+        key = text.encode()
+        data, starts, ends = self.data, self.starts, self.ends
+        low, high = 0, len(starts)
+        while low < high:
+            middle = (low + high) // 2
+            if data[starts[middle] : ends[middle]].tobytes() < key:
+                low = middle + 1
+            else:
+                high = middle
+        if low < len(starts) and data[starts[low] : ends[low]].tobytes() == key:
+            return low
+        return None
+
+
+class Coded(Sequence[str | None]):
+    """A text column as codes into its sorted vocabulary (-1 for none).
+
+    Examples
+    --------
+    >>> kinds = Coded.of(["vc", None, "lab", "vc"])
+    >>> list(kinds), kinds.mask("vc").tolist(), kinds.mask("bank").tolist()
+    (['vc', None, 'lab', 'vc'], [True, False, False, True], [False, False, False, False])
+    """
+
+    __slots__ = ("codes", "vocabulary")
+
+    def __init__(self, codes: npt.NDArray[np.int32], vocabulary: Strings) -> None:
+        self.codes = codes
+        self.vocabulary = vocabulary
+
+    @classmethod
+    def of(cls, values: Sequence[str | None]) -> Coded:
+        """The column of ``values`` (None or the empty text for none)."""
+        words = sorted({v for v in values if v})
+        code_of: dict[str | None, int] = {v: c for c, v in enumerate(words)}
+        code_of[None] = code_of[""] = -1
+        codes = np.fromiter(map(code_of.__getitem__, values), dtype=np.int32, count=len(values))
+        return cls(codes, Strings.of(words))
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @overload
+    def __getitem__(self, i: SupportsIndex) -> str | None: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[str | None]: ...
+
+    def __getitem__(self, i: SupportsIndex | slice) -> str | list[str | None] | None:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        code = int(self.codes[i])
+        return None if code < 0 else self.vocabulary[code]
+
+    def __iter__(self) -> Iterator[str | None]:
+        words: list[str | None] = list(self.vocabulary)
+        words.append(None)  # code -1
+        return map(words.__getitem__, self.codes.tolist())
+
+    def at(self, positions: IntArray) -> Coded:
+        return Coded(self.codes[positions], self.vocabulary)
+
+    def mask(self, value: str) -> BoolArray:
+        """The rows holding ``value``."""
+        code = self.vocabulary.find(value)
+        if code is None:
+            return np.zeros(len(self.codes), dtype=bool)
+        return self.codes == code
+
+
 class _Edges:
     """The store's relationships in integer form, in id order (so index order is id order);
     ``since`` is each one's day (:mod:`queries.timeline`, 0 when undated)."""
@@ -80,7 +224,7 @@ class _Edges:
 
     def __init__(
         self,
-        ids: list[str],
+        ids: Strings,
         source: IntArray,
         target: IntArray,
         type_: IntArray,
@@ -103,7 +247,7 @@ class _Edges:
         if renumber is not None:
             source, target = renumber[source], renumber[target]
         return _Edges(
-            [self.ids[p] for p in positions.tolist()],
+            self.ids.at(positions),
             source,
             target,
             self.type[positions],
@@ -115,65 +259,146 @@ class _Edges:
 READ_ATTEMPTS: Final = 3
 """Reads of the store a projection build tries before it gives up on a graph being refreshed."""
 
+_TEXT_COLUMNS: Final = ("kinds", "countries", "regions", "fields", "statuses")
+
 
 class _Nodes:
     """Ids in id order and the attributes that filters, groupings and matches use."""
 
-    __slots__ = (
-        "countries",
-        "country_codes",
-        "fields",
-        "ids",
-        "index",
-        "kind_codes",
-        "kinds",
-        "region_codes",
-        "regions",
-        "rows",
-        "since",
-        "statuses",
-        "types",
-    )
+    __slots__ = ("countries", "fields", "ids", "kinds", "regions", "since", "statuses", "types")
 
-    def __init__(self, rows: list[_NodeRow]):
-        self.rows = rows
-        self.ids = [r.id for r in rows]
-        self.since = np.fromiter((r.since for r in rows), dtype=np.int64, count=len(rows))
-        self.index = {node_id: i for i, node_id in enumerate(self.ids)}
-        self.types = np.asarray([r.type for r in rows], dtype=np.int64)
-        self.kinds = [r.kind for r in rows]
-        self.countries = [r.country for r in rows]
-        self.regions = [r.region for r in rows]
-        self.fields = [r.field for r in rows]
-        self.statuses = [r.status for r in rows]
-        self.kind_codes = _codes(self.kinds)
-        self.country_codes = _codes(self.countries)
-        self.region_codes = _codes(self.regions)
+    def __init__(
+        self,
+        ids: Strings,
+        types: IntArray,
+        since: IntArray,
+        kinds: Coded,
+        countries: Coded,
+        regions: Coded,
+        fields: Coded,
+        statuses: Coded,
+    ) -> None:
+        self.ids = ids
+        self.types = types
+        self.since = since
+        self.kinds = kinds
+        self.countries = countries
+        self.regions = regions
+        self.fields = fields
+        self.statuses = statuses
+
+    def at(self, positions: IntArray) -> _Nodes:
+        """The nodes at ``positions`` (ascending)."""
+        return _Nodes(
+            self.ids.at(positions),
+            self.types[positions],
+            self.since[positions],
+            *(getattr(self, name).at(positions) for name in _TEXT_COLUMNS),
+        )
+
+    def index(self, node_id: str) -> int | None:
+        return self.ids.find(node_id)
 
 
-class _NodeRow(NamedTuple):
-    id: str
-    type: int
-    kind: str | None
-    country: str | None
-    region: str | None
-    field: str | None
-    status: str | None
-    since: int
+class _Topology(NamedTuple):
+    """U and D of a node count and edges, as arrays (see :class:`Projection`)."""
+
+    arcs: IntArray
+    csr_cost: npt.NDArray[np.float64]
+    csr_pair: IntArray
+    degree: IntArray
+    indices: IntArray
+    indptr: IntArray
+    pair_cost: npt.NDArray[np.float64]
+    pair_edge: IntArray
+    pairs: IntArray
 
     @classmethod
-    def of(cls, node: Node) -> _NodeRow:
-        field, status = node.properties.get("field"), node.properties.get("status")
+    def of(cls, n: int, edges: _Edges) -> _Topology:
+        source, target = edges.source, edges.target
+        loop = source == target
+        degree = np.bincount(source, minlength=n) + np.bincount(target[~loop], minlength=n)
+        position = np.flatnonzero(~loop)
+        s, t, cost = source[position], target[position], edges.cost[position]
+        low, high = np.minimum(s, t), np.maximum(s, t)
+        key = low * n + high
+        chosen = _cheapest_of_each(key, cost)
+        pairs = np.column_stack((low[chosen], high[chosen])).reshape(-1, 2)
+        pair_cost = cost[chosen]
+        rows = np.concatenate((pairs[:, 0], pairs[:, 1]))
+        cols = np.concatenate((pairs[:, 1], pairs[:, 0]))
+        pair_of = np.concatenate((np.arange(len(chosen)), np.arange(len(chosen))))
+        csr = np.argsort(rows * n + cols)  # distinct keys: any sort gives the one order
+        csr_pair = pair_of[csr]
+        symmetric = _SYMMETRIC[edges.type[position]]
+        arc_source = np.concatenate((s, t[symmetric]))
+        arc_target = np.concatenate((t, s[symmetric]))
+        arc_key = sorted_unique(arc_source * n + arc_target)
         return cls(
-            node.id,
-            _TYPE_CODE[node.type],
-            node.kind,
-            node.country,
-            node.region,
-            field if isinstance(field, str) else None,
-            status if isinstance(status, str) else None,
-            node_day(node.type, node.properties),
+            arcs=np.column_stack((arc_key // n, arc_key % n)).reshape(-1, 2),
+            csr_cost=pair_cost[csr_pair],
+            csr_pair=csr_pair.astype(np.int64, copy=False),
+            degree=degree.astype(np.int64, copy=False),
+            indices=cols[csr].astype(np.int64, copy=False),
+            indptr=np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n)))).astype(
+                np.int64, copy=False
+            ),
+            pair_cost=pair_cost,
+            pair_edge=position[chosen].astype(np.int64, copy=False),
+            pairs=pairs.astype(np.int64, copy=False),
         )
+
+
+class Rows(Sequence[list[Any]]):
+    """The rows of a compressed sparse row layout: row ``u`` is
+    ``values[indptr[u]:indptr[u + 1]]``, handed out as a list."""
+
+    __slots__ = ("indptr", "values")
+
+    def __init__(self, indptr: IntArray, values: npt.NDArray[Any]) -> None:
+        self.indptr = indptr
+        self.values = values
+
+    def __len__(self) -> int:
+        return len(self.indptr) - 1
+
+    @overload
+    def __getitem__(self, u: SupportsIndex) -> list[Any]: ...
+
+    @overload
+    def __getitem__(self, u: slice) -> list[list[Any]]: ...
+
+    def __getitem__(self, u: SupportsIndex | slice) -> list[Any] | list[list[Any]]:
+        if isinstance(u, slice):
+            return [self[k] for k in range(*u.indices(len(self)))]
+        u = operator.index(u)
+        if u < 0:
+            u += len(self)
+        if not 0 <= u < len(self):
+            raise IndexError(u)
+        result: list[Any] = self.values[self.indptr[u] : self.indptr[u + 1]].tolist()
+        return result
+
+
+def _cheapest_of_each(key: IntArray, cost: npt.NDArray[np.float64]) -> IntArray:
+    """For each distinct ``key`` in ascending order, the position of its lowest ``cost`` (the
+    lowest position among equal costs): one stable sort, then linear passes.
+
+    >>> _cheapest_of_each(np.array([7, 3, 7, 3, 7]), np.array([2.0, 1.0, 1.0, 1.0, 1.0])).tolist()
+    [1, 2]
+    """
+    if len(key) == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.argsort(key, kind="stable")
+    ordered_key, ordered_cost = key[order], cost[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered_key[1:] != ordered_key[:-1])))
+    opens = np.zeros(len(order), dtype=bool)
+    opens[starts] = True
+    group = np.cumsum(opens) - 1
+    cheapest = np.minimum.reduceat(ordered_cost, starts)
+    candidate = np.flatnonzero(ordered_cost == cheapest[group])
+    first = np.concatenate(([True], group[candidate][1:] != group[candidate][:-1]))
+    return order[candidate[first]].astype(np.int64)
 
 
 def sorted_unique(values: IntArray) -> IntArray:
@@ -189,14 +414,33 @@ def sorted_unique(values: IntArray) -> IntArray:
     return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
-def _codes(values: list[str | None]) -> dict[str | None, BoolArray]:
-    """For each distinct value, the mask of the nodes holding it."""
-    vocabulary = sorted({v for v in values if v is not None})
-    code_of = {v: c for c, v in enumerate(vocabulary)}
-    codes = np.fromiter(
-        (-1 if v is None else code_of[v] for v in values), dtype=np.int64, count=len(values)
-    )
-    return {v: codes == c for v, c in code_of.items()}
+def _days(values: Sequence[Any]) -> IntArray:
+    """The day (:func:`queries.timeline.day_of`) of each value, each distinct value once.
+
+    >>> _days([2019, None, "2021-03-04", 2019.0, True]).tolist()
+    [20190101, 0, 20210304, 0, 0]
+    """
+    kinds = set(map(type, values))
+    if float in kinds or bool in kinds:  # equal to ints as keys, but not equal days
+        return np.fromiter(map(day_of, values), dtype=np.int64, count=len(values))
+    try:
+        day = {v: day_of(v) for v in set(values)}
+    except TypeError:  # an unhashable value (a list property)
+        return np.fromiter(map(day_of, values), dtype=np.int64, count=len(values))
+    return np.fromiter(map(day.__getitem__, values), dtype=np.int64, count=len(values))
+
+
+class Results(Protocol):
+    """Where a projection's expensive results are kept for every process
+    (:class:`queries.shelf.Shelf`)."""
+
+    def keeps(self, key: Hashable) -> bool:
+        """True when the result of ``key`` is kept here."""
+        ...
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The kept result of ``key``, computed (and kept) first when there is none."""
+        ...
 
 
 class Projection:
@@ -249,51 +493,30 @@ class Projection:
         nodes: _Nodes,
         edges: _Edges,
         as_of: int | None = None,
+        topology: _Topology | None = None,
     ):
         self.version = version
         self.rel_types = rel_types
         self.as_of = as_of
         self._nodes = nodes
         self._edges = edges
-        self.ids = nodes.ids
-        n = len(nodes.ids)
-        source, target = edges.source, edges.target
-        loop = source == target
-        self.degree: IntArray = np.bincount(source, minlength=n) + np.bincount(
-            target[~loop], minlength=n
-        )
-        position = np.flatnonzero(~loop)
-        s, t, cost = source[position], target[position], edges.cost[position]
-        low, high = np.minimum(s, t), np.maximum(s, t)
-        key = low * n + high
-        order = np.lexsort((position, cost, key))
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = key[order][1:] != key[order][:-1]
-        chosen = order[first]
-        self.pairs: IntArray = np.column_stack((low[chosen], high[chosen])).reshape(-1, 2)
-        self.pair_cost: npt.NDArray[np.float64] = cost[chosen]
-        self._pair_edge: IntArray = position[chosen]
-
-        rows = np.concatenate((self.pairs[:, 0], self.pairs[:, 1]))
-        cols = np.concatenate((self.pairs[:, 1], self.pairs[:, 0]))
-        pair_of = np.concatenate((np.arange(len(chosen)), np.arange(len(chosen))))
-        csr = np.lexsort((cols, rows))
-        self.indptr: IntArray = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n))))
-        self.indices: IntArray = cols[csr]
-        self.csr_pair: IntArray = pair_of[csr]
-        flat = self.indices.tolist()
-        bounds = self.indptr.tolist()
-        self.adjacency: list[list[int]] = [flat[bounds[i] : bounds[i + 1]] for i in range(n)]
-
-        symmetric = _SYMMETRIC[edges.type[position]]
-        arc_source = np.concatenate((s, t[symmetric]))
-        arc_target = np.concatenate((t, s[symmetric]))
-        arc_key = sorted_unique(arc_source * n + arc_target)
-        self.arcs: IntArray = np.column_stack((arc_key // n, arc_key % n)).reshape(-1, 2)
+        self.ids: Strings = nodes.ids
+        shape = topology or _Topology.of(len(nodes.ids), edges)
+        self._topology = shape
+        self.degree: IntArray = shape.degree
+        self.pairs: IntArray = shape.pairs
+        self.pair_cost: npt.NDArray[np.float64] = shape.pair_cost
+        self._pair_edge: IntArray = shape.pair_edge
+        self.indptr: IntArray = shape.indptr
+        self.indices: IntArray = shape.indices
+        self.csr_pair: IntArray = shape.csr_pair
+        self.adjacency: Rows = Rows(shape.indptr, shape.indices)
+        self.arcs: IntArray = shape.arcs
 
         self._lock = threading.Lock()
         self._memo: dict[Hashable, Any] = {}
         self._key_locks: dict[Hashable, threading.Lock] = {}
+        self.results: Results | None = None
 
     # --- nodes -----------------------------------------------------------------------------
     def number_of_nodes(self) -> int:
@@ -302,10 +525,10 @@ class Projection:
 
     def node_index(self, node_id: str) -> int:
         """The index of ``node_id``; :class:`~queries.errors.NotFound` when there is none."""
-        try:
-            return self._nodes.index[node_id]
-        except KeyError:
-            raise NotFound(node_id) from None
+        found = self._nodes.index(node_id)
+        if found is None:
+            raise NotFound(node_id)
+        return found
 
     def type_of(self, i: int) -> str:
         """The node type (model name) of node ``i``."""
@@ -324,12 +547,12 @@ class Projection:
         return self._nodes.regions[i]
 
     @property
-    def fields(self) -> list[str | None]:
+    def fields(self) -> Sequence[str | None]:
         """Each node's ``field`` (achievements and demands), None for the others."""
         return self._nodes.fields
 
     @property
-    def statuses(self) -> list[str | None]:
+    def statuses(self) -> Sequence[str | None]:
         """Each node's ``status`` (achievements and demands), None when it has none."""
         return self._nodes.statuses
 
@@ -344,7 +567,7 @@ class Projection:
         return self._edges.since
 
     @property
-    def relationship_ids(self) -> list[str]:
+    def relationship_ids(self) -> Sequence[str]:
         """The relationships' ids in id order."""
         return self._edges.ids
 
@@ -378,32 +601,26 @@ class Projection:
         if kinds is not None:
             any_kind = np.zeros(len(self.ids), dtype=bool)
             for kind in kinds:
-                if kind in self._nodes.kind_codes:
-                    any_kind |= self._nodes.kind_codes[kind]
+                any_kind |= self._nodes.kinds.mask(kind)
             mask &= any_kind
         if country is not None:
-            mask &= self._nodes.country_codes.get(country, np.zeros(len(self.ids), dtype=bool))
+            mask &= self._nodes.countries.mask(country)
         if region is not None:
-            mask &= self._nodes.region_codes.get(region, np.zeros(len(self.ids), dtype=bool))
+            mask &= self._nodes.regions.mask(region)
         return mask
 
     # --- pairs -----------------------------------------------------------------------------
     def _pair(self, u: int, v: int) -> int:
-        row = self.adjacency[u]
-        k = bisect.bisect_left(row, v)
-        if k == len(row) or row[k] != v:
+        start, end = int(self.indptr[u]), int(self.indptr[u + 1])
+        k = start + int(np.searchsorted(self.indices[start:end], v))
+        if k == end or self.indices[k] != v:
             raise KeyError((u, v))
-        return int(self.csr_pair[self.indptr[u] + k])
+        return int(self.csr_pair[k])
 
-    def adjacency_costs(self) -> list[list[float]]:
+    def adjacency_costs(self) -> Rows:
         """U's edge costs aligned with :attr:`adjacency`: ``adjacency_costs()[u][k]`` is the cost
         of the pair ``(u, adjacency[u][k])``."""
-        return self.memo("adjacency costs", self._build_adjacency_costs)
-
-    def _build_adjacency_costs(self) -> list[list[float]]:
-        flat = self.pair_cost[self.csr_pair].tolist()
-        bounds = self.indptr.tolist()
-        return [flat[bounds[i] : bounds[i + 1]] for i in range(len(self.ids))]
+        return Rows(self.indptr, self._topology.csr_cost)
 
     def component_labels(self) -> IntArray:
         """The connected component of each node in U, as labels ``0 .. components - 1``."""
@@ -454,7 +671,8 @@ class Projection:
     # --- derived forms, computed once ------------------------------------------------------
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` once per projection (so once per data version) and ``key``; concurrent
-        callers with the same key wait for the first."""
+        callers with the same key wait for the first. With :attr:`results` (a projection mapped
+        from its file), the results it keeps are computed once for every process."""
         with self._lock:
             if key in self._memo:
                 return self._memo[key]
@@ -463,7 +681,11 @@ class Projection:
             with self._lock:
                 if key in self._memo:
                     return self._memo[key]
-            value = compute()
+            results = self.results
+            if results is not None and results.keeps(key):
+                value = results.get(key, compute)
+            else:
+                value = compute()
             with self._lock:
                 self._memo[key] = value
             return value
@@ -598,11 +820,10 @@ class Projection:
         renumber = np.cumsum(alive) - 1
         edges = self._edges
         keep = (edges.since <= as_of) & alive[edges.source] & alive[edges.target]
-        kept_rows = [row for row, live in zip(nodes.rows, alive.tolist(), strict=True) if live]
         return Projection(
             self.version,
             self.rel_types,
-            _Nodes(kept_rows),
+            nodes.at(np.flatnonzero(alive)),
             edges.at(np.flatnonzero(keep), renumber),
             as_of,
         )
@@ -625,39 +846,182 @@ class Projection:
 
     @classmethod
     def _read(cls, store: Store, version: str) -> Projection:
-        rows = [_NodeRow.of(node) for node in store.iter_nodes()]
-        if any(a.id > b.id for a, b in itertools.pairwise(rows)):
-            rows.sort(key=lambda row: row.id)
-        nodes = _Nodes(rows)
-        index = nodes.index
+        node_ids: list[str] = []
+        types: list[int] = []
+        texts: dict[str, list[str | None]] = {name: [] for name in _TEXT_COLUMNS}
+        node_dates: list[Any] = []
+        for node in store.iter_nodes():
+            props = node.properties
+            node_ids.append(node.id)
+            types.append(_TYPE_CODE[node.type])
+            for name, value in zip(
+                _TEXT_COLUMNS,
+                (node.kind, node.country, node.region, props.get("field"), props.get("status")),
+                strict=True,
+            ):
+                texts[name].append(value if isinstance(value, str) else None)
+            since = NODE_TYPE_BY_NAME[node.type].since
+            node_dates.append(None if since is None else props.get(since))
         edge_ids: list[str] = []
-        source: list[int] = []
-        target: list[int] = []
-        type_: list[int] = []
-        cost: list[float] = []
-        since: list[int] = []
+        rel_types: list[int] = []
+        sources: list[str] = []
+        targets: list[str] = []
+        weights: list[float] = []
+        dates: list[Any] = []
         for edge in store.iter_edges():
-            s, t = index.get(edge.source), index.get(edge.target)
-            if s is None or t is None:
-                continue
             edge_ids.append(edge.id)
-            source.append(s)
-            target.append(t)
-            type_.append(_REL_CODE[edge.type])
-            cost.append(1.0 / edge.weight)
-            since.append(UNDATED if edge.date is None else day_of(edge.date))
-        edges = _Edges(
-            edge_ids,
-            np.asarray(source, dtype=np.int64),
-            np.asarray(target, dtype=np.int64),
-            np.asarray(type_, dtype=np.int64),
-            np.asarray(cost, dtype=np.float64),
-            np.asarray(since, dtype=np.int64),
-        )
-        if edge_ids != sorted(edge_ids):
+            rel_types.append(_REL_CODE[edge.type])
+            sources.append(edge.source)
+            targets.append(edge.target)
+            weights.append(edge.weight)
+            dates.append(edge.date)
+        if any(a > b for a, b in itertools.pairwise(edge_ids)):  # stores give id order already
             order = sorted(range(len(edge_ids)), key=edge_ids.__getitem__)
-            edges = edges.at(np.asarray(order, dtype=np.int64))
-        return cls(version, None, nodes, edges)
+            edge_ids = [edge_ids[i] for i in order]
+            rel_types = [rel_types[i] for i in order]
+            sources = [sources[i] for i in order]
+            targets = [targets[i] for i in order]
+            weights = [weights[i] for i in order]
+            dates = [dates[i] for i in order]
+        return _assemble(
+            version,
+            _Columns(
+                node_ids,
+                np.asarray(types, dtype=np.int64),
+                [Coded.of(texts[name]) for name in _TEXT_COLUMNS],
+                node_dates,
+                Strings.of(edge_ids),
+                np.asarray(rel_types, dtype=np.int64),
+                sources,
+                targets,
+                np.asarray(weights, dtype=np.float64),
+                dates,
+            ),
+        )
+
+    @classmethod
+    def from_columns(cls, columns: GraphColumns) -> Projection:
+        """The projection of a store's graph read in bulk (:class:`BulkRead`)."""
+        n = len(columns.node_types)
+        m = len(columns.relationship_types)
+
+        def split(text: str, count: int) -> list[str]:
+            return text.split(COLUMN_SEPARATOR) if count else []
+
+        return _assemble(
+            columns.data_version,
+            _Columns(
+                split(columns.node_ids, n),
+                np.asarray(columns.node_types, dtype=np.int64),
+                [Coded.of(split(getattr(columns, name), n)) for name in _TEXT_COLUMNS],
+                columns.node_dates,
+                Strings.joined(columns.relationship_ids, m),
+                np.asarray(columns.relationship_types, dtype=np.int64),
+                split(columns.sources, m),
+                split(columns.targets, m),
+                np.asarray(columns.weights, dtype=np.float64),
+                columns.relationship_dates,
+            ),
+        )
+
+    def arrays(self) -> dict[str, npt.NDArray[Any]]:
+        """Every array of this projection by name: what :meth:`from_arrays` takes back (a
+        projection file holds them)."""
+        nodes, edges = self._nodes, self._edges
+        found: dict[str, npt.NDArray[Any]] = {}
+
+        def strings(name: str, texts: Strings) -> None:
+            found[f"{name}.data"] = texts.data
+            found[f"{name}.starts"] = texts.starts
+            found[f"{name}.ends"] = texts.ends
+
+        strings("node.ids", nodes.ids)
+        found["node.types"] = nodes.types
+        found["node.since"] = nodes.since
+        for name in _TEXT_COLUMNS:
+            column: Coded = getattr(nodes, name)
+            found[f"node.{name}.codes"] = column.codes
+            strings(f"node.{name}.vocabulary", column.vocabulary)
+        strings("edge.ids", edges.ids)
+        for name in ("source", "target", "type", "cost", "since"):
+            found[f"edge.{name}"] = getattr(edges, name)
+        for name in _Topology._fields:
+            found[f"topology.{name}"] = getattr(self._topology, name)
+        return found
+
+    @classmethod
+    def from_arrays(cls, version: str, arrays: dict[str, npt.NDArray[Any]]) -> Projection:
+        """The projection of :meth:`arrays` (arrays of a mapped file are used in place)."""
+
+        def strings(name: str) -> Strings:
+            return Strings(arrays[f"{name}.data"], arrays[f"{name}.starts"], arrays[f"{name}.ends"])
+
+        nodes = _Nodes(
+            strings("node.ids"),
+            arrays["node.types"],
+            arrays["node.since"],
+            *(
+                Coded(arrays[f"node.{name}.codes"], strings(f"node.{name}.vocabulary"))
+                for name in _TEXT_COLUMNS
+            ),
+        )
+        edges = _Edges(
+            strings("edge.ids"),
+            *(arrays[f"edge.{name}"] for name in ("source", "target", "type", "cost", "since")),
+        )
+        topology = _Topology(**{name: arrays[f"topology.{name}"] for name in _Topology._fields})
+        return cls(version, None, nodes, edges, None, topology)
+
+
+class _Columns(NamedTuple):
+    """A graph read from a store, before it is put in integer form."""
+
+    node_ids: list[str]
+    node_types: IntArray
+    texts: list[Coded]
+    node_dates: Sequence[Any]
+    edge_ids: Strings
+    edge_types: IntArray
+    sources: list[str]
+    targets: list[str]
+    weights: npt.NDArray[np.float64]
+    edge_dates: Sequence[Any]
+
+
+def _assemble(version: str, columns: _Columns) -> Projection:
+    """The projection of a graph read from a store: nodes put in id order (stores give them so
+    already), endpoints as node indices, relationships whose end is missing left out."""
+    node_ids = columns.node_ids
+    n = len(node_ids)
+    node_order: IntArray | None = None
+    if any(a > b for a, b in itertools.pairwise(node_ids)):
+        node_order = np.asarray(sorted(range(n), key=node_ids.__getitem__), dtype=np.int64)
+        node_ids = [node_ids[i] for i in node_order.tolist()]
+    index = dict(zip(node_ids, range(n), strict=True))
+    absent = itertools.repeat(-1)
+    m = len(columns.edge_types)
+    source = np.fromiter(map(index.get, columns.sources, absent), dtype=np.int64, count=m)
+    target = np.fromiter(map(index.get, columns.targets, absent), dtype=np.int64, count=m)
+    del index
+    days = _days(columns.node_dates)
+    texts = columns.texts
+    types = columns.node_types
+    if node_order is not None:
+        days, types = days[node_order], types[node_order]
+        texts = [column.at(node_order) for column in texts]
+    nodes = _Nodes(Strings.of(node_ids), types, days, *texts)
+    edges = _Edges(
+        columns.edge_ids,
+        source,
+        target,
+        columns.edge_types,
+        1.0 / columns.weights,
+        _days(columns.edge_dates),
+    )
+    kept = np.flatnonzero((source >= 0) & (target >= 0))
+    if len(kept) < m:
+        edges = edges.at(kept)
+    return Projection(version, None, nodes, edges)
 
 
 class _Derived:
@@ -709,6 +1073,26 @@ class _StoreCache:
         return found.get(rel_types)
 
 
+PENDING_MARGIN: Final = 0.5
+"""Seconds before a request's deadline at which its wait for a projection being built ends
+with :class:`~queries.errors.Pending`, so that the answer leaves within the request's time."""
+
+RETRY_AFTER: Final = 5
+"""Seconds a request that found the projection still being built is asked to wait."""
+
+
+def wait_for_build(what: str) -> None:
+    """Before one more step of waiting for a projection being built elsewhere (another thread,
+    process or child): :class:`~queries.errors.Pending` when the current deadline
+    (:mod:`queries.deadline`) is near, else nothing."""
+    limit = deadline.current()
+    if limit is not None and time.monotonic() > limit - PENDING_MARGIN:
+        raise Pending(
+            f"the projection of the current data version is {what}; ask again in {RETRY_AFTER} s",
+            RETRY_AFTER,
+        )
+
+
 _caches: weakref.WeakKeyDictionary[Store, _StoreCache] = weakref.WeakKeyDictionary()
 _caches_lock = threading.Lock()
 
@@ -758,9 +1142,15 @@ def projection(
         cache = _caches.get(store)
         if cache is None:
             cache = _caches[store] = _StoreCache()
+    from queries.projection_file import shared_projection  # it builds on this module
+
     version = store.data_version()
-    with cache.lock:
+    while not cache.lock.acquire(timeout=0.05):
+        wait_for_build("being read")
+    try:
         if cache.today is None or cache.today.base.version != version:
-            cache.today = _Derived(Projection.from_store(store))
+            cache.today = _Derived(shared_projection(store))
             cache.dated.clear()
         return cache.get(wanted, day)
+    finally:
+        cache.lock.release()

@@ -8,6 +8,9 @@ code             when
 ``TRUNCATED``    an exact answer would take more work than a request may do (``intermediaries``
                  past its work cap); the message says how to ask for one that fits
 ``TIMEOUT``      the request's work ran past its time limit and was stopped
+``NOT_READY``    the answer needs work still being done once for the current data version (its
+                 projection being built); ``extensions.retryAfter`` (seconds) says when to ask
+                 again, and so does the HTTP ``Retry-After`` header
 ``INTERNAL``     anything unexpected; the message is fixed and tells nothing of the cause
 ===============  ==========================================================================
 
@@ -26,7 +29,7 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
 from queries.deadline import TimeUp
-from queries.errors import NotFound, QueryError
+from queries.errors import NotFound, Pending, QueryError
 
 INTERNAL_MESSAGE = "Internal error; quote the X-Request-ID of this response when reporting it."
 
@@ -59,6 +62,8 @@ def coded(error: GraphQLError) -> GraphQLError:
         extensions.update(code="NOT_FOUND", id=original.id)
     elif isinstance(original, Truncated):
         extensions["code"] = "TRUNCATED"
+    elif isinstance(original, Pending):
+        extensions.update(code="NOT_READY", retryAfter=original.retry_after)
     elif isinstance(original, TimeUp):
         extensions["code"] = "TIMEOUT"
     elif is_unexpected(error):

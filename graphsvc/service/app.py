@@ -27,6 +27,8 @@ import contextlib
 import html
 import importlib.util
 import logging
+import threading
+import time
 from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import PurePath
@@ -52,6 +54,8 @@ from graphsvc.service.settings import Settings
 from graphsvc.service.store_holder import StoreHolder
 from graphsvc.stores import NEO4J_SCHEMES
 from graphsvc.stores.contract import GraphCounts, Store, StoreError
+from queries.projection import projection
+from queries.projection_file import build_in_child
 
 HEALTH_TIMEOUT: Final = 2.0
 """Seconds the store has to answer a health check (through the light request threads)."""
@@ -111,6 +115,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             await to_thread.run_sync(holder.get)
         except StoreError as exc:
             log.error("store %s does not answer yet: %s", settings.store, exc)
+        build_in_child(holder.uri)
+        threading.Thread(
+            target=_map_projection, args=(holder,), name="innonet-projection", daemon=True
+        ).start()
         yield
         await to_thread.run_sync(admission.shutdown)
         graphql.heap.uninstall()
@@ -180,6 +188,22 @@ def app_from_env() -> Starlette:
     settings = Settings.from_env()
     configure_logging(settings.log_level)
     return create_app(settings)
+
+
+def _map_projection(holder: StoreHolder) -> None:
+    """Map the projection of the store's data version at start (built first, in a child
+    process, when it has no file yet), so the first request finds it ready."""
+    try:
+        started = time.monotonic()
+        graph = projection(holder.get())
+        log.info(
+            "projection of data version %s: %d nodes, ready in %.1f s",
+            graph.version,
+            graph.number_of_nodes(),
+            time.monotonic() - started,
+        )
+    except Exception as exc:  # the first request meets the cause again and reports it
+        log.warning("projection not ready at start: %r", exc)
 
 
 def _version(holder: StoreHolder) -> str:

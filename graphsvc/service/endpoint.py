@@ -5,6 +5,8 @@
 - A malformed body, a body that is not a JSON object, or no query: 400 with a JSON error body.
 - Each request runs under a time limit; past it the answer is 504 (code ``TIMEOUT``), and its
   work in the store threads stops at the same deadline (:mod:`queries.deadline`).
+- An answer that needs work still being done for the data version (the projection being built)
+  is a 503 with ``Retry-After``, the error coded ``NOT_READY``.
 - Each operation is sized from its cached document before it runs
   (:mod:`graphsvc.service.cost`): one over the budget is answered with an error naming its cost;
   heavy operations wait for a heavy slot; with the queue full the answer is 503 with
@@ -42,6 +44,7 @@ from graphsvc.service.cost import over_budget, request_cost
 from graphsvc.service.heap import FreezeLongLived
 from graphsvc.service.store_holder import StoreHolder
 from graphsvc.stores.contract import Store, StoreError
+from queries.errors import Pending
 
 MAX_RESULT_BYTES: Final = 32 * 1024 * 1024
 """Largest JSON answer sent (32 MiB); a larger one is replaced by a ``BAD_REQUEST`` error."""
@@ -78,6 +81,20 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
         status_code=status,
         headers=headers,
     )
+
+
+def _retry_later(result: ExecutionResult, response: Response) -> ExecutionResult:
+    """``result``; when an error of it is :class:`~queries.errors.Pending` (work still being
+    done for the data version), the answer is a 503 with ``Retry-After``."""
+    waits = [
+        error.original_error.retry_after
+        for error in result.errors or ()
+        if isinstance(error.original_error, Pending)
+    ]
+    if waits:
+        response.status_code = 503
+        response.headers["Retry-After"] = str(max(waits))
+    return result
 
 
 class GraphQLEndpoint(GraphQL[Any, None]):
@@ -285,11 +302,11 @@ class GraphQLEndpoint(GraphQL[Any, None]):
             # the deadline of the work too: sizing the request (its first validation) counted
             async with asyncio.timeout(deadline - time.monotonic()):
                 if not heavy:
-                    return await attempts
+                    return _retry_later(await attempts, sub_response)
                 try:
                     async with self.admission.heavy_slot():
                         context["admission"] = "heavy"
-                        return await self.admission.run_heavy(attempts)
+                        return _retry_later(await self.admission.run_heavy(attempts), sub_response)
                 except Busy:
                     attempts.close()
                     raise Refused(

@@ -9,10 +9,12 @@ answer without holding anything; past the request's deadline (plus :data:`GRACE`
 killed, and a new one is started for the next heavy request. Inside the child the same deadline
 is set (:mod:`queries.deadline`), so its loops stop by themselves first.
 
-A new child first builds the projection of the whole graph (the shared work nearly every
-question needs) and says when it is ready; a request whose time runs out while the child is
-still getting ready answers ``TIMEOUT`` but leaves it to finish, so that a slow start cannot
-turn into a cycle of kills and restarts that never answers.
+A new child first maps the projection of the whole graph (:mod:`queries.projection_file`:
+the shared work nearly every question needs, built once per data version) and says when it is
+ready; a request whose time runs out while the child is still getting ready answers
+``NOT_READY`` with ``Retry-After`` half a second before its limit (``TIMEOUT`` at its limit
+when it had a second or less) but leaves it to finish, so that a slow start cannot turn into a
+cycle of kills and restarts that never answers.
 
 The child's address space is limited to :data:`MEMORY_LIMIT` bytes: a question that would need
 more fails there with a ``MemoryError`` instead of growing the worker. It runs at a lower
@@ -37,8 +39,8 @@ from typing import Any, Final
 from graphsvc.stores import open_store
 from queries import deadline
 from queries.deadline import TimeUp
-from queries.errors import BadRequest, NotFound, QueryError
-from queries.projection import projection
+from queries.errors import BadRequest, NotFound, Pending, QueryError
+from queries.projection import PENDING_MARGIN, RETRY_AFTER, projection
 
 GRACE: Final = 1.0
 """Seconds past a request's deadline before its heavy process is killed."""
@@ -86,8 +88,15 @@ class HeavyProcess:
             if not self._ready:
                 wait = None if until is None else max(0.0, until - time.monotonic())
                 try:
-                    if not conn.poll(wait):
-                        raise TimeUp("the heavy process was still getting ready")
+                    if wait is None or wait <= 2 * PENDING_MARGIN:
+                        if not conn.poll(wait):
+                            raise TimeUp("the heavy process was still getting ready")
+                    elif not conn.poll(wait - PENDING_MARGIN):
+                        raise Pending(
+                            "the heavy process is still reading the graph; ask again in "
+                            f"{RETRY_AFTER} s",
+                            RETRY_AFTER,
+                        )
                     conn.recv()  # "ready"
                 except (EOFError, OSError) as exc:
                     self._kill("it ended while getting ready")
@@ -152,6 +161,8 @@ def _error(value: tuple[str, str, str]) -> Exception:
     kind, detail, message = value
     if kind == "NotFound":
         return NotFound(detail)
+    if kind == "Pending":
+        return Pending(message, int(detail))
     if kind == "BadRequest":
         return BadRequest(message)
     if kind == "QueryError":
@@ -166,6 +177,8 @@ def _error(value: tuple[str, str, str]) -> Exception:
 def _describe(exc: BaseException) -> tuple[str, str, str]:
     if isinstance(exc, NotFound):
         return "NotFound", exc.id, str(exc)
+    if isinstance(exc, Pending):
+        return "Pending", str(exc.retry_after), str(exc)
     for kind in (BadRequest, QueryError, TimeUp, MemoryError):
         if isinstance(exc, kind):
             return kind.__name__, type(exc).__name__, str(exc)

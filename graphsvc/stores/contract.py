@@ -16,7 +16,10 @@ import binascii
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol, runtime_checkable
+from typing import Any, Final, NamedTuple, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,4 +368,48 @@ class CentralityPushdown(Protocol):
         """Every node's ``metric`` score (DEGREE, PAGERANK, BETWEENNESS, CLOSENESS, HARMONIC), or
         None. With ``samples`` a cost-per-source metric is estimated from at most ``samples``
         source nodes drawn with ``seed`` (and flagged ``approximate``), or None; exact without."""
+        ...
+
+
+COLUMN_SEPARATOR: Final = "\x1f"
+"""What joins the values of a text column of :class:`GraphColumns`."""
+
+
+@dataclass(frozen=True, slots=True)
+class GraphColumns:
+    """Every node and relationship of one data version, column by column, each in id order:
+    what a projection is built from when the store reads the graph in bulk (:class:`BulkRead`).
+
+    Text columns hold their values joined by :data:`COLUMN_SEPARATOR`, an empty value for none
+    (``"a\x1f\x1fb"``: ``a``, none, ``b``); ``node_types`` and ``relationship_types`` are
+    positions in the model's ``NODE_TYPE_NAMES`` and ``RELATION_TYPE_NAMES``; ``node_dates``
+    holds each node's value of its type's ``since`` property and ``relationship_dates`` each
+    relationship's ``RELATION_SINCE`` property, as stored (None when absent).
+    """
+
+    data_version: str
+    node_ids: str
+    node_types: npt.NDArray[np.int64]
+    kinds: str
+    countries: str
+    regions: str
+    fields: str
+    statuses: str
+    node_dates: list[Any]
+    relationship_ids: str
+    relationship_types: npt.NDArray[np.int64]
+    sources: str
+    targets: str
+    weights: npt.NDArray[np.float64]
+    relationship_dates: list[Any]
+
+
+@runtime_checkable
+class BulkRead(Protocol):
+    """Optional: a store that reads its whole graph in one consistent snapshot, column by column
+    (the embedded store: a few SQL aggregates instead of a Python object a row)."""
+
+    def graph_columns(self) -> GraphColumns | None:
+        """The graph of the current data version; None when a value holds
+        :data:`COLUMN_SEPARATOR` (then ``iter_nodes`` and ``iter_edges`` are read instead)."""
         ...
