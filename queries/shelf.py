@@ -49,7 +49,7 @@ from queries.projection import wait_for_build
 T = TypeVar("T")
 
 SHARED: Final = frozenset(
-    {"centrality", "structural holes", "block cut", "brokerage", "louvain", "overseas reach"}
+    {"centrality", "structural holes", "block cut", "brokerage", "leiden", "overseas reach"}
 )
 """The memo keys (or their first element) of the results kept in files."""
 
