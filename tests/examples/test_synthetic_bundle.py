@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import statistics
-import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -149,9 +148,8 @@ def test_progress_reports_every_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_large_bundle_is_quick(tmp_path: Path) -> None:
-    started = time.perf_counter()
+def test_a_large_bundle_has_exactly_the_rows_asked_for(tmp_path: Path) -> None:
+    """The size bench/load.py and bench/neo4j.py generate (their figures time it, not this)."""
     counts = write_bundle(tmp_path, nodes=200_000, relations=1_000_000, seed=5)
-    assert time.perf_counter() - started < 30
     assert counts[RELATION_FILE] == 1_000_000
     assert sum(counts.values()) == 1_200_000
