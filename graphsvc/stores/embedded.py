@@ -727,16 +727,8 @@ class EmbeddedStore:
         return self.nodes([id]).get(id)
 
     def nodes(self, ids: Sequence[str]) -> dict[str, Node]:
-        found: dict[str, Node] = {}
         with self._snapshot() as conn:
-            for chunk in _chunks(dict.fromkeys(ids)):
-                for row in conn.execute(
-                    f"SELECT id, type, name, properties FROM nodes "
-                    f"WHERE id IN ({_placeholders(len(chunk))})",
-                    chunk,
-                ):
-                    found[row[0]] = _node(row)
-        return found
+            return _read_nodes(conn, ids)
 
     def node_refs(self, ids: Iterable[str]) -> dict[str, NodeRef]:
         refs: dict[str, NodeRef] = {}
@@ -838,7 +830,7 @@ class EmbeddedStore:
                 total, ids = self._scan(conn, conditions, params, cursor, first)
             else:
                 total, ids = self._text_search(conn, where.text, conditions, params, cursor, first)
-            found = self.nodes(ids[:first])
+            found = _read_nodes(conn, ids[:first])
         page = [found[id] for id in ids[:first] if id in found]
         end = encode_cursor(page[-1].name, page[-1].id) if page else None
         return SearchPage(nodes=page, total=total, has_next=len(ids) > first, end_cursor=end)
@@ -1209,6 +1201,18 @@ def _typed_values(text: str | None, count: int) -> list[Any]:
         for part in set(parts)
     }
     return list(map(decoded.__getitem__, parts))
+
+
+def _read_nodes(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, Node]:
+    found: dict[str, Node] = {}
+    for chunk in _chunks(dict.fromkeys(ids)):
+        for row in conn.execute(
+            "SELECT id, type, name, properties FROM nodes "
+            f"WHERE id IN ({_placeholders(len(chunk))})",
+            chunk,
+        ):
+            found[row[0]] = _node(row)
+    return found
 
 
 def _with_removed(changes: TypeChanges | None, removed: int) -> TypeChanges:

@@ -1208,11 +1208,12 @@ class Neo4jStore:
     ) -> list[Relationship]:
         types = [cypher.relationship_type(t) for t in rel_types] if rel_types is not None else None
         members = list(dict.fromkeys(node_ids))
+        inside = dict.fromkeys(members, True)
 
         def work(tx: ReadTx) -> dict[str, Relationship]:
             found = {}
             for batch in _batches(members, self.batch_size):
-                params = {"ids": list(batch), "members": members, "types": types}
+                params = {"ids": list(batch), "members": inside, "types": types}
                 for r in tx.run(cypher.RELATIONSHIPS_AMONG.text, params):
                     found[r["id"]] = _relationship_of(r)
             return found

@@ -33,6 +33,7 @@ STATEMENTS = list(cypher.all_statements())
 
 EXAMPLES: dict[str, Any] = {
     "ids": ["explain-Institution"],
+    "members": {"explain-Institution": True},
     "rows": [{"id": "explain-x", "source": "a", "target": "b", "props": {"id": "explain-x"}}],
     "source": "explain-Institution",
     "target": "explain-Broker",
