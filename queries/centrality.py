@@ -19,9 +19,11 @@ HARMONIC cost one breadth-first search per source node, and a search from a node
 ``C`` visits about ``|C| + 2 m_C`` neighbour entries. :func:`search_plan` adds that up: when the
 exact scores (every node a source) fit the time budget at :func:`search_rate` entries per second
 they are exact; otherwise they are *estimated from pivots* and flagged ``approximate``. The budget
-is :data:`BUDGET` seconds, or :data:`BUDGET_SHARE` of the time left before the request's deadline
-when that is less (:mod:`queries.deadline`), so no request's searches are planned past its limit;
-the pivot searches run in chunks of :data:`CHUNK` with a deadline check between them. An estimate
+is :data:`BUDGET` seconds, the same for every caller, so that every process and store plans the
+same scores (a budget shrunk to a request's time left gave two services two estimates under
+load); it is sized for the default request limit of 30 s, and the pivot searches run in chunks
+of :data:`CHUNK` with a deadline check between them (:mod:`queries.deadline`), so a request with
+a shorter limit, or on a slower machine than planned, stops at its limit. An estimate
 spends nothing where nothing can be learned: an isolated node scores 0 (as in networkx), a
 component of 2 to :data:`SMALL_COMPONENT` nodes is scored exactly on its own, and only the larger
 components get pivots: ``K`` of them, the largest power of two whose searches fit what is left of
@@ -67,10 +69,8 @@ RATE_REFERENCE: Final = 1_100_000
 """Entries (nodes plus twice the pairs of U) of the 100,000-node bench graph, above which the
 planned rate falls with the square root of the graph's size."""
 BUDGET: Final = 12.0
-"""Seconds the searches of one scoring may take (the CLI, the background work; a request gets
-this or :data:`BUDGET_SHARE` of its time left, whichever is less)."""
-BUDGET_SHARE: Final = 0.5
-"""Share of the time left before a request's deadline its searches may be planned to take."""
+"""Seconds the searches of one scoring are planned to take: under half the default request
+limit of 30 s (``INNONET_REQUEST_TIMEOUT``)."""
 SMALL_COMPONENT: Final = 256
 """Components of at most this many nodes are scored exactly even when the graph is estimated."""
 MIN_PIVOTS: Final = 1
@@ -186,7 +186,7 @@ def centrality_scores(store: Store, graph: Projection, metric: str) -> Scores:
 def _compute(store: Store, graph: Projection, metric: str) -> Scores:
     plan = None
     if metric in SEARCH_METRICS:
-        plan = search_plan(graph, budget_seconds())
+        plan = search_plan(graph, BUDGET)
     # a store scores exactly when the plan is exact; estimates are the projection's for every
     # store (the same pivots, so the same answer from the embedded store and from Neo4j)
     if (
@@ -231,13 +231,6 @@ def planned_scores(graph: Projection, metric: str, plan: SearchPlan) -> FloatArr
         values = estimate_distances(graph, plan.pivots, metric)
     values[plan.small] = _exact_on_small_components(graph, plan.small, metric)
     return values
-
-
-def budget_seconds() -> float:
-    """The seconds the searches of a scoring may take now: :data:`BUDGET`, or
-    :data:`BUDGET_SHARE` of the time left before the current deadline when that is less."""
-    left = deadline.remaining()
-    return BUDGET if left is None else min(BUDGET, BUDGET_SHARE * left)
 
 
 @dataclass(frozen=True, slots=True)

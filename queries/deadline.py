@@ -16,11 +16,6 @@ Traceback (most recent call last):
 ...
 queries.deadline.TimeUp: the work ran past its deadline
 >>> check()  # no deadline here
->>> remaining() is None
-True
->>> with until(time.monotonic() + 60):
-...     58 < remaining() <= 60
-True
 """
 
 from __future__ import annotations
@@ -62,9 +57,3 @@ def check() -> None:
     deadline = _deadline.get()
     if deadline is not None and time.monotonic() > deadline:
         raise TimeUp("the work ran past its deadline")
-
-
-def remaining() -> float | None:
-    """Seconds left before the current deadline (0 when past it), None when there is none."""
-    deadline = _deadline.get()
-    return None if deadline is None else max(0.0, deadline - time.monotonic())

@@ -167,14 +167,6 @@ def test_search_plan_is_exact_when_the_work_fits_and_pivots_only_large_component
     assert all(values[lone] == 0.0 for values in scores.values())
 
 
-def test_the_budget_is_a_share_of_the_time_a_request_has_left() -> None:
-    assert centrality_module.budget_seconds() == centrality_module.BUDGET
-    with deadline.until(time.monotonic() + 4.0):
-        assert 1.9 < centrality_module.budget_seconds() <= 2.0
-    with deadline.until(time.monotonic() + 3600.0):
-        assert centrality_module.budget_seconds() == centrality_module.BUDGET
-
-
 def test_pivot_searches_stop_at_the_deadline(graph_spec: Any, open_store: Any) -> None:
     spec = collaborations(graph_spec, 300, [(i, i + 1) for i in range(299)])
     with open_store(spec) as store:
