@@ -116,9 +116,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         except StoreError as exc:
             log.error("store %s does not answer yet: %s", settings.store, exc)
         build_in_child(holder.uri)
-        threading.Thread(
-            target=_map_projection, args=(holder,), name="innonet-projection", daemon=True
-        ).start()
+        if holder.owned:  # a store handed in may be closed under a thread still waiting
+            threading.Thread(
+                target=_map_projection, args=(holder,), name="innonet-projection", daemon=True
+            ).start()
         yield
         await to_thread.run_sync(admission.shutdown)
         graphql.heap.uninstall()

@@ -21,6 +21,11 @@ class StoreHolder:
         self._lock = threading.Lock()
 
     @property
+    def owned(self) -> bool:
+        """True when the holder opens (and closes) the store itself."""
+        return self._owned
+
+    @property
     def opened(self) -> Store | None:
         """The store when it is open already (no waiting), else None."""
         return self._store
