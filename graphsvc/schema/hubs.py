@@ -212,7 +212,7 @@ class RemovalImpact:
         return await load_nodes(info, self.lost_ids[:first])
 
 
-@strawberry.type(description="One Louvain community.")
+@strawberry.type(description="One community (Leiden, modularity).")
 class Community:
     rank: int
     size: int
@@ -231,7 +231,7 @@ class Community:
         return await load_nodes(info, self.member_ids[:first])
 
 
-@strawberry.type(description="A Louvain partition of U, largest communities first.")
+@strawberry.type(description="A partition of U into communities (Leiden, modularity), largest first.")
 class Communities:
     modularity: float
     seed: int
