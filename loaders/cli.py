@@ -162,12 +162,14 @@ def load_command(args: argparse.Namespace) -> int:
 def _build_projection(uri: str) -> None:
     """Build the projection file of the new data version now, so that no query waits for it
     (:mod:`queries.projection_file`); a failure is only reported: queries build it later."""
-    from queries.projection_file import shared_projection
+    from queries.projection_file import folder_of, shared_projection
 
     started = time.monotonic()
     try:
         store = open_store(uri, create=False)
         try:
+            if folder_of(store) is None:  # no projection files (INNONET_PROJECTIONS=off)
+                return
             graph = shared_projection(store)
         finally:
             store.close()
