@@ -231,7 +231,9 @@ class Community:
         return await load_nodes(info, self.member_ids[:first])
 
 
-@strawberry.type(description="A partition of U into communities (Leiden, modularity), largest first.")
+@strawberry.type(
+    description="A partition of U into communities (Leiden, modularity), largest first."
+)
 class Communities:
     modularity: float
     seed: int

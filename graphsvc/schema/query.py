@@ -389,7 +389,8 @@ class Query:
         return RemovalImpact(separation=Separation.of(separation), lost_ids=lost)
 
     @strawberry.field(
-        description="Communities of U by modularity (Leiden, seeded: one seed, one partition), largest first,"
+        description="Communities of U by modularity (Leiden, seeded: one seed, one partition),"
+        " largest first,"
         f" at most `top` (up to {MAX_TOP}); `resolution` above 1 favours smaller communities."
     )
     async def communities(
