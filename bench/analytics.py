@@ -24,7 +24,7 @@ import statistics
 import tempfile
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,7 @@ def best_of(times: int, work: Callable[[], Any]) -> tuple[float, Any]:
     return min(t for t, _ in timings), timings[-1][1]
 
 
-def quantiles(seconds: list[float]) -> tuple[float, float]:
+def quantiles(seconds: Sequence[float]) -> tuple[float, float]:
     ordered = sorted(seconds)
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
 

@@ -19,6 +19,12 @@ Run against a fresh server: ``neo4j-server/run -- python bench/neo4j_paths.py [-
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)  # bench/neo4j.py is a sibling: "import neo4j" must find the driver, not it
+
 import argparse
 import os
 import random
@@ -26,7 +32,6 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from graphsvc.stores.embedded import EmbeddedStore

@@ -32,25 +32,19 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import igraph
 import networkit as nk
 import numpy as np
+from analytics import timed
 
 from graphsvc.stores.embedded import EmbeddedStore
 from loaders.refresh import refresh_bundle
 from loaders.synthetic import write_bundle
 from queries.projection import Projection
 from queries.projection_file import file_name, folder_of, read, shared_projection
-
-
-def timed(work: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = work()
-    return time.perf_counter() - start, result
 
 
 def loaded_store(workdir: Path, nodes: int) -> EmbeddedStore:

@@ -26,10 +26,10 @@ import random
 import sqlite3
 import statistics
 import tempfile
-import time
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+from analytics import quantiles, timed
 
 from graphsvc.stores.contract import Relationship, SearchFilter
 from graphsvc.stores.embedded import EmbeddedStore
@@ -41,17 +41,6 @@ from queries.projection import projection
 TEXTS = 300
 CENTRES = 40
 LENGTHS = (1, 2, 2, 3, 3, 4, 5, 6)
-
-
-def timed(work: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = work()
-    return time.perf_counter() - start, result
-
-
-def quantiles(seconds: Sequence[float]) -> tuple[float, float]:
-    ordered = sorted(seconds)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
 
 
 def load(workdir: Path, nodes: int) -> EmbeddedStore:

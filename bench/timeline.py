@@ -14,13 +14,10 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from analytics import load
+from analytics import load, timed
 
 from graphsvc.stores.embedded import EmbeddedStore
 from loaders.refresh import refresh_bundle
@@ -31,12 +28,6 @@ from queries.projection import Projection, projection
 from report.build import build_report
 
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "shanghai"
-
-
-def timed(work: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = work()
-    return time.perf_counter() - start, result
 
 
 def row(what: str, seconds: float, peer: float | None = None) -> None:

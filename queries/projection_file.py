@@ -53,7 +53,6 @@ import shutil
 import threading
 import time
 import zlib
-from collections.abc import Iterator
 from multiprocessing.context import SpawnProcess
 from pathlib import Path
 from typing import Any, Final
@@ -65,7 +64,7 @@ from graphsvc.stores import open_store
 from graphsvc.stores.contract import BulkRead, Store
 from queries.errors import QueryError
 from queries.projection import READ_ATTEMPTS, Projection, wait_for_build
-from queries.shelf import Shelf
+from queries.shelf import Shelf, hold_lock
 
 MAGIC: Final = b"innonet-proj\x00v01"
 """The first 16 bytes of a projection file."""
@@ -225,24 +224,6 @@ def read(path: Path, version: str) -> dict[str, npt.NDArray[Any]]:
     return arrays
 
 
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Hold the folder's build lock; waits for another builder, within the current deadline
-    (:class:`~queries.deadline.TimeUp` past it)."""
-    with open(folder / "lock", "a+b") as lock:
-        while True:
-            try:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                wait_for_build("being built by another process")
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
-
-
 def _open(path: Path, version: str) -> Projection | None:
     """The projection of the file ``path``, None when there is no whole one."""
     try:
@@ -367,7 +348,7 @@ def _build_in_child(uri: str) -> None:  # pragma: no cover - runs in the child
 def _written(store: Store, folder: Path) -> Projection:
     """The projection of the current data version from its file, built and written here first
     when it has none (under the folder's lock)."""
-    with _locked(folder):
+    with hold_lock(folder / "lock", "being built by another process"):
         for _ in range(READ_ATTEMPTS):
             version = store.data_version()
             path = folder / file_name(version)

@@ -88,7 +88,7 @@ class Shelf:
         if found is not None:
             return found
         self.folder.mkdir(parents=True, exist_ok=True)
-        with _locked(path.with_suffix(".lock")):
+        with hold_lock(path.with_suffix(".lock"), "being computed by another process"):
             found = _load(path)
             if found is not None:
                 return found
@@ -107,14 +107,17 @@ def _slug(key: Hashable) -> str:
 
 
 @contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def hold_lock(path: Path, what: str) -> Iterator[None]:
+    """Hold the lock file ``path`` (``flock``), made if missing; while another process holds
+    it, wait within the current deadline (:func:`~queries.projection.wait_for_build`, which is
+    told the result is ``what``)."""
     with open(path, "a+b") as lock:
         while True:
             try:
                 fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                wait_for_build("being computed by another process")
+                wait_for_build(what)
                 time.sleep(0.05)
         try:
             yield
