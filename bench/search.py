@@ -29,12 +29,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import analytics
 from analytics import quantiles, timed
 
 from graphsvc.stores.contract import Relationship, SearchFilter
 from graphsvc.stores.embedded import EmbeddedStore
-from loaders.refresh import refresh_bundle
-from loaders.synthetic import ID_PREFIXES, write_bundle
+from loaders.synthetic import ID_PREFIXES, RELATIONS_PER_NODE
 from queries.neighbourhood import neighbourhood
 from queries.projection import projection
 
@@ -44,24 +44,8 @@ LENGTHS = (1, 2, 2, 3, 3, 4, 5, 6)
 
 
 def load(workdir: Path, nodes: int) -> EmbeddedStore:
-    db = workdir / f"search-{nodes}.db"
-    if db.exists():
-        return EmbeddedStore(db)
-    bundle = workdir / f"bundle-{nodes}"
-    if not (bundle / "relations.csv").exists():
-        seconds, _ = timed(lambda: write_bundle(bundle, nodes=nodes, seed=0))
-        print(f"generated {nodes:,} nodes in {seconds:.1f} s", flush=True)
-    partial = workdir / f"search-{nodes}.partial"
-    partial.unlink(missing_ok=True)
-    store = EmbeddedStore(partial)
-    seconds, result = timed(lambda: refresh_bundle(store, bundle, "bench"))
-    if result.report is None:
-        raise SystemExit(f"bundle did not load: {result.problems}")
-    result.close()
-    store.close()
-    partial.rename(db)
-    print(f"loaded {nodes:,} nodes in {seconds:.1f} s", flush=True)
-    return EmbeddedStore(db)
+    """The generated graph of ``nodes`` nodes (seed 0), loaded as bench/analytics.py loads it."""
+    return analytics.load(workdir, nodes, RELATIONS_PER_NODE * nodes, 0)
 
 
 def sample_nodes(store: EmbeddedStore, rng: random.Random, count: int) -> list[tuple[str, str]]:
