@@ -442,18 +442,44 @@ def create_nodes(node_type: NodeType) -> Statement:
     )
 
 
+def relationship_columns(rel_type: RelationType) -> tuple[str, ...]:
+    """The properties a relationship of ``rel_type`` may have that the model names: its id and
+    its type's columns. Any other property is an extra column of the bundle (see
+    :func:`set_extra_columns`).
+
+    >>> relationship_columns(RELATION_TYPES[0])
+    ('id', 'date', 'amount_cny', 'weight', 'mode', 'note')
+    """
+    return ("id", *(prop.name for prop in rel_type.properties))
+
+
+def _column_map(rel_type: RelationType) -> str:
+    """``{id: row.props.id, ...}``: the model's columns written in a pattern, by name.
+
+    Written out rather than ``SET r += row.props``: a map of unknown keys could set a property
+    that the statement's own ``MATCH ... {id: ...}`` reads, so the planner adds an ``Eager`` that
+    holds a whole batch in memory before it creates anything (a null value sets nothing).
+    """
+    columns = relationship_columns(rel_type)
+    for column in columns:
+        if not column.isidentifier() or column.startswith(RESERVED_PREFIX):
+            raise ValueError(f"{column!r} cannot be a relationship property")
+    return ", ".join(f"{column}: row.props.{column}" for column in columns)
+
+
 def create_relationships(rel_type: RelationType) -> Statement:
     """Create new relationships of one type between existing endpoints, unpublished, each with
     its holding held by ``$source``: a relationship no one has held has no holding yet, so it is
-    created here, in the same pass, rather than looked up by :data:`HOLD_RELATIONSHIPS`."""
+    created here, in the same pass, rather than looked up by :data:`HOLD_RELATIONSHIPS`.
+    ``row.props`` holds the model's columns; extra columns follow (:func:`set_extra_columns`)."""
     return Statement(
         f"refresh.create.{rel_type.name}",
         f"MATCH (s:{SOURCE_LABEL} {{name: $source}}) "
         f"UNWIND $rows AS row "
         f"MATCH (a:{NODE_LABEL} {{id: row.source}}) "
         f"MATCH (b:{NODE_LABEL} {{id: row.target}}) "
-        f"CREATE (a)-[r:{relationship_type(rel_type.name)}]->(b) "
-        f"SET r += row.props, r.{FROM_KEY} = $version "
+        f"CREATE (a)-[:{relationship_type(rel_type.name)} "
+        f"{{{_column_map(rel_type)}, {FROM_KEY}: $version}}]->(b) "
         f"CREATE (s)-[:{HOLDS_RELATIONSHIP} {{{FROM_KEY}: $version}}]->"
         f"(:{HOLDING_LABEL} {{id: row.props.id, {FROM_KEY}: $version}})",
     )
@@ -461,14 +487,26 @@ def create_relationships(rel_type: RelationType) -> Statement:
 
 def replace_relationships(rel_type: RelationType) -> Statement:
     """Create relationships of one type that replace a stored one under the same id (its values,
-    type or endpoints changed), unpublished; their holdings exist already."""
+    type or endpoints changed), unpublished; their holdings exist already. ``row.props`` holds
+    the model's columns; extra columns follow (:func:`set_extra_columns`)."""
     return Statement(
         f"refresh.replace.{rel_type.name}",
         f"UNWIND $rows AS row "
         f"MATCH (a:{NODE_LABEL} {{id: row.source}}) "
         f"MATCH (b:{NODE_LABEL} {{id: row.target}}) "
-        f"CREATE (a)-[r:{relationship_type(rel_type.name)}]->(b) "
-        f"SET r += row.props, r.{FROM_KEY} = $version",
+        f"CREATE (a)-[:{relationship_type(rel_type.name)} "
+        f"{{{_column_map(rel_type)}, {FROM_KEY}: $version}}]->(b)",
+    )
+
+
+def set_extra_columns(rel_type: RelationType) -> Statement:
+    """Give relationships of one type that this refresh created their extra columns (the
+    bundle's columns the model does not name, kept as properties): ``row.extra`` by ``row.id``."""
+    return Statement(
+        f"refresh.extra.{rel_type.name}",
+        f"UNWIND $rows AS row "
+        f"MATCH ()-[r:{relationship_type(rel_type.name)} {{id: row.id}}]->() "
+        f"WHERE r.{FROM_KEY} = $version SET r += row.extra",
     )
 
 
@@ -899,6 +937,7 @@ def all_statements() -> Iterator[Statement]:
         yield remove_relationships(rel_type)
         yield create_relationships(rel_type)
         yield replace_relationships(rel_type)
+        yield set_extra_columns(rel_type)
         yield collect_relationships(rel_type)
         yield read_relationships(rel_type)
         yield count_relationships(rel_type)

@@ -194,6 +194,12 @@ def relationship_properties(rel: Relationship) -> dict[str, Any]:
     return props
 
 
+def _extra_columns(rel_type: str, props: dict[str, Any]) -> dict[str, Any]:
+    """The properties of ``props`` that are not columns the model names for ``rel_type``."""
+    columns = cypher.relationship_columns(RELATION_TYPE_BY_NAME[rel_type])
+    return {k: v for k, v in props.items() if k not in columns}
+
+
 def _model_type(labels: Sequence[str]) -> str:
     type_ = next((name for name in labels if name in NODE_TYPE_BY_NAME), None)
     if type_ is None:
@@ -390,6 +396,7 @@ class _Plan:
     remove_rels: dict[str, set[str]] = field(default_factory=dict)
     create_rels: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     replace_rels: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    extra_rels: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     remove_holdings: list[str] = field(default_factory=list)
     hold_rels: list[str] = field(default_factory=list)
     release_rels: list[str] = field(default_factory=list)
@@ -982,6 +989,9 @@ class Neo4jStore:
                 continue
             plan.rel_changes.add(rel.type, _CREATED if before_rel is None else _UPDATED)
             row = {"source": rel.source, "target": rel.target, "props": props}
+            extra = _extra_columns(rel.type, props)
+            if extra:
+                plan.extra_rels.setdefault(rel.type, []).append({"id": rel.id, "extra": extra})
             if before_rel is None:
                 plan.create_rels.setdefault(rel.type, []).append(row)
                 created_rels.add(rel.id)
@@ -1065,7 +1075,8 @@ class Neo4jStore:
         def write(statement: cypher.Statement, key: str, items: Sequence[Any], stage: str) -> None:
             self._batches_of(tag, statement, key, items, params, stage, progress, counters[stage])
 
-        counters = {stage: [0] for stage in ("nodes", "holders", "relationships", "pruning")}
+        stages = ("nodes", "holders", "relationships", "extra columns", "pruning")
+        counters = {stage: [0] for stage in stages}
         for node_type in NODE_TYPES:
             rows = plan.create_nodes.get(node_type.name, [])
             write(cypher.create_nodes(node_type), "rows", rows, "nodes")
@@ -1080,6 +1091,8 @@ class Neo4jStore:
             write(cypher.create_relationships(rel_type), "rows", rows, "relationships")
             rows = plan.replace_rels.get(rel_type.name, [])
             write(cypher.replace_relationships(rel_type), "rows", rows, "relationships")
+            rows = plan.extra_rels.get(rel_type.name, [])
+            write(cypher.set_extra_columns(rel_type), "rows", rows, "extra columns")
         write(cypher.REMOVE_HOLDINGS, "ids", plan.remove_holdings, "pruning")
         write(cypher.REMOVE_HOLDING_LINKS, "ids", plan.remove_holdings, "pruning")
         write(cypher.HOLD_RELATIONSHIPS, "ids", plan.hold_rels, "holders")

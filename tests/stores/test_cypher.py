@@ -32,7 +32,7 @@ GOLDEN = Path(__file__).parent / "golden"
 STATEMENTS = list(cypher.all_statements())
 
 # Keys that are not graph properties: fields of the parameter rows and of returned maps.
-ROW_KEYS = {"id", "props", "source", "target", "type"}
+ROW_KEYS = {"id", "props", "extra", "source", "target", "type"}
 BOOKKEEPING_KEYS = {
     cypher.NAME_KEY,
     cypher.SEARCH_KEY,

@@ -1,9 +1,14 @@
-"""Neo4j answers search pages and counts from its indexes, and waits for them to be online.
+"""Neo4j answers search pages and counts from its indexes, and waits for them to be online;
+a refresh creates relationships as a stream.
 
 The search statements are generated for the filters a question gives (``cypher.search_page``,
 ``cypher.search_count``), each an indexable predicate: the plan of every one of them, on a graph
 of a few thousand nodes, must start from an index (or the count store), never from a scan of
 every ``InnonetNode`` (which is what ``$x IS NULL OR ...`` filters forced).
+
+A statement that creates relationships must plan no ``Eager``: one holds the whole batch in server
+memory before it creates anything (``SET r += row.props`` planned one, twice, for every type, as
+a map of unknown keys may set the ``id`` that the statement's ``MATCH`` reads).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from graphsvc.model import RELATION_TYPES
 from graphsvc.stores import cypher
 from graphsvc.stores.contract import Node, SearchFilter
 from graphsvc.stores.neo4j import Neo4jStore
@@ -58,7 +64,20 @@ def leaves(plan: Any) -> list[str]:
     return [leaf for child in children for leaf in leaves(child)]
 
 
+def operators(plan: Any) -> list[str]:
+    own = plan["operatorType"].split("@")[0]
+    return [own, *(op for child in plan.get("children") or [] for op in operators(child))]
+
+
 SEARCHES = [s for s in cypher.search_statements()]
+RELATIONSHIP_WRITES = [
+    statement
+    for rel_type in RELATION_TYPES
+    for statement in (
+        cypher.create_relationships(rel_type),
+        cypher.replace_relationships(rel_type),
+    )
+]
 
 
 @pytest.mark.parametrize("statement", SEARCHES, ids=[s.name for s in SEARCHES])
@@ -68,6 +87,18 @@ def test_every_search_starts_from_an_index(neo4j: Neo4jStore, statement: cypher.
     assert summary.plan is not None
     starts = leaves(summary.plan)
     assert set(starts) <= INDEXED_LEAVES, f"{statement.name} starts from {starts}"
+
+
+@pytest.mark.parametrize(
+    "statement", RELATIONSHIP_WRITES, ids=[s.name for s in RELATIONSHIP_WRITES]
+)
+def test_relationships_are_created_without_holding_the_batch(
+    neo4j: Neo4jStore, statement: cypher.Statement
+) -> None:
+    with neo4j.driver.session(database=neo4j.database) as session:
+        summary = session.run(f"EXPLAIN {statement.text}", parameters(statement.text)).consume()
+    assert summary.plan is not None
+    assert "Eager" not in operators(summary.plan), f"{statement.name} plans an Eager"
 
 
 def test_search_answers_follow_the_contract(neo4j: Neo4jStore) -> None:

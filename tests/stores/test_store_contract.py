@@ -227,6 +227,19 @@ def test_relationship_properties_round_trip(store: Store) -> None:
     assert [(e.id, e.date) for e in store.iter_edges()] == [("deal-1", "2021-05-01")]
 
 
+def test_extra_columns_of_relationships_round_trip(store: Store) -> None:
+    """A bundle's columns the model does not name are kept on relationships too, when a
+    relationship is created, when its values change, and when only an extra column changes."""
+    made = rel("sjtu", "DEVELOPED", "a1", id="deal-1", contract="HT-2021-17", pages=12)
+    plain = rel("sjtu", "COLLABORATES_WITH", "fudan", id="lab-1")
+    store.refresh("lab", LAB, [made, plain])
+    assert store.relationships(["deal-1", "lab-1"]) == {"deal-1": made, "lab-1": plain}
+    changed = rel("sjtu", "DEVELOPED", "a1", id="deal-1", weight=2.0, contract="HT-2021-18")
+    extra_only = rel("sjtu", "COLLABORATES_WITH", "fudan", id="lab-1", lab="SJTU-Fudan 联合实验室")
+    store.refresh("lab", LAB, [changed, extra_only])
+    assert store.relationships(["deal-1", "lab-1"]) == {"deal-1": changed, "lab-1": extra_only}
+
+
 def test_search(store: Store) -> None:
     nodes = [
         institution("sjtu", "上海交通大学", region="闵行区"),

@@ -11,10 +11,13 @@ MATCH ()-[r:INVESTED_IN]->() WHERE r.innonet_until > $published WITH r LIMIT $ba
 UNWIND $ids AS rel_id MATCH ()-[r:INVESTED_IN {id: rel_id}]->() WHERE r.innonet_until IS NULL AND r.innonet_from <= $published SET r.innonet_until = $version
 
 // refresh.create.INVESTED_IN
-MATCH (s:InnonetSource {name: $source}) UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) CREATE (a)-[r:INVESTED_IN]->(b) SET r += row.props, r.innonet_from = $version CREATE (s)-[:HOLDS_RELATIONSHIP {innonet_from: $version}]->(:InnonetHolding {id: row.props.id, innonet_from: $version})
+MATCH (s:InnonetSource {name: $source}) UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) CREATE (a)-[:INVESTED_IN {id: row.props.id, date: row.props.date, amount_cny: row.props.amount_cny, weight: row.props.weight, mode: row.props.mode, note: row.props.note, innonet_from: $version}]->(b) CREATE (s)-[:HOLDS_RELATIONSHIP {innonet_from: $version}]->(:InnonetHolding {id: row.props.id, innonet_from: $version})
 
 // refresh.replace.INVESTED_IN
-UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) CREATE (a)-[r:INVESTED_IN]->(b) SET r += row.props, r.innonet_from = $version
+UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) CREATE (a)-[:INVESTED_IN {id: row.props.id, date: row.props.date, amount_cny: row.props.amount_cny, weight: row.props.weight, mode: row.props.mode, note: row.props.note, innonet_from: $version}]->(b)
+
+// refresh.extra.INVESTED_IN
+UNWIND $rows AS row MATCH ()-[r:INVESTED_IN {id: row.id}]->() WHERE r.innonet_from = $version SET r += row.extra
 
 // refresh.collect.INVESTED_IN
 UNWIND $ids AS rel_id MATCH ()-[r:INVESTED_IN {id: rel_id}]->() WHERE r.innonet_until <= $published DELETE r
