@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final
 
 from rich.console import Console
@@ -406,6 +406,21 @@ def _title(node: Node) -> str:
     return escape(labelled(node))
 
 
+def _table(
+    columns: Sequence[str],
+    *,
+    title: str,
+    caption: str | None = None,
+    min_widths: Mapping[str, int] | None = None,
+) -> Table:
+    """An empty table of ``columns`` whose long cells fold onto more lines."""
+    table = Table(title=title, caption=caption)
+    for column in columns:
+        width = (min_widths or {}).get(column)
+        table.add_column(column, min_width=width, overflow="fold")
+    return table
+
+
 def _names(store: Store, ids: Iterable[str]) -> dict[str, str]:
     return {i: n.name for i, n in store.nodes(sorted(set(ids))).items()}
 
@@ -425,9 +440,10 @@ def answer_search(store: Store, args: argparse.Namespace, console: Console) -> N
     where = SearchFilter(text=args.text, types=sorted(types) if types else None)
     page = store.search(where, first=args.limit)
     shown = f", {len(page.nodes)} shown" if page.total > len(page.nodes) else ""
-    table = Table(title=f"{page.total:,} nodes match {args.text!r}{shown}")
-    for column in ("id", "name", "type", "kind", "country", "region"):
-        table.add_column(column, overflow="fold")
+    table = _table(
+        ("id", "name", "type", "kind", "country", "region"),
+        title=f"{page.total:,} nodes match {args.text!r}{shown}",
+    )
     for node in page.nodes:
         table.add_row(
             node.id, node.name, node.type, node.kind or "", node.country or "", node.region or ""
@@ -469,9 +485,10 @@ def answer_path(store: Store, args: argparse.Namespace, console: Console) -> Non
         )
         return
     names = _names(store, (n for p in paths for n in p.nodes))
-    table = Table(title=f"paths {_title(source)} -> {_title(target)}")
-    for column in ("#", "hops", "cost", "route"):
-        table.add_column(column, overflow="fold")
+    table = _table(
+        ("#", "hops", "cost", "route"),
+        title=f"paths {_title(source)} -> {_title(target)}",
+    )
     for k, path in enumerate(paths, 1):
         table.add_row(str(k), str(path.length), f"{path.cost:g}", _route(path, names))
     console.print(table)
@@ -493,15 +510,14 @@ def answer_brokers(store: Store, args: argparse.Namespace, console: Console) -> 
     ids = [i.node for i in found.items] + [n for i in found.items for p in i.paths for n in p.nodes]
     names = _names(store, ids)
     kinds = {i: n.kind or n.type for i, n in store.nodes(sorted(set(ids))).items()}
-    table = Table(
+    table = _table(
+        ("id", "name", "kind", "paths", "shortest", "evidence"),
         title=f"intermediaries {_title(source)} - {_title(target)} "
         f"(<= {args.max_hops} hops, {found.paths_examined} paths"
         f"{', truncated' if found.truncated else ''})",
         caption="paths: routes between the two ends that pass through the intermediary; "
         "shortest: hops of the shortest of them",
     )
-    for column in ("id", "name", "kind", "paths", "shortest", "evidence"):
-        table.add_column(column, overflow="fold")
     for item in found.items:
         table.add_row(
             item.node,
@@ -529,9 +545,11 @@ def answer_hubs(store: Store, args: argparse.Namespace, console: Console) -> Non
     nodes = store.nodes([s.node for s in result.scores])
     title = f"{result.metric}{' (approximate)' if result.approximate else ''}"
     meaning = METRIC_MEANINGS.get(result.metric.upper(), "")
-    table = Table(title=title, caption=f"score: {meaning}; {result.method}")
-    for column in ("rank", "id", "name", "type", "kind", "country", "score"):
-        table.add_column(column, overflow="fold")
+    table = _table(
+        ("rank", "id", "name", "type", "kind", "country", "score"),
+        title=title,
+        caption=f"score: {meaning}; {result.method}",
+    )
     for score in result.scores:
         node = nodes.get(score.node)
         table.add_row(
@@ -559,12 +577,12 @@ def answer_roles(store: Store, args: argparse.Namespace, console: Console) -> No
     )
     names = _names(store, (p.node for p in profiles))
     network = "actor flow network" if args.network == "flow" else "D"
-    table = Table(
+    table = _table(
+        ("id", "name", "group", "total", *BROKERAGE_ROLES),
         title=f"brokerage roles on the {network} (groups: node {args.group_by})",
         caption="count (z-score against shuffled group labels)",
+        min_widths={"name": 16},
     )
-    for column in ("id", "name", "group", "total", *BROKERAGE_ROLES):
-        table.add_column(column, min_width=16 if column == "name" else None, overflow="fold")
     for p in profiles:
         table.add_row(
             p.node,
@@ -580,13 +598,12 @@ def answer_holes(store: Store, args: argparse.Namespace, console: Console) -> No
     """``innonet holes``: Burt's effective size and constraint."""
     holes = structural_holes(store, types=args.type, by=args.by, top=args.top, as_of=args.as_of)
     names = _names(store, (h.node for h in holes))
-    table = Table(
+    table = _table(
+        ("id", "name", "degree", "effective size", "constraint"),
         title=f"structural holes (by {args.by})",
         caption="effective size: contacts not tied to each other (higher: more holes spanned); "
         "constraint: how much the contacts tie each other up (lower: more brokerage freedom)",
     )
-    for column in ("id", "name", "degree", "effective size", "constraint"):
-        table.add_column(column, overflow="fold")
     for h in holes:
         table.add_row(
             h.node,
@@ -622,13 +639,12 @@ def answer_fragility(store: Store, args: argparse.Namespace, console: Console) -
     names = _names(
         store, [p.node for p in found.cut_points] + [n for b in found.bridges for n in b.nodes]
     )
-    table = Table(
+    table = _table(
+        ("id", "name", "cut off", "pieces", "types", "countries"),
         title="articulation points",
         caption="cut off: nodes separated from the largest remaining piece of the component if "
         "this one goes; pieces: how many pieces they fall into",
     )
-    for column in ("id", "name", "cut off", "pieces", "types", "countries"):
-        table.add_column(column, overflow="fold")
     for p in found.cut_points:
         s = p.separation
         table.add_row(
@@ -640,9 +656,7 @@ def answer_fragility(store: Store, args: argparse.Namespace, console: Console) -
             _counts(s.countries),
         )
     console.print(table)
-    bridges = Table(title="bridges")
-    for column in ("between", "relationships", "cut off", "types"):
-        bridges.add_column(column, overflow="fold")
+    bridges = _table(("between", "relationships", "cut off", "types"), title="bridges")
     for b in found.bridges:
         bridges.add_row(
             " - ".join(names.get(n, n) for n in b.nodes),
@@ -659,11 +673,10 @@ def answer_communities(store: Store, args: argparse.Namespace, console: Console)
         store, seed=args.seed, resolution=args.resolution, top=args.top, as_of=args.as_of
     )
     names = _names(store, (h for c in found.items for h in c.hubs))
-    table = Table(
-        title=f"{found.total} communities (modularity {found.modularity:.3f}, seed {found.seed})"
+    table = _table(
+        ("#", "size", "types", "countries", "hubs"),
+        title=f"{found.total} communities (modularity {found.modularity:.3f}, seed {found.seed})",
     )
-    for column in ("#", "size", "types", "countries", "hubs"):
-        table.add_column(column, overflow="fold")
     for c in found.items:
         table.add_row(
             str(c.rank),
@@ -688,14 +701,13 @@ def answer_abroad(store: Store, args: argparse.Namespace, console: Console) -> N
         as_of=args.as_of,
     )
     names = _names(store, (a.node for a in found.items))
-    table = Table(
+    table = _table(
+        ("id", "name", "direct", "share", "channels", "countries"),
         title=f"links to overseas channels (within {found.max_hops} hops; "
         f"{found.channels} channels, {found.links} links)",
         caption="direct: overseas channels it partners with; share: its part of every "
         "actor-channel link; channels, countries: channels within the hops, per country",
     )
-    for column in ("id", "name", "direct", "share", "channels", "countries"):
-        table.add_column(column, overflow="fold")
     for a in found.items:
         table.add_row(
             a.node,
@@ -724,13 +736,11 @@ def answer_lost(store: Store, args: argparse.Namespace, console: Console) -> Non
         as_of=args.as_of,
     )
     nodes = store.nodes([r.node for r in found.items])
-    table = Table(
+    table = _table(
+        ("id", "name", "kind", "targets before"),
         title=f"without {', '.join(_title(n) for n in removed)}: {found.lost} of "
-        f"{found.reached_before} "
-        f"lose every route to the {found.targets} targets"
+        f"{found.reached_before} lose every route to the {found.targets} targets",
     )
-    for column in ("id", "name", "kind", "targets before"):
-        table.add_column(column, overflow="fold")
     for r in found.items:
         node = nodes.get(r.node)
         table.add_row(
@@ -761,9 +771,10 @@ def answer_concentration(store: Store, args: argparse.Namespace, console: Consol
         f"{found.half} actors carry half of all deals"
     )
     nodes = store.nodes([h.node for h in found.items])
-    table = Table(title=f"who holds the {found.rel_type} deals")
-    for column in ("#", "id", "name", "kind", "deals", "share"):
-        table.add_column(column, overflow="fold")
+    table = _table(
+        ("#", "id", "name", "kind", "deals", "share"),
+        title=f"who holds the {found.rel_type} deals",
+    )
     for rank, h in enumerate(found.items, 1):
         node = nodes.get(h.node)
         table.add_row(
@@ -791,12 +802,11 @@ def answer_unreached(store: Store, args: argparse.Namespace, console: Console) -
         as_of=args.as_of,
     )
     names = _names(store, (i for g in found.groups for i in g.unreached_ids))
-    table = Table(
+    table = _table(
+        (found.group_by, "nodes", "reached", "unreached", "for example"),
         title=f"{found.unreached} of {found.nodes} reach no target within "
-        f"{found.max_hops} hops (by {found.group_by})"
+        f"{found.max_hops} hops (by {found.group_by})",
     )
-    for column in (found.group_by, "nodes", "reached", "unreached", "for example"):
-        table.add_column(column, overflow="fold")
     for g in found.groups:
         table.add_row(
             g.group or "(none)",
@@ -826,9 +836,10 @@ def answer_demands(store: Store, args: argparse.Namespace, console: Console) -> 
         for n in (c.path.nodes if c.path else [c.achievement])
     ]
     names = _names(store, ids)
-    table = Table(title=f"{found.total} unsolved demands (nearest candidates first)")
-    for column in ("demand", "title", "field", "status", "candidates (hops: route)"):
-        table.add_column(column, overflow="fold")
+    table = _table(
+        ("demand", "title", "field", "status", "candidates (hops: route)"),
+        title=f"{found.total} unsolved demands (nearest candidates first)",
+    )
     for d in found.items:
         table.add_row(
             d.demand,
@@ -845,12 +856,6 @@ def answer_demands(store: Store, args: argparse.Namespace, console: Console) -> 
     console.print(table)
 
 
-if __name__ == "__main__":
-    from graphsvc.cli import main
-
-    sys.exit(main())
-
-
 def _dated(dating: Dating) -> str:
     return (
         f"{dating.nodes:,} nodes ({dating.undated_nodes:,} undated), "
@@ -859,9 +864,7 @@ def _dated(dating: Dating) -> str:
 
 
 def _amount_table(title: str, amounts: dict[str, Amount]) -> Table:
-    table = Table(title=title)
-    for column in ("", "transfers", "amount (CNY)"):
-        table.add_column(column)
+    table = _table(("", "transfers", "amount (CNY)"), title=title)
     for key, amount in amounts.items():
         table.add_row(key, f"{amount.count:,}", f"{amount.amount_cny:,.0f}")
     return table
@@ -875,25 +878,25 @@ def answer_changes(store: Store, args: argparse.Namespace, console: Console) -> 
         f"({_dated(found.after)}); undated ones count as always there, so never appear",
         highlight=False,
     )
-    appeared = Table(title="appeared")
-    appeared.add_column("type")
-    appeared.add_column("count")
+    appeared = _table(("type", "count"), title="appeared")
     for name, count in (*found.nodes.items(), *found.relationships.items()):
         appeared.add_row(name, f"{count:,}")
     console.print(appeared)
     ids = [h.node for h in (*found.hubs, *found.hubs_before)]
     ids += [b.node for b in (*found.brokers_rose, *found.brokers_fell)]
     names = _names(store, [*ids, *found.new_channels])
-    hubs = Table(title=f"hubs by {found.hub_metric} on {found.after.as_of}")
-    for column in ("rank", "rank before", "id", "name", "score"):
-        hubs.add_column(column)
+    hubs = _table(
+        ("rank", "rank before", "id", "name", "score"),
+        title=f"hubs by {found.hub_metric} on {found.after.as_of}",
+    )
     for h in found.hubs:
         before = "new" if h.rank_before is None else str(h.rank_before)
         hubs.add_row(str(h.rank), before, h.node, names.get(h.node, ""), f"{h.score:.6g}")
     console.print(hubs)
-    brokers = Table(title="brokers' share of deals")
-    for column in ("id", "name", "deals before", "share before", "deals", "share", "change"):
-        brokers.add_column(column)
+    brokers = _table(
+        ("id", "name", "deals before", "share before", "deals", "share", "change"),
+        title="brokers' share of deals",
+    )
     for b in (*found.brokers_rose, *found.brokers_fell):
         brokers.add_row(
             b.node,
@@ -920,9 +923,7 @@ def answer_trends(store: Store, args: argparse.Namespace, console: Console) -> N
     """``innonet trends MATCH_RATE 2016 2023``: one row per year."""
     found = trends(store, args.metric, args.from_year, args.to_year)
     keys = sorted({k for p in found.points for k in p.parts})
-    table = Table(title=found.metric, caption=found.meaning)
-    for column in ("year", "value", *keys):
-        table.add_column(column)
+    table = _table(("year", "value", *keys), title=found.metric, caption=found.meaning)
     for point in found.points:
         table.add_row(
             str(point.year),
@@ -930,3 +931,9 @@ def answer_trends(store: Store, args: argparse.Namespace, console: Console) -> N
             *(f"{point.parts[k]:,.6g}" if k in point.parts else "" for k in keys),
         )
     console.print(table)
+
+
+if __name__ == "__main__":
+    from graphsvc.cli import main
+
+    sys.exit(main())
