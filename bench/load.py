@@ -1,4 +1,5 @@
-"""Benchmark of ``innonet load``: a first load and an unchanged reload of a large synthetic bundle.
+"""Benchmark of ``innonet load``: a first load and an unchanged reload of a large synthetic bundle,
+next to plain inserts of the same rows.
 
     python bench/load.py [--nodes 200000] [--relations 1000000] [--seed 0]
 
@@ -7,6 +8,13 @@ The bundle is generated with :func:`loaders.synthetic.write_bundle` into a tempo
 resident memory can be read from the kernel's accounting of that one child. Prints seconds,
 rows per second and peak RSS per load. Targets on a 2-core machine: each load <= 60 s, peak RSS
 <= 1.5 GB.
+
+Then the rows the first load stored are read back and inserted again, timed, into two new files:
+*plain*, innonet's own schema (its tables, indexes and search index, ``embedded.SCHEMA``) with one
+``executemany`` a table in one transaction, in the stored order; *bare*, the same columns in
+tables without keys, indexes or search index. The ratio of plain to the first load is issue 11's
+target (>= 0.8x); the file sizes are printed next to each other. The load runs without building
+the projection (``INNONET_PROJECTIONS=off``): that is ``bench/projection.py``'s.
 """
 
 from __future__ import annotations
@@ -14,12 +22,15 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from graphsvc.stores import search_index
+from graphsvc.stores.embedded import SCHEMA
 from loaders.synthetic import write_bundle
 
 INNONET = [sys.executable, "-m", "graphsvc.cli"]
@@ -35,6 +46,7 @@ def timed_load(bundle: Path, store: Path) -> tuple[float, int]:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
+        env={**os.environ, "INNONET_PROJECTIONS": "off"},
     )
     seconds = time.perf_counter() - started
     if done.returncode != 0:
@@ -43,6 +55,52 @@ def timed_load(bundle: Path, store: Path) -> tuple[float, int]:
     if peak is None:
         sys.exit(f"innonet load did not report its peak memory:\n{done.stdout}")
     return seconds, int(peak.group(1).replace(",", "")) * 1024 * 1024
+
+
+TABLES = ("nodes", "relationships", "node_holders", "relationship_holders", "sources", "meta")
+"""The tables of a store file whose rows are inserted again, in this order."""
+
+
+def stored_rows(store: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the store's tables, and its search index's rows as the load made them."""
+    with sqlite3.connect(store) as conn:
+        rows = {table: conn.execute(f"SELECT * FROM {table}").fetchall() for table in TABLES}
+        keys = conn.execute("SELECT key, id, name FROM search_keys").fetchall()
+    rows["search_keys"] = keys
+    rows["search_trigrams"] = [(key, name, id) for key, id, name in keys]
+    rows["search_grams"] = [(key, search_index.grams(name, id)) for key, id, name in keys]
+    return rows
+
+
+def plain_inserts(rows: dict[str, list[tuple[object, ...]]], path: Path, *, bare: bool) -> float:
+    """Seconds to insert ``rows`` into a new file at ``path``, with one ``executemany`` a table
+    in one transaction, into innonet's schema or (``bare``) into tables without keys or indexes."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    tables = [t for t in rows if not (bare and t.startswith("search_"))]
+    if bare:
+        for table in tables:
+            width = len(rows[table][0]) if rows[table] else 1
+            columns = ", ".join(f"c{i}" for i in range(width))
+            conn.execute(f"CREATE TABLE {table} ({columns})")
+    else:
+        conn.executescript(SCHEMA)
+    started = time.perf_counter()
+    conn.execute("BEGIN")
+    for table in tables:
+        if rows[table]:
+            marks = ", ".join("?" * len(rows[table][0]))
+            columns = ""
+            if table == "search_trigrams" and not bare:
+                columns = " (rowid, name, id)"
+            elif table == "search_grams" and not bare:
+                columns = " (rowid, grams)"
+            conn.executemany(f"INSERT INTO {table}{columns} VALUES ({marks})", rows[table])
+    conn.execute("COMMIT")
+    seconds = time.perf_counter() - started
+    conn.close()
+    return seconds
 
 
 def main() -> int:
@@ -58,14 +116,30 @@ def main() -> int:
         rows = sum(written.values())
         print(f"generated {rows:,} rows in {time.perf_counter() - started:.1f} s")
         store = Path(scratch) / "bench.db"
+        first = 0.0
         for label in ("first load", "unchanged reload"):
             seconds, peak = timed_load(bundle, store)
+            first = first or seconds
             print(
                 f"{label:17} {seconds:6.1f} s  {rows / seconds:9,.0f} rows/s  "
                 f"peak RSS {peak / 2**20:6.0f} MiB"
             )
-        print(f"store file {store.stat().st_size / 2**20:.0f} MiB; {os.cpu_count()} CPUs")
+        stored = stored_rows(store)
+        size = store.stat().st_size + _wal(store)
+        print(f"store file {size / 2**20:.0f} MiB; {os.cpu_count()} CPUs")
+        for label, bare in (("plain inserts", False), ("bare inserts", True)):
+            path = Path(scratch) / f"{label.split()[0]}.db"
+            seconds = plain_inserts(stored, path, bare=bare)
+            print(
+                f"{label:17} {seconds:6.1f} s  {seconds / first:.3f}x the first load's time  "
+                f"file {(path.stat().st_size + _wal(path)) / 2**20:.0f} MiB"
+            )
     return 0
+
+
+def _wal(path: Path) -> int:
+    wal = path.with_name(path.name + "-wal")
+    return wal.stat().st_size if wal.exists() else 0
 
 
 if __name__ == "__main__":
