@@ -1,7 +1,7 @@
 """Benchmark of the Neo4j store: loads at scale and a refresh killed half-way, with figures.
 
-    neo4j-server/run -- python bench/neo4j.py [--nodes 200000] [--relations 1000000]
-                                              [--only load,change,kill] [--seed 0] [--pairs 3]
+    neo4j-server/run -- python bench/neo4j.py [--nodes 200000] [--relations 1000000] [--seed 0]
+                                              [--only load,change,kill,holdings] [--pairs 3]
 
 Needs a Neo4j server it may wipe (``NEO4J_TEST_URI`` and the credentials, as
 ``neo4j-server/run`` exports them). A synthetic bundle is generated on demand into a temporary
@@ -14,6 +14,7 @@ Each section is a function of :class:`Bench` listed in :data:`SECTIONS`; ``--onl
   RSS (the ``peak memory`` of its summary), and the server's heap peak while it ran (sampled
   with ``jstat`` every half second; the server's resident high-water mark comes last).
   Target: Neo4j's first load <= 3x the embedded store's.
+- ``holdings``: what a relation's holding costs the server (see :func:`holdings_section`).
 - ``change``: one more 10%-change reload (into the copy, or back to the bundle).
 - ``kill``: with the bundle loaded, a 10%-change reload is killed (SIGKILL) while it writes
   relationships; the old graph must read as before (counts, data version, a changed node's old
@@ -32,6 +33,7 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 import argparse
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -46,8 +48,9 @@ from typing import Any
 
 from neo4j import GraphDatabase
 
+from graphsvc.model import RELATION_TYPE_BY_NAME
 from graphsvc.stores import cypher
-from graphsvc.stores.contract import SearchFilter
+from graphsvc.stores.contract import Node, SearchFilter
 from graphsvc.stores.neo4j import Neo4jStore
 from loaders.synthetic import write_bundle, write_changed_bundle
 
@@ -363,10 +366,82 @@ def leftovers(uri: str) -> dict[str, int]:
         return {k: driver.execute_query(q, p=p).records[0]["n"] for k, q in queries.items()}
 
 
+def holdings_section(bench: Bench, relations: int = 100_000, rounds: int = 3) -> None:
+    """What a relation's holding costs the server: the same ``relations`` relationships among
+    20,000 institutions created by the refresh's own statements, ``refresh.create.T`` (each with
+    its ``InnonetHolding`` and ``HOLDS_RELATIONSHIP``) and ``refresh.replace.T`` (the relationship
+    alone), in batches of 10,000, alternately, ``rounds`` times; the server's CPU seconds of each.
+    """
+    if bench.server_pid is None:
+        print("holdings: the server's pid is unknown (not neo4j-server/run's), skipped")
+        return
+    rel_type = RELATION_TYPE_BY_NAME["COLLABORATES_WITH"]
+    size = 20_000
+    nodes = [
+        Node(f"h-{i}", "Institution", f"机构 {i}", {"kind": "university"}) for i in range(size)
+    ]
+    picks = random.Random(bench.seed)
+    rows = [
+        {
+            "source": f"h-{picks.randrange(size)}",
+            "target": f"h-{picks.randrange(size)}",
+            "props": {"id": f"hr-{i}", "weight": 1.0, "date": "2021-01-01"},
+        }
+        for i in range(relations)
+    ]
+    statements = {
+        "with holdings": cypher.create_relationships(rel_type),
+        "relationship alone": cypher.replace_relationships(rel_type),
+    }
+    bench.wipe()
+    with Neo4jStore.from_env(bench.uri) as store:
+        store.refresh(SOURCE, nodes, [])
+        spent: dict[str, list[float]] = {name: [] for name in statements}
+        with store.driver.session(database=store.database) as session:
+            published = session.run(cypher.DATA_VERSION.text).single(strict=True)["published"]
+            version = published + 1  # unpublished: what it writes, no reader sees
+            params = {"source": SOURCE, "version": version}
+            for _ in range(rounds):
+                for name, statement in statements.items():
+                    before = cpu_seconds(bench.server_pid)
+                    for start in range(0, relations, 10_000):
+                        batch = {**params, "rows": rows[start : start + 10_000]}
+                        session.execute_write(
+                            lambda tx, t=statement.text, b=batch: tx.run(t, b).consume()
+                        )
+                    spent[name].append(cpu_seconds(bench.server_pid) - before)
+                    for text in (HOLDINGS_GONE, RELATIONSHIPS_GONE):
+                        while session.run(text, version=version).single(strict=True)["n"]:
+                            pass
+    for name, seconds in spent.items():
+        each = ", ".join(f"{s:.2f}" for s in seconds)
+        print(f"{relations:,} relationships, {name:18} server CPU {min(seconds):6.2f} s ({each})")
+    ratio = min(spent["with holdings"]) / min(spent["relationship alone"])
+    print(f"with holdings / relationship alone: {ratio:.2f}x (best of {rounds})")
+    bench.wipe()
+
+
+HOLDINGS_GONE = (
+    f"MATCH (h:{cypher.HOLDING_LABEL}) WHERE h.{cypher.FROM_KEY} = $version "
+    "WITH h LIMIT 10000 DETACH DELETE h RETURN count(*) AS n"
+)
+RELATIONSHIPS_GONE = (
+    "MATCH ()-[r:COLLABORATES_WITH]->() WHERE r.innonet_from = $version "
+    "WITH r LIMIT 10000 DELETE r RETURN count(*) AS n"
+)
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user and system) process ``pid`` has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 SECTIONS: dict[str, Callable[[Bench], None]] = {
     "load": load_section,
     "change": change_section,
     "kill": kill_section,
+    "holdings": holdings_section,
 }
 """Each section of the benchmark, in the order they run; add one here to extend it."""
 
