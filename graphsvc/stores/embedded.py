@@ -290,6 +290,8 @@ class EmbeddedStore:
     >>> store.close()
     """
 
+    in_process = True
+
     def __init__(
         self, path: str | os.PathLike[str], *, lock_timeout: float = 120.0, create: bool = True
     ) -> None:
