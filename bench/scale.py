@@ -12,8 +12,10 @@ For each ``--nodes`` size, generates and loads a synthetic graph (cached under `
 
 Every scenario is driven by the same asyncio load generator (:func:`bench.service.measure`: a
 second process, ``--concurrency`` keep-alive connections). Prints per scenario requests/s, its
-share of the ceiling's requests/s, p50/p99 latency, errors and the server's CPU time per request
-(every process of the service together), then a Markdown table::
+share of the ceiling's and of ``node``'s requests/s, p50/p99 latency, errors and the server's
+CPU time per request (every process of the service together) with the ceiling's CPU time per
+request as a share of it (the rate the scenario would reach next to the ceiling on a saturated
+machine), then a Markdown table::
 
     python -m bench.scale --nodes 10000 100000 --seconds 10   # from the repository root
 """
@@ -123,20 +125,32 @@ def run_size(nodes: int, args: argparse.Namespace) -> dict[str, Any]:
 def table(runs: dict[int, dict[str, Any]]) -> str:
     """The figures as a Markdown table."""
     lines = [
-        "| nodes | scenario | req/s | of the ceiling | p50 ms | p99 ms | errors "
-        "| server CPU µs/req |",
-        "|---|---|---|---|---|---|---|---|",
+        "| nodes | scenario | req/s | of the ceiling | of `node` | p50 ms | p99 ms | errors "
+        "| server CPU µs/req | CPU of the ceiling's |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for nodes, results in runs.items():
-        ceiling = results["ceiling"]["per_second"]
+        ceiling = results["ceiling"]
+        node = results["node"]
         for scenario in ("ceiling", *SCENARIOS):
             row = results[scenario]
             lines.append(
                 f"| {nodes:,} | {scenario} | {row['per_second']:,.0f} | "
-                f"{100 * row['per_second'] / ceiling:.0f}% | {row['p50_ms']} | {row['p99_ms']} | "
-                f"{row['errors']} | {row['server_cpu_us']} |"
+                f"{_share(row['per_second'], ceiling['per_second'])} | "
+                f"{_share(row['per_second'], node['per_second'])} | {row['p50_ms']} | "
+                f"{row['p99_ms']} | {row['errors']} | {row['server_cpu_us']} | "
+                f"{_share(ceiling['server_cpu_us'], row['server_cpu_us'])} |"
             )
     return "\n".join(lines)
+
+
+def _share(part: float | None, whole: float | None) -> str:
+    """``part`` as a percentage of ``whole``.
+
+    >>> _share(1, 3), _share(None, 3)
+    ('33%', '-')
+    """
+    return f"{100 * part / whole:.0f}%" if part and whole else "-"
 
 
 def main() -> int:

@@ -19,12 +19,13 @@ from __future__ import annotations
 from typing import Any, Final
 
 import strawberry
-from graphql import GraphQLError, specified_rules
+from graphql import DocumentNode, ExecutionResult, execute, specified_rules
+from graphql.pyutils import AwaitableOrValue
+from strawberry.execution import optimized_is_awaitable
 from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, QueryDepthLimiter
-from strawberry.types import ExecutionContext
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from graphsvc.schema.context import Context
-from graphsvc.schema.errors import log_unexpected
 from graphsvc.schema.limits import MAX_FIELDS, DocumentChecks, Parsed
 from graphsvc.schema.query import Query
 
@@ -44,9 +45,9 @@ __all__ = [
 
 
 class Schema(strawberry.Schema):
-    """strawberry's schema, logging only the errors the service caused (with traceback), and
-    parsing and validating each query text once (:attr:`checks`, its cache of documents; the
-    service sizes operations from it before they run)."""
+    """strawberry's schema, parsing and validating each query text once (:attr:`checks`, its
+    cache of documents; the service sizes operations from it before they run) and running
+    checked documents with graphql-core directly (:meth:`execute_checked`)."""
 
     checks: DocumentChecks
 
@@ -55,27 +56,27 @@ class Schema(strawberry.Schema):
         :meth:`DocumentChecks.checked`); ``GraphQLError`` when it does not parse."""
         return self.checks.checked(self._schema, query)
 
-    def _create_execution_context(self, *args: Any, **kwargs: Any) -> ExecutionContext:
-        """strawberry's execution context, given the cached document and its validation errors
-        when the query parses (strawberry then neither parses nor validates it; a query that does
-        not parse is parsed by strawberry, within the same token limit, for its error). Done here
-        rather than in schema extensions: strawberry looks up each extension's hooks at every
-        stage of every request, which cost more than the lookups they would make."""
-        context = super()._create_execution_context(*args, **kwargs)
-        context.parse_options["max_tokens"] = self.checks.max_tokens
-        if context.query:
-            try:
-                entry = self.checked(context.query)
-            except GraphQLError:
-                return context
-            context.graphql_document = entry.document
-            context.pre_execution_errors = entry.errors
-        return context
-
-    def process_errors(
-        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
-    ) -> None:
-        log_unexpected(errors, execution_context)
+    def execute_checked(
+        self,
+        document: DocumentNode,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        context: Context,
+    ) -> AwaitableOrValue[ExecutionResult]:
+        """Run a document that passed :meth:`checked` with graphql-core, as strawberry's own
+        ``execute`` ends up doing (its execution context class, which hands resolvers
+        strawberry's ``Info``), without the steps around it that cost more than the execution
+        of a cheap query: the execution context, the extension hooks at every stage, parsing
+        and validation (done once per query text here) and the result's conversion."""
+        return execute(
+            self._schema,
+            document,
+            context_value=context,
+            variable_values=variables,
+            operation_name=operation_name,
+            executor_class=StrawberryGraphQLCoreExecutionContext,
+            is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]  # a bool, not a TypeGuard
+        )
 
 
 def build_schema(*, introspection: bool = True) -> Schema:

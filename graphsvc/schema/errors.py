@@ -26,7 +26,6 @@ import logging
 from typing import Any
 
 from graphql import GraphQLError
-from strawberry.types import ExecutionContext
 
 from queries.deadline import TimeUp
 from queries.errors import NotFound, Pending, QueryError
@@ -87,10 +86,8 @@ def coded(error: GraphQLError) -> GraphQLError:
     )
 
 
-def log_unexpected(errors: list[GraphQLError], execution_context: ExecutionContext | None) -> None:
+def log_unexpected(errors: list[GraphQLError], request_id: object) -> None:
     """Log the unexpected ones among ``errors`` with their traceback and the request id."""
-    context = getattr(execution_context, "context", None)
-    request_id = getattr(context, "log", {}).get("request_id")
     for error in errors:
         if is_unexpected(error):
             cause = error.original_error or error

@@ -64,7 +64,6 @@ from graphql import (
 from graphql.pyutils import Undefined
 
 from graphsvc.model import NODE_TYPE_NAMES, NODE_TYPES, RELATION_TYPE_NAMES, RELATION_TYPES
-from graphsvc.schema import Schema
 from graphsvc.schema.limits import Parsed
 from queries.changes import MAX_YEARS
 from queries.errors import MAX_HOPS, MAX_LIMIT
@@ -226,25 +225,6 @@ WORK: Final[dict[str, Callable[[Arguments], float]]] = {
 field missing here counts :data:`DEFAULT_WORK`."""
 
 DEFAULT_WORK: Final = 1000
-
-
-def request_cost(
-    schema: Schema,
-    query: str | None,
-    operation_name: str | None,
-    variables: Mapping[str, Any] | None,
-) -> Cost | None:
-    """The cost of a request's operation, None when its document does not parse or is not
-    valid (the execution will say why). Parses and validates through the schema's cache."""
-    if not query:
-        return None
-    try:
-        entry = schema.checked(query)
-    except GraphQLError:
-        return None
-    if entry.errors:
-        return None
-    return document_cost(schema._schema, entry, operation_name, variables)
 
 
 def over_budget(cost: Cost) -> GraphQLError | None:

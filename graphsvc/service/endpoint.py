@@ -1,8 +1,14 @@
-"""The ``/graphql`` endpoint: strawberry's ASGI view, with this service's rules.
+"""The ``/graphql`` endpoint: GraphQL over JSON, with this service's rules.
 
 - ``POST`` runs a query; ``GET`` serves GraphiQL from local files (queries over ``GET`` are
   refused).
-- A malformed body, a body that is not a JSON object, or no query: 400 with a JSON error body.
+- A query is parsed and validated once per query text (:meth:`graphsvc.schema.Schema.checked`)
+  and run by graphql-core on strawberry's schema (:meth:`graphsvc.schema.Schema.execute_checked`),
+  not through strawberry's HTTP view and ``execute``, whose steps for what this service does not
+  serve (WebSockets, batches, multipart, streamed results, extension hooks) cost more than the
+  execution of a ``node`` lookup (docs/api.md, "The service path of a cheap query").
+- A malformed body, a body that is not a JSON object, no query, or an ``operationName`` that
+  names no operation of the document: 400 with a JSON error body.
 - Each request runs under a time limit; past it the answer is 504 (code ``TIMEOUT``), and its
   work in the store threads stops at the same deadline (:mod:`queries.deadline`).
 - An answer that needs work still being done for the data version (the projection being built)
@@ -19,28 +25,31 @@
 from __future__ import annotations
 
 import asyncio
-import json
+import inspect
 import math
 import re
 import time
+from collections.abc import Coroutine
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
+import orjson
 from anyio import to_thread
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from graphql import GraphQLError, OperationDefinitionNode
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    OperationDefinitionNode,
+)
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
-from strawberry.types import ExecutionResult
 
 from graphsvc.schema import Context, Schema
-from graphsvc.schema.errors import coded
+from graphsvc.schema.errors import coded, log_unexpected
 from graphsvc.service import graphiql
 from graphsvc.service.admission import RETRY_AFTER, Admission, Busy
-from graphsvc.service.cost import over_budget, request_cost
+from graphsvc.service.cost import document_cost, over_budget
 from graphsvc.service.heap import FreezeLongLived
 from graphsvc.service.store_holder import StoreHolder
 from graphsvc.stores.contract import Store, StoreError
@@ -65,12 +74,34 @@ CODES: Final = {
 """The ``extensions.code`` of an HTTP-level error by status; any other 4xx is BAD_REQUEST."""
 
 
-class Refused(HTTPException):
-    """An HTTP-level refusal with headers (``Retry-After``)."""
+class Refused(Exception):
+    """An HTTP-level refusal: its status, the reason told to the client, and headers
+    (``Retry-After``)."""
 
-    def __init__(self, status_code: int, reason: str, headers: dict[str, str]) -> None:
-        super().__init__(status_code, reason)
+    def __init__(self, status: int, reason: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
         self.headers = headers
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """What a ``POST`` asks: the query text, its variables and the operation's name."""
+
+    query: str
+    variables: dict[str, Any] | None
+    name: str | None
+
+
+@dataclass(slots=True)
+class Answer:
+    """The answer of an operation: its result, and the HTTP status and headers it is sent
+    with (503 and ``Retry-After`` for work still being done)."""
+
+    result: ExecutionResult
+    status: int = 200
+    headers: dict[str, str] | None = None
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -83,23 +114,57 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
     )
 
 
-def _retry_later(result: ExecutionResult, response: Response) -> ExecutionResult:
-    """``result``; when an error of it is :class:`~queries.errors.Pending` (work still being
-    done for the data version), the answer is a 503 with ``Retry-After``."""
-    waits = [
-        error.original_error.retry_after
-        for error in result.errors or ()
-        if isinstance(error.original_error, Pending)
-    ]
-    if waits:
-        response.status_code = 503
-        response.headers["Retry-After"] = str(max(waits))
-    return result
+def parse_operation(content_type: str | None, body: bytes) -> Operation:
+    """The operation of a ``POST`` with a JSON object body; anything else is refused (400)
+    with a message saying what is wrong.
+
+    >>> parse_operation("application/json", b'{"query": "{ stats { nodes } }"}')
+    Operation(query='{ stats { nodes } }', variables=None, name=None)
+    >>> parse_operation("application/json", b"[1]")
+    Traceback (most recent call last):
+    ...
+    graphsvc.service.endpoint.Refused: the body must be a JSON object: {"query": ..., \
+"variables": ..., "operationName": ...}
+    """
+    media_type = (content_type or "").partition(";")[0].strip().lower()
+    if "application/json" not in media_type:
+        raise Refused(400, "Unsupported content type")
+    try:
+        parsed = orjson.loads(body)  # nesting past 1,024 levels is an error too
+    except orjson.JSONDecodeError as exc:
+        raise Refused(400, f"the body is not valid JSON: {exc}") from exc
+    if not isinstance(parsed, dict):
+        raise Refused(
+            400,
+            'the body must be a JSON object: {"query": ..., "variables": ..., '
+            '"operationName": ...}',
+        )
+    query = parsed.get("query")
+    if query is None:
+        raise Refused(400, 'no query: send {"query": "{ stats { nodes } }"}')
+    if not isinstance(query, str):
+        raise Refused(400, "The GraphQL operation's `query` must be a string or null, if provided.")
+    if not query:
+        raise Refused(400, "No GraphQL query found in the request")
+    variables = parsed.get("variables")
+    if not isinstance(variables, dict | None):
+        raise Refused(
+            400, "The GraphQL operation's `variables` must be an object or null, if provided."
+        )
+    if not isinstance(parsed.get("extensions"), dict | None):
+        raise Refused(
+            400, "The GraphQL operation's `extensions` must be an object or null, if provided."
+        )
+    name = parsed.get("operationName")
+    if not isinstance(name, str | None):
+        raise Refused(400, "operationName must be a string or null")
+    return Operation(query, variables, name)
 
 
-class GraphQLEndpoint(GraphQL[Any, None]):
-    """The GraphQL view over the store of ``holder``; ``timeout`` is in seconds. With
-    ``graphiql`` off (introspection off), suggestions are also cut from error messages."""
+class GraphQLEndpoint:
+    """The GraphQL endpoint over the store of ``holder``; ``timeout`` is in seconds. With
+    ``graphiql`` off (introspection off), ``GET`` answers 404 and suggestions are also cut
+    from error messages."""
 
     def __init__(
         self,
@@ -110,16 +175,11 @@ class GraphQLEndpoint(GraphQL[Any, None]):
         timeout: float,
         graphiql: bool,
     ) -> None:
-        super().__init__(
-            schema,
-            graphql_ide="graphiql" if graphiql else None,
-            allow_queries_via_get=False,
-            subscription_protocols=(),
-        )
+        self.schema = schema
         self.holder = holder
         self.admission = admission
         self.timeout = timeout
-        self.suggestions = graphiql
+        self.graphiql = graphiql
         self.heap = FreezeLongLived()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -131,117 +191,60 @@ class GraphQLEndpoint(GraphQL[Any, None]):
             if scope["method"] == "POST":
                 response = await self.post(request)
             else:
-                response = await self.run(request)
-        except HTTPException as exc:
-            response = error_response(exc.status_code, exc.reason, getattr(exc, "headers", None))
+                response = self.get(request)
+        except Refused as exc:
+            response = error_response(exc.status, exc.reason, exc.headers)
         await response(scope, receive, send)
 
+    def get(self, request: Request) -> Response:
+        """GraphiQL for a browser (``Accept`` of HTML), from files this service serves
+        (:mod:`graphsvc.service.graphiql`), not a CDN; a query over ``GET`` is refused."""
+        accept = request.headers.get("accept", "")
+        if "query" not in request.query_params and ("text/html" in accept or "*/*" in accept):
+            if not self.graphiql:
+                raise Refused(404, "Not Found")
+            return graphiql.page_response(request.url.path)
+        raise Refused(400, "queries are sent as JSON in a POST; GET /graphql serves GraphiQL")
+
     async def post(self, request: Request) -> Response:
-        """A ``POST``: the steps of strawberry's ``run`` for one operation in a JSON body, without
-        its branches for WebSockets, batches, streamed and incremental results, which this
-        service does not serve (their checks cost tens of microseconds a request). Other
-        methods go through ``run`` (GraphiQL, the refusal of queries over ``GET``)."""
-        adapter = self.request_adapter_class(request)
-        sub_response = await self.get_sub_response(request)
-        context = await self.get_context(request, response=sub_response)
-        request_data = await self.parse_http_body(adapter)
-        result = await self.execute_single(
-            request, adapter, sub_response, context, None, request_data
-        )
-        return self.create_response(
-            response_data=await self.process_result(request, result), sub_response=sub_response
-        )
-
-    async def render_graphql_ide(self, request: Request) -> Response:
-        """GraphiQL from files this service serves (:mod:`graphsvc.service.graphiql`), not a CDN."""
-        return graphiql.page_response(request.url.path)
-
-    def parse_json(self, data: str | bytes) -> Any:
-        """The request body as a JSON object; anything else is a 400."""
-        try:
-            parsed = json.loads(data)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise HTTPException(400, f"the body is not valid JSON: {exc}") from exc
-        except RecursionError as exc:
-            raise HTTPException(
-                400, "the body nests JSON arrays or objects too deeply to be read"
-            ) from exc
-        if not isinstance(parsed, dict):
-            raise HTTPException(
-                400,
-                'the body must be a JSON object: {"query": ..., "variables": ..., '
-                '"operationName": ...}',
-            )
-        return parsed
-
-    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
-        """The query, variables and operation name of a ``POST`` with a JSON object body (what
-        strawberry's own parsing accepts, without its content-type parser built on
-        ``email.message``, which cost tens of microseconds a request); anything else is a 400."""
-        if request.method != "POST":
-            data = await super().parse_http_body(request)
-            assert isinstance(data, GraphQLRequestData)  # batches are refused by the base class
-            return data
-        media_type = (request.content_type or "").partition(";")[0].strip().lower()
-        if "application/json" not in media_type:
-            raise HTTPException(400, "Unsupported content type")
-        body = self.parse_json(await request.get_body())
-        query = body.get("query")
-        if query is None:
-            raise HTTPException(400, 'no query: send {"query": "{ stats { nodes } }"}')
-        if not isinstance(query, str):
-            raise HTTPException(
-                400, "The GraphQL operation's `query` must be a string or null, if provided."
-            )
-        variables = body.get("variables")
-        if not isinstance(variables, dict | None):
-            raise HTTPException(
-                400, "The GraphQL operation's `variables` must be an object or null, if provided."
-            )
-        extensions = body.get("extensions")
-        if not isinstance(extensions, dict | None):
-            raise HTTPException(
-                400,
-                "The GraphQL operation's `extensions` must be an object or null, if provided.",
-            )
-        operation_name = body.get("operationName")
-        if not isinstance(operation_name, str | None):
-            raise HTTPException(400, "operationName must be a string or null")
-        return GraphQLRequestData(
-            query=query,
-            variables=variables,
-            operation_name=operation_name,
-            extensions=extensions,
-            protocol="http",
-        )
-
-    async def process_result(
-        self, request: Request, result: ExecutionResult
-    ) -> GraphQLHTTPResponse:
-        """The JSON answer, every error carrying its code and unexpected ones masked."""
+        """The JSON answer of the operation in the body, every error carrying its code and
+        unexpected ones masked."""
+        log: dict[str, object] = request.scope.setdefault("innonet.log", {})
+        operation = parse_operation(request.headers.get("content-type"), await request.body())
+        answer = await self.answer(operation, log)
+        result = answer.result
+        body: dict[str, object] = {"data": result.data}
         if result.errors:
-            result.errors = [self._plain(coded(error)) for error in result.errors]
-        return process_result(result)
+            log_unexpected(result.errors, log.get("request_id"))
+            body["errors"] = [self._plain(coded(error)).formatted for error in result.errors]
+        return Response(
+            self.encode_json(body),
+            answer.status,
+            answer.headers,
+            media_type="application/json",
+        )
 
     def _plain(self, error: GraphQLError) -> GraphQLError:
         """The error without "Did you mean ...?" when suggestions are off."""
-        if self.suggestions or not SUGGESTION.search(error.message):
+        if self.graphiql or not SUGGESTION.search(error.message):
             return error
         error.message = SUGGESTION.sub("", error.message)
         return error
 
-    def encode_json(self, data: object) -> str:
-        """The answer as JSON; one over :data:`MAX_RESULT_BYTES` becomes an error saying so."""
-        encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    def encode_json(self, data: object) -> bytes:
+        """The answer as JSON (orjson: a tenth of the time of the standard library's encoder
+        on a 500-node neighbourhood); one over :data:`MAX_RESULT_BYTES` becomes an error saying
+        so."""
+        encoded = orjson.dumps(data)
         if len(encoded) > MAX_RESULT_BYTES:
             size = len(encoded)
             del encoded
-            return json.dumps(
+            return orjson.dumps(
                 {
                     "data": None,
                     "errors": [
                         {
-                            "message": f"the answer is {size:,} characters of JSON, over the "
+                            "message": f"the answer is {size:,} bytes of JSON, over the "
                             f"limit of {MAX_RESULT_BYTES:,}; ask for fewer objects or fields",
                             "extensions": {"code": "BAD_REQUEST"},
                         }
@@ -250,63 +253,49 @@ class GraphQLEndpoint(GraphQL[Any, None]):
             )
         return encoded
 
-    async def get_context(
-        self, request: Request | WebSocket, response: Response | WebSocket
-    ) -> dict[str, object]:
-        """The access log's fields of the request; :meth:`execute_single` makes the Context."""
-        log: dict[str, object] = request.scope.setdefault("innonet.log", {})
-        return log
-
-    async def execute_single(
-        self,
-        request: Request,
-        request_adapter: AsyncHTTPRequestAdapter,
-        sub_response: Response,
-        context: dict[str, object],
-        root_value: Any,
-        request_data: GraphQLRequestData,
-    ) -> ExecutionResult:
-        """Run the operation on one graph version, within the time limit."""
+    async def answer(self, operation: Operation, log: dict[str, object]) -> Answer:
+        """Run the operation on one graph version, within the time limit: parsed and validated
+        (once per query text), sized and admitted, then executed."""
         deadline = time.monotonic() + self.timeout
         store = self.holder.opened
         if store is None:
             try:
                 store = await to_thread.run_sync(self.holder.get)
             except StoreError as exc:
-                raise HTTPException(503, "the store is not answering; retry later") from exc
-        assert isinstance(self.schema, Schema)
-        context["operation"] = _operation(
-            self.schema, request_data.query, request_data.operation_name
-        )
-        cost = request_cost(
-            self.schema, request_data.query, request_data.operation_name, request_data.variables
-        )
-        if cost is not None:
-            context.update(objects=cost.objects, work=math.ceil(cost.work), heavy=cost.heavy)
-            refusal = over_budget(cost)
-            if refusal is not None:
-                return ExecutionResult(data=None, errors=[refusal])
-        heavy = cost is not None and cost.heavy
-        attempts = self._attempts(
-            store,
-            heavy,
-            deadline,
-            request,
-            request_adapter,
-            sub_response,
-            context,
-            root_value,
-            request_data,
-        )
+                raise Refused(503, "the store is not answering; retry later") from exc
+        log["operation"] = operation.name
+        try:
+            entry = self.schema.checked(operation.query)
+        except GraphQLError as error:
+            return Answer(ExecutionResult(None, [error]))
+        definition = _operation(entry.document, operation.name)
+        if definition is None:
+            raise Refused(
+                400,
+                "Can't get GraphQL operation type"
+                if operation.name is None
+                else f'Unknown operation named "{operation.name}".',
+            )
+        if operation.name is None and definition.name is not None:
+            operation = replace(operation, name=definition.name.value)
+            log["operation"] = operation.name
+        if entry.errors:
+            return Answer(ExecutionResult(None, entry.errors))
+        cost = document_cost(self.schema._schema, entry, operation.name, operation.variables)
+        log.update(objects=cost.objects, work=math.ceil(cost.work), heavy=cost.heavy)
+        refusal = over_budget(cost)
+        if refusal is not None:
+            return Answer(ExecutionResult(None, [refusal]))
+        attempts = self._attempts(store, cost.heavy, deadline, entry.document, operation, log)
         try:
             # the deadline of the work too: sizing the request (its first validation) counted
             async with asyncio.timeout(deadline - time.monotonic()):
-                if not heavy:
-                    return _retry_later(await attempts, sub_response)
+                if not cost.heavy:
+                    return _retry_later(await attempts)
                 try:
                     async with self.admission.heavy_slot():
-                        context["admission"] = "heavy"
-                        return _retry_later(await self.admission.run_heavy(attempts), sub_response)
+                        log["admission"] = "heavy"
+                        return _retry_later(await self.admission.run_heavy(attempts))
                 except Busy:
                     attempts.close()
                     raise Refused(
@@ -316,58 +305,68 @@ class GraphQLEndpoint(GraphQL[Any, None]):
                         {"Retry-After": str(RETRY_AFTER)},
                     ) from None
         except TimeoutError as exc:
-            raise HTTPException(
+            raise Refused(
                 504,
                 f"the request ran past the time limit of {self.timeout:g} s; ask a narrower "
                 "question (fewer hops, a smaller top, limit or first)",
             ) from exc
 
-    async def _attempts(
+    def _attempts(
         self,
         store: Store,
         heavy: bool,
         deadline: float,
-        request: Request,
-        request_adapter: AsyncHTTPRequestAdapter,
-        sub_response: Response,
-        context: dict[str, object],
-        root_value: Any,
-        request_data: GraphQLRequestData,
-    ) -> ExecutionResult:
+        document: DocumentNode,
+        operation: Operation,
+        log: dict[str, object],
+    ) -> Coroutine[Any, Any, ExecutionResult]:
         """The operation's answer from one graph version (up to :data:`ATTEMPTS` runs); a heavy
         one on the heavy threads, its questions asked of the heavy process."""
-        for _ in range(ATTEMPTS):
-            if heavy:
-                attempt = Context(
-                    store,
-                    self.admission.heavy,
-                    deadline,
-                    log=context,
-                    offload=self.admission.offload,
+
+        async def attempts() -> ExecutionResult:
+            for _ in range(ATTEMPTS):
+                if heavy:
+                    context = Context(
+                        store,
+                        self.admission.heavy,
+                        deadline,
+                        log=log,
+                        offload=self.admission.offload,
+                    )
+                else:
+                    context = Context(store, self.admission.light, deadline, log=log)
+                result = self.schema.execute_checked(
+                    document, operation.variables, operation.name, context
                 )
-            else:
-                attempt = Context(store, self.admission.light, deadline, log=context)
-            result = await super().execute_single(
-                request, request_adapter, sub_response, attempt, root_value, request_data
-            )
-            if attempt.consistent:
-                self.heap.after_request(next(iter(attempt.versions), None))
-                return result
-        raise HTTPException(
-            503, f"the graph was refreshed during each of {ATTEMPTS} attempts; retry"
-        )
+                if inspect.isawaitable(result):
+                    result = await result
+                if context.consistent:
+                    self.heap.after_request(next(iter(context.versions), None))
+                    return result
+            raise Refused(503, f"the graph was refreshed during each of {ATTEMPTS} attempts; retry")
+
+        return attempts()
 
 
-def _operation(schema: Schema, query: str | None, name: str | None) -> str | None:
-    """The operation's name for the access log: the one asked for, else the name of the
-    document's first operation."""
-    if name is not None or not query:
-        return name
-    try:
-        document = schema.checked(query).document
-    except GraphQLError:
-        return None
+def _retry_later(result: ExecutionResult) -> Answer:
+    """The answer of ``result``: when an error of it is :class:`~queries.errors.Pending` (work
+    still being done for the data version), a 503 with ``Retry-After``."""
+    waits = [
+        error.original_error.retry_after
+        for error in result.errors or ()
+        if isinstance(error.original_error, Pending)
+    ]
+    if waits:
+        return Answer(result, 503, {"Retry-After": str(max(waits))})
+    return Answer(result)
+
+
+def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    """The operation of ``document`` named ``name``, or its first one when no name is given
+    (the one that runs, as strawberry chose it); None when there is none."""
     for definition in document.definitions:
-        if isinstance(definition, OperationDefinitionNode):
-            return definition.name.value if definition.name else None
+        if isinstance(definition, OperationDefinitionNode) and (
+            name is None or (definition.name is not None and definition.name.value == name)
+        ):
+            return definition
     return None

@@ -239,6 +239,10 @@ class Store(Protocol):
     """The contract of a graph store. Every method is safe to call from several threads."""
 
     uri: str
+    in_process: bool
+    """True when reads run in this process without waiting on anything (the embedded file): a
+    read of a few rows by key then costs less than handing it to a thread (the service's node
+    DataLoader reads on its event loop)."""
 
     def close(self) -> None:
         """Release connections and files."""

@@ -434,6 +434,8 @@ class Neo4jStore:
         killed refresh's lock is taken over ``lease`` seconds after its last renewal.
     """
 
+    in_process = False
+
     def __init__(
         self,
         uri: str,

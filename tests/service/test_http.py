@@ -38,6 +38,8 @@ def test_graphiql_is_served_on_get(api: Running) -> None:
         (b"[1, 2]", "JSON object"),
         (b'{"variables": {}}', "no query"),
         (b'{"query": "{ stats { nodes } }", "operationName": 5}', "operationName"),
+        (b'{"query": ""}', "No GraphQL query"),
+        (b'{"query": "query A { stats { nodes } }", "operationName": "B"}', 'operation named "B"'),
     ],
 )
 def test_malformed_bodies_are_400_with_a_json_error(api: Running, body: bytes, words: str) -> None:
@@ -48,6 +50,15 @@ def test_malformed_bodies_are_400_with_a_json_error(api: Running, body: bytes, w
     error = response.json()["errors"][0]
     assert error["extensions"]["code"] == "BAD_REQUEST"
     assert words in error["message"]
+
+
+def test_the_first_of_several_operations_runs_when_none_is_named(api: Running) -> None:
+    response = api.client.post(
+        "/graphql",
+        json={"query": "query A { stats { nodes } } query B { stats { relationships } }"},
+    )
+    assert response.status_code == 200
+    assert list(response.json()["data"]["stats"]) == ["nodes"]
 
 
 def test_queries_over_get_are_refused(api: Running) -> None:
