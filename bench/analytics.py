@@ -11,15 +11,19 @@ PageRank, betweenness, closeness and harmonic as planned by work (``search_plan`
 (igraph multilevel and Leiden, networkit PLM), and the hub analyses; each figure with its ratio to
 each peer that has the operation. networkit is optional (``pip install -e '.[bench]'``); without
 it its column stays empty. ``--only engines`` measures only the projection, paths, centrality
-plans and communities (for 1M nodes).
+plans and communities (for 1M nodes), ``--only paths`` the projection and paths. The results a
+projection file keeps for every process (:mod:`queries.shelf`) are removed before measuring, so
+a "first call" computes also when the work folder is reused.
 
-Run: ``python bench/analytics.py [--nodes N] [--relations M] [--workdir DIR] [--only engines]``.
+Run: ``python bench/analytics.py [--nodes N] [--relations M] [--workdir DIR]
+[--only engines|paths]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -42,6 +46,7 @@ from queries.holes import structural_holes
 from queries.paths import hop_route, k_shortest_paths, shortest_path
 from queries.projection import Projection, projection
 from queries.roles import brokerage_roles
+from queries.shelf import Shelf
 
 PAIRS = 200
 SLOW_PAIRS = 20
@@ -137,9 +142,9 @@ def main() -> None:
     parser.add_argument(
         "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "innonet-bench"
     )
-    parser.add_argument("--only", choices=["all", "engines"], default="all")
+    parser.add_argument("--only", choices=["all", "engines", "paths"], default="all")
     args = parser.parse_args()
-    engines_only = args.only == "engines"
+    engines_only = args.only != "all"
     args.workdir.mkdir(parents=True, exist_ok=True)
     warnings.filterwarnings("ignore", message="Couldn't reach some vertices")
     store = load(args.workdir, args.nodes, args.relations, args.seed)
@@ -155,6 +160,8 @@ def main() -> None:
         return igraph.Graph(n=len(index), edges=edges)
 
     peer = None if engines_only else timed(igraph_from_store)[0]
+    if isinstance(graph.results, Shelf):  # computed afresh below, not read from an earlier run
+        shutil.rmtree(graph.results.folder, ignore_errors=True)
     print(
         f"graph: {graph.number_of_nodes()} nodes, {len(graph.pairs)} pairs in U, "
         f"{len(graph.arcs)} arcs in D",
@@ -204,8 +211,9 @@ def main() -> None:
     route_median, route_p95 = quantiles(route_only)
     report.add("shortest path, median (route only)", route_median, peer_median, "ms", nk_median)
     report.add("shortest path, p95 (route only)", route_p95, peer_p95, "ms", nk_p95)
-    louvain(report, store, graph, u, nk_u)
-    betweenness_plan(report, store, graph, u)
+    if args.only != "paths":
+        louvain(report, store, graph, u, nk_u)
+        betweenness_plan(report, store, graph, u)
     if engines_only:
         store.close()
         print_table(report)
