@@ -18,7 +18,7 @@ import functools
 import heapq
 import itertools
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any, Final, TypeGuard
 
 import numpy as np
 
@@ -107,7 +107,7 @@ def shortest_path(
     check_range("max_hops", max_hops, maximum=MAX_HOPS)
     via_types = check_node_types(via)
     check_relation_types(rel_types)
-    if not weighted and as_of is None and _pushes_down(type(store)):
+    if not weighted and as_of is None and _pushes_down(store):
         return _pushed_down(
             store, source, target, max_hops=max_hops, via=via_types, rel_types=rel_types
         )
@@ -434,10 +434,14 @@ def _cheapest_unbounded(graph: Projection, source: int, target: int) -> list[int
     return route or None
 
 
+def _pushes_down(store: Store) -> TypeGuard[PathPushdown]:
+    """Whether ``store`` answers shortest paths itself (:class:`PathPushdown`), checked once
+    per store class: a protocol ``isinstance`` costs microseconds per call."""
+    return _class_pushes_down(type(store))
+
+
 @functools.cache
-def _pushes_down(kind: type) -> bool:
-    """Whether stores of ``kind`` answer shortest paths themselves (:class:`PathPushdown`;
-    checked once per class: a protocol check costs microseconds per call)."""
+def _class_pushes_down(kind: type) -> bool:
     return issubclass(kind, PathPushdown)
 
 
