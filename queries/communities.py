@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import random
 import threading
-from collections import Counter
 
 import numpy as np
 
-from graphsvc.model import NODE_TYPE_NAMES
 from graphsvc.stores.contract import Store
 from queries.errors import MAX_TOP, BadRequest, check_range
 from queries.projection import IntArray, Projection, projection
@@ -90,7 +88,6 @@ def communities(
     membership, modularity = graph.memo(
         ("leiden", seed, float(resolution)), lambda: leiden(graph, seed, float(resolution))
     )
-    labels = np.unique(membership)
     groups = (
         np.split(np.argsort(membership, kind="stable"), np.cumsum(np.bincount(membership))[:-1])
         if len(membership)
@@ -101,7 +98,7 @@ def communities(
         modularity,
         seed,
         float(resolution),
-        len(labels),
+        int(np.count_nonzero(np.bincount(membership))),
         [
             _summary(graph, membership, rank, members)
             for rank, members in enumerate(ranked[:top], 1)
@@ -138,16 +135,12 @@ def _summary(graph: Projection, membership: IntArray, rank: int, members: IntArr
     )
     inside = membership[graph.indices[entries]] == membership[nodes[0]]
     internal = np.bincount(owner[inside], minlength=len(nodes))
-    hubs = nodes[np.lexsort((nodes, -internal))[:HUBS_PER_COMMUNITY]].tolist()
-    listed = nodes.tolist()
-    per_type = np.bincount(graph.type_codes[nodes], minlength=len(NODE_TYPE_NAMES)).tolist()
-    types = {NODE_TYPE_NAMES[t]: k for t, k in enumerate(per_type) if k}
-    countries = Counter(c for c in map(graph.country_of, listed) if c is not None)
+    hubs = nodes[np.lexsort((nodes, -internal))[:HUBS_PER_COMMUNITY]]
     return Community(
         rank,
-        len(listed),
-        dict(sorted(types.items())),
-        dict(sorted(countries.items())),
-        [graph.ids[i] for i in hubs],
-        [graph.ids[i] for i in listed],
+        len(nodes),
+        dict(sorted(graph.type_counts(nodes).items())),
+        graph.country_counts(nodes),
+        graph.ids.at(hubs).tolist(),
+        graph.ids.at(nodes).tolist(),
     )

@@ -21,7 +21,6 @@ node, gives every piece's size as a subtree sum and its nodes as one slice of a 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -376,12 +375,9 @@ def _bridge_members(forest: BlockCut, block: int) -> IntArray:
 
 
 def _describe(graph: Projection, members: npt.NDArray[np.int64], pieces: int) -> Separation:
-    nodes = members.tolist()
-    types = Counter(graph.type_of(i) for i in nodes)
-    countries = Counter(c for i in nodes if (c := graph.country_of(i)) is not None)
     return Separation(
-        len(nodes),
-        pieces if nodes else 0,
-        dict(sorted(types.items())),
-        dict(sorted(countries.items())),
+        len(members),
+        pieces if len(members) else 0,
+        dict(sorted(graph.type_counts(members).items())),
+        graph.country_counts(members),
     )

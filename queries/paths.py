@@ -14,10 +14,11 @@ of U (measured faster than igraph's ``get_k_shortest_paths`` at the median on 10
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any, Final, TypeGuard
 
 import numpy as np
 
@@ -106,7 +107,7 @@ def shortest_path(
     check_range("max_hops", max_hops, maximum=MAX_HOPS)
     via_types = check_node_types(via)
     check_relation_types(rel_types)
-    if not weighted and as_of is None and isinstance(store, PathPushdown):
+    if not weighted and as_of is None and _pushes_down(store):
         return _pushed_down(
             store, source, target, max_hops=max_hops, via=via_types, rel_types=rel_types
         )
@@ -241,8 +242,10 @@ def hop_route(
     The graph is U in compressed sparse rows (the neighbours of ``u`` are
     ``indices[indptr[u]:indptr[u + 1]]``); ``allowed[i]`` says whether node ``i`` may be an
     intermediate node (None: all may); the route has at most ``max_hops`` edges. Each step grows
-    the smaller side by one level; small levels node by node, from the first level of more than
-    ``vectorise_above`` neighbour entries on, with numpy (:func:`_hop_route_levels`).
+    by one level the side whose frontier has fewer neighbour entries to scan (so a hub in one
+    frontier is expanded only when the other side costs more); small levels node by node, from
+    the first level of more than ``vectorise_above`` entries on, with numpy
+    (:func:`_hop_route_levels`).
 
     Examples
     --------
@@ -261,32 +264,33 @@ def hop_route(
     pred = {source: source}
     succ = {target: target}
     forward, backward = [source], [target]
-    hops = 0
-    while forward and backward and hops < max_hops:
-        if len(forward) <= len(backward):
-            grow, seen, other = forward, pred, succ
-        else:
-            grow, seen, other = backward, succ, pred
-        level = np.asarray(grow)
-        if int((indptr[level + 1] - indptr[level]).sum()) > vectorise_above:
+    forward_work = int(indptr[source + 1] - indptr[source])
+    backward_work = int(indptr[target + 1] - indptr[target])
+    for hops in range(max_hops):
+        work = min(forward_work, backward_work)
+        if work == 0:  # a side with nothing left to reach: no route
+            return None
+        if work > vectorise_above:
             return _hop_route_levels(
                 indptr, indices, pred, succ, forward, backward, max_hops - hops, allowed
             )
-        hops += 1
         deadline.check()
+        grow_forward = forward_work <= backward_work
+        grow, seen, other = (forward, pred, succ) if grow_forward else (backward, succ, pred)
         frontier = []
         for u in grow:
             for w in indices[indptr[u] : indptr[u + 1]].tolist():
                 if w in other:
-                    near, far = (u, w) if seen is pred else (w, u)
-                    return _join(pred, succ, near, far)
+                    return _join(pred, succ, u, w) if grow_forward else _join(pred, succ, w, u)
                 if w not in seen and (allowed is None or allowed[w]):
                     seen[w] = u
                     frontier.append(w)
-        if seen is pred:
-            forward = frontier
+        level = np.asarray(frontier, dtype=np.int64)
+        work = int((indptr[level + 1] - indptr[level]).sum())
+        if grow_forward:
+            forward, forward_work = frontier, work
         else:
-            backward = frontier
+            backward, backward_work = frontier, work
     return None
 
 
@@ -312,16 +316,19 @@ def _hop_route_levels(
         reached = np.fromiter(tree, dtype=np.int64, count=len(tree))
         side[reached] = mark
         link[reached] = np.fromiter(tree.values(), dtype=np.int64, count=len(tree))
-    fronts = {1: np.asarray(forward, dtype=np.int64), 2: np.asarray(backward, dtype=np.int64)}
+    fronts = {}
+    for mark, front in ((1, forward), (2, backward)):
+        level = np.asarray(front, dtype=np.int64)
+        starts = indptr[level]
+        fronts[mark] = (level, starts, indptr[level + 1] - starts)
+    work = {mark: int(counts.sum()) for mark, (_, _, counts) in fronts.items()}
     for _ in range(hops_left):
         deadline.check()
-        mark = 1 if len(fronts[1]) <= len(fronts[2]) else 2
-        grow = fronts[mark]
-        starts = indptr[grow]
-        counts = indptr[grow + 1] - starts
-        total = int(counts.sum())
+        mark = 1 if work[1] <= work[2] else 2
+        total = work[mark]
         if total == 0:
             return None
+        grow, starts, counts = fronts[mark]
         owner = np.repeat(grow, counts)
         shift = np.repeat(starts - (np.cumsum(counts) - counts), counts)
         reached = indices[np.arange(total) + shift]
@@ -337,9 +344,11 @@ def _hop_route_levels(
         reached, owner = reached[new], owner[new]
         link[reached] = owner
         side[reached] = mark
-        fronts[mark] = reached[link[reached] == owner]  # each new node once
-        if len(fronts[mark]) == 0:
-            return None
+        level = reached[link[reached] == owner]  # each new node once
+        starts = indptr[level]
+        counts = indptr[level + 1] - starts
+        fronts[mark] = (level, starts, counts)
+        work[mark] = int(counts.sum())
     return None
 
 
@@ -423,6 +432,17 @@ def _cheapest_unbounded(graph: Projection, source: int, target: int) -> list[int
     costs = graph.memo("pair costs", lambda: graph.pair_cost.tolist())
     route: list[int] = graph.igraph_u().get_shortest_path(source, target, weights=costs)
     return route or None
+
+
+def _pushes_down(store: Store) -> TypeGuard[PathPushdown]:
+    """Whether ``store`` answers shortest paths itself (:class:`PathPushdown`), checked once
+    per store class: a protocol ``isinstance`` costs microseconds per call."""
+    return _class_pushes_down(type(store))
+
+
+@functools.cache
+def _class_pushes_down(kind: type) -> bool:
+    return issubclass(kind, PathPushdown)
 
 
 def _allowed(graph: Projection, via: frozenset[str] | None) -> BoolArray | None:

@@ -85,12 +85,13 @@ class Strings(Sequence[str]):
     (3, '上海', ['c', '上海'], 2, None)
     """
 
-    __slots__ = ("data", "ends", "starts")
+    __slots__ = ("bytes", "data", "ends", "starts")
 
     def __init__(self, data: npt.NDArray[np.uint8], starts: IntArray, ends: IntArray) -> None:
         self.data = data
         self.starts = starts
         self.ends = ends
+        self.bytes = data.data  # a memoryview: its slices cost half those of the array
 
     @classmethod
     def of(cls, texts: Sequence[str]) -> Strings:
@@ -125,7 +126,7 @@ class Strings(Sequence[str]):
     def __getitem__(self, i: SupportsIndex | slice) -> str | list[str]:
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
-        return self.data[self.starts[i] : self.ends[i]].tobytes().decode()
+        return self.bytes[self.starts[i] : self.ends[i]].tobytes().decode()
 
     def __iter__(self) -> Iterator[str]:
         data = self.data
@@ -143,11 +144,26 @@ class Strings(Sequence[str]):
         """The texts at ``positions``."""
         return Strings(self.data, self.starts[positions], self.ends[positions])
 
+    def tolist(self) -> list[str]:
+        """The texts as a list: their bytes gathered into one buffer in one step, then cut
+        (several times faster than decoding text by text from the array).
+
+        >>> Strings.of(["a", "上海", "bc"]).at(np.array([2, 1])).tolist()
+        ['bc', '上海']
+        """
+        lengths = self.ends - self.starts
+        ends = np.cumsum(lengths)
+        total = int(ends[-1]) if len(ends) else 0
+        packed = self.data[np.repeat(self.starts - (ends - lengths), lengths) + np.arange(total)]
+        buffer = packed.tobytes()
+        cuts = ends.tolist()
+        return [buffer[a:b].decode() for a, b in itertools.pairwise([0, *cuts])]
+
     def find(self, text: str) -> int | None:
         """The position of ``text`` in these texts, which are in ascending order; None when
         absent (UTF-8 byte order is code point order, as Python compares strings)."""
         key = text.encode()
-        data, starts, ends = self.data, self.starts, self.ends
+        data, starts, ends = self.bytes, self.starts, self.ends
         low, high = 0, len(starts)
         while low < high:
             middle = (low + high) // 2
@@ -207,6 +223,15 @@ class Coded(Sequence[str | None]):
 
     def at(self, positions: IntArray) -> Coded:
         return Coded(self.codes[positions], self.vocabulary)
+
+    def counts(self, rows: IntArray) -> dict[str, int]:
+        """How many of ``rows`` hold each value, in value order (rows without one left out).
+
+        >>> Coded.of(["vc", None, "lab", "vc"]).counts(np.array([0, 1, 3]))
+        {'vc': 2}
+        """
+        per_code = np.bincount(self.codes[rows] + 1, minlength=len(self.vocabulary) + 1)[1:]
+        return {self.vocabulary[c]: int(per_code[c]) for c in np.flatnonzero(per_code).tolist()}
 
     def mask(self, value: str) -> BoolArray:
         """The rows holding ``value``."""
@@ -529,6 +554,15 @@ class Projection:
         if found is None:
             raise NotFound(node_id)
         return found
+
+    def type_counts(self, nodes: IntArray) -> dict[str, int]:
+        """How many of ``nodes`` have each node type, by type name (types with none left out)."""
+        per_type = np.bincount(self._nodes.types[nodes], minlength=len(NODE_TYPE_NAMES))
+        return {NODE_TYPE_NAMES[t]: int(per_type[t]) for t in np.flatnonzero(per_type).tolist()}
+
+    def country_counts(self, nodes: IntArray) -> dict[str, int]:
+        """How many of ``nodes`` are in each country, by country (nodes without one left out)."""
+        return self._nodes.countries.counts(nodes)
 
     def type_of(self, i: int) -> str:
         """The node type (model name) of node ``i``."""

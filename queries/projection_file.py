@@ -214,7 +214,10 @@ def read(path: Path, version: str) -> dict[str, npt.NDArray[Any]]:
                 raise DamagedFile(f"{path}: array {name} is damaged (CRC-32 differs)")
     if size == start:
         return {name: np.zeros(shape, dtype=dtype) for name, dtype, shape, _, _ in entries}
-    mapped = np.memmap(path, dtype=np.uint8, mode="r")
+    # a plain ndarray over the mapping: indexing a numpy.memmap subclass runs Python code
+    # (memmap.__getitem__, __array_finalize__) on every access, several microseconds each,
+    # which was most of a shortest path's search on the mapped arrays
+    mapped = np.memmap(path, dtype=np.uint8, mode="r").view(np.ndarray)
     arrays = {}
     for name, dtype, shape, offset, _ in entries:
         kind = np.dtype(dtype)

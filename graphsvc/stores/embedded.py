@@ -748,6 +748,13 @@ class EmbeddedStore:
         return refs
 
     def relationships(self, ids: Sequence[str]) -> dict[str, Relationship]:
+        if len(ids) <= IN_CHUNK:  # one statement sees one snapshot: no transaction around it
+            rows = self._reader().execute(
+                "SELECT id, type, source_id, target_id, properties FROM relationships "
+                f"WHERE id IN ({_placeholders(len(ids))})",
+                ids,
+            )
+            return {row[0]: _relationship(row) for row in rows}
         found: dict[str, Relationship] = {}
         with self._snapshot() as conn:
             for chunk in _chunks(dict.fromkeys(ids)):
