@@ -414,6 +414,22 @@ def sorted_unique(values: IntArray) -> IntArray:
     return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
+def positions_in(ordered: npt.NDArray[np.str_], wanted: npt.NDArray[np.str_]) -> IntArray:
+    """The position of each of ``wanted`` in ``ordered`` (ascending, distinct), -1 where it is
+    not there: a binary search each, with no Python object per value. Ids hold no NUL
+    (:data:`graphsvc.model.ID_PATTERN`), which numpy's texts would drop at the end.
+
+    >>> positions_in(np.array(["a", "c", "d"]), np.array(["d", "b", "a", "e"])).tolist()
+    [2, -1, 0, -1]
+    """
+    if len(ordered) == 0:
+        return np.full(len(wanted), -1, dtype=np.int64)
+    found = np.searchsorted(ordered, wanted).astype(np.int64)
+    found[found == len(ordered)] = 0
+    found[ordered[found] != wanted] = -1
+    return found
+
+
 def _days(values: Sequence[Any]) -> IntArray:
     """The day (:func:`queries.timeline.day_of`) of each value, each distinct value once.
 
@@ -992,17 +1008,16 @@ def _assemble(version: str, columns: _Columns) -> Projection:
     """The projection of a graph read from a store: nodes put in id order (stores give them so
     already), endpoints as node indices, relationships whose end is missing left out."""
     node_ids = columns.node_ids
-    n = len(node_ids)
+    ordered = np.array(node_ids, dtype=str)
     node_order: IntArray | None = None
-    if any(a > b for a, b in itertools.pairwise(node_ids)):
-        node_order = np.asarray(sorted(range(n), key=node_ids.__getitem__), dtype=np.int64)
-        node_ids = [node_ids[i] for i in node_order.tolist()]
-    index = dict(zip(node_ids, range(n), strict=True))
-    absent = itertools.repeat(-1)
+    if np.any(ordered[1:] < ordered[:-1]):
+        node_order = np.argsort(ordered, kind="stable").astype(np.int64)
+        ordered = ordered[node_order]
+        node_ids = ordered.tolist()
     m = len(columns.edge_types)
-    source = np.fromiter(map(index.get, columns.sources, absent), dtype=np.int64, count=m)
-    target = np.fromiter(map(index.get, columns.targets, absent), dtype=np.int64, count=m)
-    del index
+    source = positions_in(ordered, np.array(columns.sources, dtype=str))
+    target = positions_in(ordered, np.array(columns.targets, dtype=str))
+    del ordered
     days = _days(columns.node_dates)
     texts = columns.texts
     types = columns.node_types

@@ -31,15 +31,16 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 
 from graphsvc.model import (
     NODE_TYPE_BY_NAME,
@@ -86,6 +87,8 @@ WALK_FACTOR: Final = 2
 WALK_SLACK: Final = 64
 """Nodes a walk may go past ``WALK_FACTOR`` times the matches (so that a rare text walks a little
 before its few matches are sorted)."""
+
+T = TypeVar("T")
 
 SCHEMA_VERSION: Final = "2"
 """Version 2 added the search index and put the target into the source index (so a subgraph's
@@ -1025,37 +1028,44 @@ class EmbeddedStore:
             conn.close()
 
     def graph_columns(self) -> GraphColumns | None:
-        """The whole graph column by column: each column one ``group_concat`` over its table in
-        id order, so no Python object is made per row. Three statements run at once on three
-        connections (SQLite reads without the interpreter lock); when their snapshots are not
-        of one data version (a refresh committed between them), they run again."""
+        """The whole graph column by column: each text column one ``group_concat`` over its
+        table in id order, the weights read as numbers (exact, and cheaper than as text), so no
+        Python object is made per row but a weight. Three reads run at once on three connections
+        (SQLite reads without the interpreter lock); when their snapshots are not of one data
+        version (a refresh committed between them), they run again."""
         for _ in range(BULK_ATTEMPTS):
-            with ThreadPoolExecutor(len(_BULK_STATEMENTS), "innonet-bulk-read") as pool:
-                parts = list(pool.map(self._aggregate, _BULK_STATEMENTS))
-            if len({version for version, _ in parts}) == 1:
+            with ThreadPoolExecutor(3, "innonet-bulk-read") as pool:
+                nodes_read = pool.submit(self._in_snapshot, _aggregate(_NODE_STATEMENT))
+                ends_read = pool.submit(self._in_snapshot, _aggregate(_RELATIONSHIP_STATEMENT))
+                more_read = pool.submit(self._in_snapshot, _weights_and_dates)
+                versions = {nodes_read.result()[0], ends_read.result()[0], more_read.result()[0]}
+            if len(versions) == 1:
                 break
         else:
             raise StoreError(
                 f"store {self.uri}: the graph was refreshed during each of {BULK_ATTEMPTS} "
                 "reads; ask again"
             )
-        version = parts[0][0]
-        node_row, rel_row, more_row = (row for _, row in parts)
+        version, node_row = nodes_read.result()
+        rel_row = ends_read.result()[1]
+        weights, r_dates = more_read.result()[1]
         nodes, rels = node_row[0], rel_row[0]
-        separators = [
-            sep for _, _, sep in (*_NODE_AGGREGATES, *_RELATIONSHIP_AGGREGATES, *_MORE_AGGREGATES)
+        checks = [
+            *zip(node_row[1:], [nodes] * len(_NODE_AGGREGATES), _NODE_AGGREGATES, strict=True),
+            *zip(
+                rel_row[1:],
+                [rels] * len(_RELATIONSHIP_AGGREGATES),
+                _RELATIONSHIP_AGGREGATES,
+                strict=True,
+            ),
+            (r_dates, len(weights), _DATE_AGGREGATE),
         ]
-        counts = [nodes] * len(_NODE_AGGREGATES) + [rels] * (
-            len(_RELATIONSHIP_AGGREGATES) + len(_MORE_AGGREGATES)
-        )
-        texts = [*node_row[1:], *rel_row[1:], *more_row[1:]]
-        if not all(map(_holds, texts, counts, separators)):
+        if len(weights) != rels or not all(_holds(t, n, sep) for t, n, (_, _, sep) in checks):
             return None
         ids, types, kinds, countries, regions, fields, statuses, dates = node_row[1:]
         r_ids, r_types, sources, targets = rel_row[1:]
-        weights, r_dates = more_row[1:]
         return GraphColumns(
-            data_version=str(version),
+            data_version=version,
             node_ids=ids or "",
             node_types=_numbers(types, nodes, np.int64),
             kinds=kinds or "",
@@ -1068,24 +1078,37 @@ class EmbeddedStore:
             relationship_types=_numbers(r_types, rels, np.int64),
             sources=sources or "",
             targets=targets or "",
-            weights=_numbers(weights, rels, np.float64),
+            weights=weights,
             relationship_dates=_typed_values(r_dates, rels),
         )
 
-    def _aggregate(self, statement: tuple[str, list[str]]) -> tuple[str, tuple[Any, ...]]:
-        """The data version and the one row of ``statement``, read in one snapshot."""
+    def _in_snapshot(self, read: Callable[[sqlite3.Connection], T]) -> tuple[str, T]:
+        """The data version and what ``read`` reads, in one snapshot on a connection of its
+        own."""
         conn = self._connect(timeout=5.0)
         try:
             conn.execute("BEGIN")
             (version,) = conn.execute(
                 "SELECT value FROM meta WHERE key = 'data_version'"
             ).fetchone()
-            row: tuple[Any, ...] = conn.execute(*statement).fetchone()
-            return str(version), row
+            return str(version), read(conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"store {self.uri}: reading the graph: {exc}") from exc
         finally:
             conn.close()
+
+
+def _aggregate(statement: tuple[str, list[str]]) -> Callable[[sqlite3.Connection], Any]:
+    """A read of the one row of ``statement``."""
+    return lambda conn: conn.execute(*statement).fetchone()
+
+
+def _weights_and_dates(conn: sqlite3.Connection) -> tuple[npt.NDArray[np.float64], str | None]:
+    """Every relationship's weight, and their dates joined (:data:`_DATE_AGGREGATE`), in id
+    order."""
+    _, dates = conn.execute(*_DATE_STATEMENT).fetchone()
+    rows = conn.execute("SELECT weight FROM relationships NOT INDEXED")
+    return np.fromiter((weight for (weight,) in rows), dtype=np.float64), dates
 
 
 def _typed(path: str) -> tuple[str, list[str]]:
@@ -1113,19 +1136,14 @@ def _code(names: Sequence[str]) -> tuple[str, list[str]]:
     )
 
 
-def _columns(
-    table: str,
-    columns: list[tuple[str, list[str], str]],
-    inner: tuple[str, list[str]] = ("*", []),
-) -> tuple[str, list[str]]:
-    """One statement aggregating each column ``(sql, params, separator)`` over the rows
-    ``inner`` selects from ``table``, in id order, joined by its separator."""
+def _columns(table: str, columns: list[tuple[str, list[str], str]]) -> tuple[str, list[str]]:
+    """One statement aggregating each column ``(sql, params, separator)`` over the rows of
+    ``table`` in id order, joined by its separator. The table is walked itself (``NOT
+    INDEXED``: a table without rowid is kept in id order), not through an ordered subquery,
+    which would copy every row once more."""
     parts = ", ".join(f"group_concat({sql}, ?)" for sql, _, _ in columns)
     params = [p for sql, ps, sep in columns for p in (*ps, sep)]
-    return (
-        f"SELECT count(*), {parts} FROM (SELECT {inner[0]} FROM {table} ORDER BY id)",
-        params + inner[1],
-    )
+    return f"SELECT count(*), {parts} FROM {table} NOT INDEXED", params
 
 
 _SINCE_CASES = [(t.name, f"$.{t.since}") for t in NODE_TYPE_BY_NAME.values() if t.since]
@@ -1151,26 +1169,12 @@ _RELATIONSHIP_AGGREGATES: Final[list[tuple[str, list[str], str]]] = [
     ("source_id", [], COLUMN_SEPARATOR),
     ("target_id", [], COLUMN_SEPARATOR),
 ]
-_MORE_AGGREGATES: Final[list[tuple[str, list[str], str]]] = [
-    ("printf('%!.17g', weight)", [], ","),
-    (
-        "CASE typeof(d) WHEN 'integer' THEN 'i' || d WHEN 'text' THEN 't' || d ELSE '' END",
-        [],
-        COLUMN_SEPARATOR,
-    ),
-]
-_BULK_STATEMENTS: Final = [
-    _columns("nodes", _NODE_AGGREGATES),
-    _columns("relationships", _RELATIONSHIP_AGGREGATES),
-    _columns(
-        "relationships",
-        _MORE_AGGREGATES,
-        ("weight, json_extract(properties, ?) AS d", [f"$.{RELATION_SINCE}"]),
-    ),
-]
+_DATE_AGGREGATE: Final = (*_typed(f"$.{RELATION_SINCE}"), COLUMN_SEPARATOR)
+_NODE_STATEMENT: Final = _columns("nodes", _NODE_AGGREGATES)
+_RELATIONSHIP_STATEMENT: Final = _columns("relationships", _RELATIONSHIP_AGGREGATES)
+_DATE_STATEMENT: Final = _columns("relationships", [_DATE_AGGREGATE])
 """The statements of :meth:`EmbeddedStore.graph_columns`: the nodes; the relationships' ids,
-types and ends; their weights and dates (a date as :func:`_typed` writes it: JSON ``true`` reads
-as the integer 1 here, which dates nothing either way)."""
+types and ends; their dates."""
 
 BULK_ATTEMPTS: Final = 3
 """Reads of the bulk statements before giving up on a graph being refreshed."""
