@@ -15,7 +15,8 @@ store in the work folder (kept, so a second run skips it). Then, in one run:
   is built first) and again with it (a restart), the time until ``shortestPath`` between two
   random nodes is answered, and then each worker's resident memory after 200 such requests.
 
-Run: ``python bench/projection.py [--nodes 10000 100000] [--workdir DIR]``
+Run: ``python bench/projection.py [--nodes 10000 100000] [--rounds 3] [--only build|serve]
+[--workdir DIR]``
 (networkit from the ``bench`` extra: ``pip install -e '.[bench]'``).
 """
 
@@ -175,6 +176,19 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
+def shares_mib(pid: int) -> str:
+    """A process's proportional set size (shared pages split among the processes mapping them,
+    the projection file's among them) and its private memory, from ``smaps_rollup``."""
+    found: dict[str, float] = {}
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if value.strip().endswith("kB"):
+                found[key] = int(value.split()[0]) / 1024
+    private = found.get("Private_Clean", 0.0) + found.get("Private_Dirty", 0.0)
+    return f"PSS {found.get('Pss', 0.0):.0f} MiB, private {private:.0f} MiB"
+
+
 def name_of(pid: int) -> str:
     """What the process runs: the multiprocessing target it was spawned for, else its program."""
     try:
@@ -222,7 +236,10 @@ def serve_figures(store: EmbeddedStore, *, cold: bool) -> None:
         memory = []
         for worker in workers:
             helpers = [f"{name_of(c) or 'ended'} {rss_mib(c):.0f} MiB" for c in children(worker)]
-            memory.append(f"{rss_mib(worker):.0f} MiB (children: {', '.join(helpers) or '-'})")
+            memory.append(
+                f"{rss_mib(worker):.0f} MiB ({shares_mib(worker)}; "
+                f"children: {', '.join(helpers) or '-'})"
+            )
         print(
             f"  serve --workers 2, {'no projection file (built at start)' if cold else 'restart'}"
             f": first shortestPath answered after {first:.1f} s; worker RSS after 200 paths: "
@@ -238,6 +255,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--rounds", type=int, default=3, help="builds timed, best kept")
+    parser.add_argument("--only", choices=["build", "serve"], help="one half of the figures")
     parser.add_argument(
         "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "innonet-bench-projection"
     )
@@ -248,9 +266,12 @@ def main() -> None:
         store = loaded_store(args.workdir, nodes)
         print(f"{nodes:,} nodes, {5 * nodes:,} relations:", flush=True)
         print(f"  load average: {os.getloadavg()[0]:.1f}", flush=True)
-        build_figures(store, args.rounds)
-        serve_figures(store, cold=True)
-        serve_figures(store, cold=False)
+        if args.only != "serve":
+            build_figures(store, args.rounds)
+        if args.only != "build":
+            serve_figures(store, cold=True)
+            serve_figures(store, cold=False)
+        print(f"  load average: {os.getloadavg()[0]:.1f}", flush=True)
         store.close()
 
 

@@ -874,9 +874,17 @@ class EmbeddedStore:
         if "\x00" in text:  # FTS5 reads its query up to a NUL; no loaded name holds one
             return 0, []
         table, expression = search_index.match(text)
-        (total,) = conn.execute(
-            f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (expression,)
-        ).fetchone()
+        one_term = search_index.term(text)
+        if one_term is not None:  # the term's row count, without a row per match
+            vocabulary, token = one_term
+            found = conn.execute(
+                f"SELECT doc FROM {vocabulary} WHERE term = ?", (token,)
+            ).fetchone()
+            total = found[0] if found else 0
+        else:
+            (total,) = conn.execute(
+                f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (expression,)
+            ).fetchone()
         like = "(n.name LIKE ? ESCAPE '\\' OR n.id LIKE ? ESCAPE '\\')"
         pattern = _like(text)
         if conditions:

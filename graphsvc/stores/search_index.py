@@ -78,13 +78,47 @@ def match(text: str) -> tuple[str, str]:
     folded = fold(text)
     if len(folded) >= TRIGRAM:
         return "search_trigrams", '"' + folded.replace('"', '""') + '"'
-    token = _unigram(folded) if len(folded) == 1 else _bigram(folded[0], folded[1])
-    return "search_grams", f'"{token}"'
+    return "search_grams", f'"{_token(folded)}"'
+
+
+def _token(folded: str) -> str:
+    return _unigram(folded) if len(folded) == 1 else _bigram(folded[0], folded[1])
+
+
+VOCABULARIES: Final = {
+    "search_grams": "temp.search_grams_vocabulary",
+    "search_trigrams": "temp.search_trigrams_vocabulary",
+}
+"""Per FTS table, its ``fts5vocab`` table (``row``: a term and the number of rows holding it),
+made on each connection (:func:`register`)."""
+
+
+def term(text: str) -> tuple[str, str] | None:
+    """The vocabulary table and the term whose row count is the number of rows containing
+    ``text``, when ``text`` is one term of its index (1 to 3 characters); else None.
+
+    >>> term("上海")
+    ('temp.search_grams_vocabulary', 'b4e0ax6d77')
+    >>> term("Ins"), term("inst")
+    (('temp.search_trigrams_vocabulary', 'ins'), None)
+    """
+    folded = fold(text)
+    if len(folded) > TRIGRAM:
+        return None
+    if len(folded) == TRIGRAM:
+        return VOCABULARIES["search_trigrams"], folded
+    return VOCABULARIES["search_grams"], _token(folded)
 
 
 def register(conn: sqlite3.Connection) -> None:
-    """Make ``innonet_grams(name, id)`` (:func:`grams`) available to SQL on ``conn``."""
+    """Make ``innonet_grams(name, id)`` (:func:`grams`) available to SQL on ``conn``, and the
+    vocabularies of :data:`VOCABULARIES` (before the connection is made read-only: they are
+    temporary tables)."""
     conn.create_function("innonet_grams", 2, grams, deterministic=True)
+    for table, vocabulary in VOCABULARIES.items():
+        conn.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {vocabulary} USING fts5vocab(main, {table}, row)"
+        )
 
 
 UNINDEX: Final = (
