@@ -90,6 +90,10 @@ before its few matches are sorted)."""
 
 T = TypeVar("T")
 
+UNORDERED_KEYS: Final = 5_000
+"""At most this many search keys after the ordered run (nodes added or renamed since the index
+was built in order), and a text alone is paged from the index in rowid order."""
+
 SCHEMA_VERSION: Final = "2"
 """Version 2 added the search index and put the target into the source index (so a subgraph's
 relationships are found in the index alone); a version 1 file is upgraded when first opened."""
@@ -373,6 +377,7 @@ class EmbeddedStore:
             except sqlite3.DatabaseError as exc:
                 raise StoreError(f"store {self.uri}: not an innonet store: {exc}") from exc
             if version == SCHEMA_VERSION:
+                self._order_search_keys(conn)
                 return
             if version == "1":
                 self._add_search_index(conn)
@@ -385,8 +390,8 @@ class EmbeddedStore:
             conn.executescript(f"BEGIN IMMEDIATE;{SCHEMA}COMMIT;")
             conn.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES "
-                "('schema_version', ?), ('data_version', ?)",
-                (SCHEMA_VERSION, f"0-{uuid.uuid4().hex[:12]}"),
+                "('schema_version', ?), ('data_version', ?), (?, '0')",
+                (SCHEMA_VERSION, f"0-{uuid.uuid4().hex[:12]}", search_index.ORDERED),
             )
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc):
@@ -396,6 +401,25 @@ class EmbeddedStore:
             raise StoreError(f"store {self.uri}: {exc}") from exc
         finally:
             conn.close()
+
+    def _order_search_keys(self, conn: sqlite3.Connection) -> None:
+        """Find the ordered run of the search keys (:data:`search_index.ORDERED`) of a store
+        written before it was kept (one pass over ``search_keys``, once)."""
+        query = f"SELECT 1 FROM meta WHERE key = '{search_index.ORDERED}'"
+        if conn.execute(query).fetchone() is not None:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute(query).fetchone() is None:
+                conn.execute(
+                    f"INSERT INTO meta (key, value) VALUES (?, ({search_index.ORDERED_RUN}))",
+                    (search_index.ORDERED,),
+                )
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
     def _add_search_index(self, conn: sqlite3.Connection) -> None:
         """Upgrade a store of schema version 1 (:data:`SCHEMA_VERSION`) in one transaction."""
@@ -617,14 +641,32 @@ class EmbeddedStore:
         leaving = "SELECT id FROM removed_nodes UNION ALL SELECT id FROM reindexed_nodes"
         for statement in search_index.UNINDEX:
             conn.execute(statement.format(ids=leaving))
-        conn.execute("DELETE FROM search_keys WHERE id IN (SELECT id FROM removed_nodes)")
+        conn.execute(f"DELETE FROM search_keys WHERE id IN ({leaving})")
         conn.execute(
-            "UPDATE search_keys SET name = (SELECT s.name FROM stage_nodes s "
-            "WHERE s.id = search_keys.id) WHERE id IN (SELECT id FROM reindexed_nodes)"
+            "INSERT INTO reindexed_nodes SELECT s.id FROM stage_nodes s "
+            "WHERE NOT EXISTS (SELECT 1 FROM search_keys k WHERE k.id = s.id) "
+            "AND s.id NOT IN (SELECT id FROM reindexed_nodes)"
         )
-        new = "FROM stage_nodes s WHERE NOT EXISTS (SELECT 1 FROM search_keys k WHERE k.id = s.id)"
-        conn.execute(f"INSERT INTO reindexed_nodes SELECT s.id {new}")
-        conn.execute(f"INSERT INTO search_keys (id, name) SELECT s.id, s.name {new}")
+        # Renamed and new nodes take new keys after every key given so far (and after the
+        # ordered run), in (name, id) order; into an empty index they make the ordered run.
+        (ordered,) = conn.execute(
+            f"SELECT CAST(value AS INTEGER) FROM meta WHERE key = '{search_index.ORDERED}'"
+        ).fetchone()
+        (last, empty) = conn.execute(
+            "SELECT ifnull(max(key), 0), count(*) = 0 FROM search_keys"
+        ).fetchone()
+        conn.execute(
+            "INSERT INTO search_keys (key, id, name) "
+            "SELECT ? + row_number() OVER (ORDER BY s.name, s.id), s.id, s.name "
+            "FROM stage_nodes s WHERE s.id IN (SELECT id FROM reindexed_nodes)",
+            (max(ordered, last),),
+        )
+        if empty:
+            conn.execute(
+                "UPDATE meta SET value = (SELECT ifnull(max(key), 0) FROM search_keys) "
+                "WHERE key = ?",
+                (search_index.ORDERED,),
+            )
         for statement in search_index.INDEX:
             conn.execute(statement.format(ids="SELECT id FROM reindexed_nodes"))
 
@@ -903,6 +945,10 @@ class EmbeddedStore:
             ).fetchone()
         if total == 0:
             return 0, []
+        if not conditions:
+            ids = self._ordered_page(conn, table, expression, cursor, first)
+            if ids is not None:
+                return total, ids
         budget = WALK_FACTOR * total + WALK_SLACK
         ids = self._walk(conn, like, pattern, conditions, params, cursor, first, budget)
         if ids is not None:
@@ -910,6 +956,56 @@ class EmbeddedStore:
         return total, self._sorted_matches(
             conn, table, expression, conditions, params, cursor, first
         )
+
+    @staticmethod
+    def _ordered_page(
+        conn: sqlite3.Connection,
+        table: str,
+        expression: str,
+        cursor: tuple[str, str] | None,
+        first: int,
+    ) -> list[str] | None:
+        """The page of a text alone from the FTS table in rowid order: the first matches of the
+        ordered run of keys (:data:`search_index.ORDERED`) after the cursor's key, merged with
+        the matches among the keys after the run (at most :data:`UNORDERED_KEYS` of them,
+        sorted). None when that does not apply: more keys after the run, or a cursor whose node
+        is no longer in the run under that name (then the walk or the sort answers)."""
+        found = conn.execute(
+            "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?", (search_index.ORDERED,)
+        ).fetchone()
+        if found is None:
+            return None
+        ordered = found[0]
+        (unordered,) = conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM search_keys WHERE key > ? LIMIT ?)",
+            (ordered, UNORDERED_KEYS + 1),
+        ).fetchone()
+        if unordered > UNORDERED_KEYS:
+            return None
+        start, after, after_params = 0, "", []
+        if cursor is not None:
+            at = conn.execute(
+                "SELECT key FROM search_keys WHERE id = ? AND name = ?", (cursor[1], cursor[0])
+            ).fetchone()
+            if at is None or at[0] > ordered:
+                return None
+            start = at[0]
+            after = " AND (k.name > ? OR (k.name = ? AND k.id > ?))"
+            after_params = [cursor[0], cursor[0], cursor[1]]
+        matches = f"{table} t CROSS JOIN search_keys k ON k.key = t.rowid WHERE {table} MATCH ?"
+        rows: list[tuple[str, str]] = conn.execute(
+            f"SELECT k.name, k.id FROM {matches} AND t.rowid > ? AND t.rowid <= ? "
+            "ORDER BY t.rowid LIMIT ?",
+            (expression, start, ordered, first + 1),
+        ).fetchall()
+        if unordered:
+            rows += conn.execute(
+                f"SELECT k.name, k.id FROM {matches} AND t.rowid > ?{after} "
+                "ORDER BY k.name, k.id LIMIT ?",
+                [expression, ordered, *after_params, first + 1],
+            ).fetchall()
+            rows.sort()  # (name, id) in code-point order: SQLite's order of UTF-8 texts
+        return [id for _, id in rows[: first + 1]]
 
     @staticmethod
     def _walk(

@@ -137,8 +137,22 @@ INDEX: Final = (
 )
 """Add the nodes whose ids the subquery ``{ids}`` gives to both FTS tables."""
 
+ORDERED: Final = "search_ordered"
+"""The ``meta`` key holding the last key of the ordered run: every key up to it was given in
+(name, id) order, so FTS5's rowid order is the nodes' (name, id) order there. Keys after it
+(nodes added or renamed by a later refresh, each refresh's in order) are not."""
+
+ORDERED_RUN: Final = (
+    "SELECT ifnull((SELECT min(key) - 1 FROM (SELECT key, name, id, "
+    "lag(name) OVER (ORDER BY key) AS before_name, lag(id) OVER (ORDER BY key) AS before_id "
+    "FROM search_keys) WHERE name < before_name OR (name = before_name AND id < before_id)), "
+    "(SELECT ifnull(max(key), 0) FROM search_keys))"
+)
+"""The last key of the longest run from the first key whose keys follow (name, id) order."""
+
 INDEX_ALL: Final = (
     "INSERT INTO search_keys (id, name) SELECT id, name FROM nodes ORDER BY name, id",
+    f"INSERT OR REPLACE INTO meta (key, value) VALUES ('{ORDERED}', ({ORDERED_RUN}))",
     "INSERT INTO search_trigrams (rowid, name, id) "
     "SELECT key, lower(name), lower(id) FROM search_keys",
     "INSERT INTO search_grams (rowid, grams) SELECT key, innonet_grams(name, id) FROM search_keys",
