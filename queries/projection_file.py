@@ -19,9 +19,11 @@ file size, each array's dtype, shape, offset and CRC-32), then the arrays at 64-
 offsets. Opening checks the magic, the header, the size and every array's CRC-32 (read with
 plain reads, not through the mapping), so a truncated or damaged file is found and built again.
 A file is written under a lock (``flock`` on ``lock`` in the folder, so two processes never
-build one version twice) to a temporary name, flushed to disk and renamed into place (readers
-see a whole file or none); then the files of other versions are removed (a process that still
-maps one keeps its pages until it lets go).
+build one version twice) to a temporary name and renamed into place (readers see a whole file or
+none); then the files of other versions are removed (a process that still maps one keeps its
+pages until it lets go). It is not forced to disk (``fsync``): after a crash a file the disk
+did not keep whole fails the checks and is built again, and the process that wrote it maps it
+without reading it back.
 
 Examples
 --------
@@ -164,8 +166,6 @@ def write(path: Path, version: str, arrays: dict[str, npt.NDArray[Any]]) -> None
                 out.seek(start + at)
                 out.write(_bytes_of(array))
             out.truncate(start + offset)
-            out.flush()
-            os.fsync(out.fileno())
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
@@ -176,9 +176,10 @@ def _bytes_of(array: npt.NDArray[Any]) -> memoryview:
     return np.ascontiguousarray(array).reshape(-1).view(np.uint8).data
 
 
-def read(path: Path, version: str) -> dict[str, npt.NDArray[Any]]:
+def read(path: Path, version: str, *, check: bool = True) -> dict[str, npt.NDArray[Any]]:
     """The arrays of the projection file ``path``, mapped read-only; :class:`DamagedFile` when it
-    is not a whole file of ``version``, :class:`FileNotFoundError` when there is none."""
+    is not a whole file of ``version``, :class:`FileNotFoundError` when there is none.
+    ``check=False`` skips the arrays' CRC-32 (for the file this process has just written)."""
     with open(path, "rb") as source:
         size = os.fstat(source.fileno()).st_size
         head = source.read(len(MAGIC) + 8)
@@ -198,7 +199,7 @@ def read(path: Path, version: str) -> dict[str, npt.NDArray[Any]]:
         if size != expected:
             raise DamagedFile(f"{path}: {size:,} bytes, the header says {expected:,}")
         buffer = bytearray(CHUNK)
-        for name, dtype, shape, offset, crc in entries:
+        for name, dtype, shape, offset, crc in entries if check else []:
             nbytes = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
             if start + offset + nbytes > size:
                 raise DamagedFile(f"{path}: array {name} runs past the end")
@@ -227,10 +228,10 @@ def read(path: Path, version: str) -> dict[str, npt.NDArray[Any]]:
     return arrays
 
 
-def _open(path: Path, version: str) -> Projection | None:
-    """The projection of the file ``path``, None when there is no whole one."""
+def _open(path: Path, version: str, *, check: bool = True) -> Projection | None:
+    """The projection of the file ``path``, None when there is no whole one (:func:`read`)."""
     try:
-        arrays = read(path, version)
+        arrays = read(path, version, check=check)
     except FileNotFoundError:
         return None
     except DamagedFile as exc:
@@ -387,5 +388,5 @@ def _written(store: Store, folder: Path) -> Projection:
             built.version,
             time.monotonic() - started,
         )
-        mapped = _open(path, built.version)
+        mapped = _open(path, built.version, check=False)
         return built if mapped is None else mapped

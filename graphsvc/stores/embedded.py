@@ -31,15 +31,16 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 import orjson
 
 from graphsvc.model import (
@@ -87,6 +88,12 @@ WALK_FACTOR: Final = 2
 WALK_SLACK: Final = 64
 """Nodes a walk may go past ``WALK_FACTOR`` times the matches (so that a rare text walks a little
 before its few matches are sorted)."""
+
+T = TypeVar("T")
+
+UNORDERED_KEYS: Final = 5_000
+"""At most this many search keys after the ordered run (nodes added or renamed since the index
+was built in order), and a text alone is paged from the index in rowid order."""
 
 SCHEMA_VERSION: Final = "2"
 """Version 2 added the search index and put the target into the source index (so a subgraph's
@@ -374,6 +381,7 @@ class EmbeddedStore:
             except sqlite3.DatabaseError as exc:
                 raise StoreError(f"store {self.uri}: not an innonet store: {exc}") from exc
             if version == SCHEMA_VERSION:
+                self._order_search_keys(conn)
                 return
             if version == "1":
                 self._add_search_index(conn)
@@ -386,8 +394,8 @@ class EmbeddedStore:
             conn.executescript(f"BEGIN IMMEDIATE;{SCHEMA}COMMIT;")
             conn.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES "
-                "('schema_version', ?), ('data_version', ?)",
-                (SCHEMA_VERSION, f"0-{uuid.uuid4().hex[:12]}"),
+                "('schema_version', ?), ('data_version', ?), (?, '0')",
+                (SCHEMA_VERSION, f"0-{uuid.uuid4().hex[:12]}", search_index.ORDERED),
             )
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc):
@@ -397,6 +405,25 @@ class EmbeddedStore:
             raise StoreError(f"store {self.uri}: {exc}") from exc
         finally:
             conn.close()
+
+    def _order_search_keys(self, conn: sqlite3.Connection) -> None:
+        """Find the ordered run of the search keys (:data:`search_index.ORDERED`) of a store
+        written before it was kept (one pass over ``search_keys``, once)."""
+        query = f"SELECT 1 FROM meta WHERE key = '{search_index.ORDERED}'"
+        if conn.execute(query).fetchone() is not None:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute(query).fetchone() is None:
+                conn.execute(
+                    f"INSERT INTO meta (key, value) VALUES (?, ({search_index.ORDERED_RUN}))",
+                    (search_index.ORDERED,),
+                )
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
     def _add_search_index(self, conn: sqlite3.Connection) -> None:
         """Upgrade a store of schema version 1 (:data:`SCHEMA_VERSION`) in one transaction."""
@@ -618,14 +645,32 @@ class EmbeddedStore:
         leaving = "SELECT id FROM removed_nodes UNION ALL SELECT id FROM reindexed_nodes"
         for statement in search_index.UNINDEX:
             conn.execute(statement.format(ids=leaving))
-        conn.execute("DELETE FROM search_keys WHERE id IN (SELECT id FROM removed_nodes)")
+        conn.execute(f"DELETE FROM search_keys WHERE id IN ({leaving})")
         conn.execute(
-            "UPDATE search_keys SET name = (SELECT s.name FROM stage_nodes s "
-            "WHERE s.id = search_keys.id) WHERE id IN (SELECT id FROM reindexed_nodes)"
+            "INSERT INTO reindexed_nodes SELECT s.id FROM stage_nodes s "
+            "WHERE NOT EXISTS (SELECT 1 FROM search_keys k WHERE k.id = s.id) "
+            "AND s.id NOT IN (SELECT id FROM reindexed_nodes)"
         )
-        new = "FROM stage_nodes s WHERE NOT EXISTS (SELECT 1 FROM search_keys k WHERE k.id = s.id)"
-        conn.execute(f"INSERT INTO reindexed_nodes SELECT s.id {new}")
-        conn.execute(f"INSERT INTO search_keys (id, name) SELECT s.id, s.name {new}")
+        # Renamed and new nodes take new keys after every key given so far (and after the
+        # ordered run), in (name, id) order; into an empty index they make the ordered run.
+        (ordered,) = conn.execute(
+            f"SELECT CAST(value AS INTEGER) FROM meta WHERE key = '{search_index.ORDERED}'"
+        ).fetchone()
+        (last, empty) = conn.execute(
+            "SELECT ifnull(max(key), 0), count(*) = 0 FROM search_keys"
+        ).fetchone()
+        conn.execute(
+            "INSERT INTO search_keys (key, id, name) "
+            "SELECT ? + row_number() OVER (ORDER BY s.name, s.id), s.id, s.name "
+            "FROM stage_nodes s WHERE s.id IN (SELECT id FROM reindexed_nodes)",
+            (max(ordered, last),),
+        )
+        if empty:
+            conn.execute(
+                "UPDATE meta SET value = (SELECT ifnull(max(key), 0) FROM search_keys) "
+                "WHERE key = ?",
+                (search_index.ORDERED,),
+            )
         for statement in search_index.INDEX:
             conn.execute(statement.format(ids="SELECT id FROM reindexed_nodes"))
 
@@ -882,9 +927,17 @@ class EmbeddedStore:
         if "\x00" in text:  # FTS5 reads its query up to a NUL; no loaded name holds one
             return 0, []
         table, expression = search_index.match(text)
-        (total,) = conn.execute(
-            f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (expression,)
-        ).fetchone()
+        one_term = search_index.term(text)
+        if one_term is not None:  # the term's row count, without a row per match
+            vocabulary, token = one_term
+            found = conn.execute(
+                f"SELECT doc FROM {vocabulary} WHERE term = ?", (token,)
+            ).fetchone()
+            total = found[0] if found else 0
+        else:
+            (total,) = conn.execute(
+                f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (expression,)
+            ).fetchone()
         like = "(n.name LIKE ? ESCAPE '\\' OR n.id LIKE ? ESCAPE '\\')"
         pattern = _like(text)
         if conditions:
@@ -903,6 +956,10 @@ class EmbeddedStore:
             ).fetchone()
         if total == 0:
             return 0, []
+        if not conditions:
+            ids = self._ordered_page(conn, table, expression, cursor, first)
+            if ids is not None:
+                return total, ids
         budget = WALK_FACTOR * total + WALK_SLACK
         ids = self._walk(conn, like, pattern, conditions, params, cursor, first, budget)
         if ids is not None:
@@ -910,6 +967,56 @@ class EmbeddedStore:
         return total, self._sorted_matches(
             conn, table, expression, conditions, params, cursor, first
         )
+
+    @staticmethod
+    def _ordered_page(
+        conn: sqlite3.Connection,
+        table: str,
+        expression: str,
+        cursor: tuple[str, str] | None,
+        first: int,
+    ) -> list[str] | None:
+        """The page of a text alone from the FTS table in rowid order: the first matches of the
+        ordered run of keys (:data:`search_index.ORDERED`) after the cursor's key, merged with
+        the matches among the keys after the run (at most :data:`UNORDERED_KEYS` of them,
+        sorted). None when that does not apply: more keys after the run, or a cursor whose node
+        is no longer in the run under that name (then the walk or the sort answers)."""
+        found = conn.execute(
+            "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?", (search_index.ORDERED,)
+        ).fetchone()
+        if found is None:
+            return None
+        ordered = found[0]
+        (unordered,) = conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM search_keys WHERE key > ? LIMIT ?)",
+            (ordered, UNORDERED_KEYS + 1),
+        ).fetchone()
+        if unordered > UNORDERED_KEYS:
+            return None
+        start, after, after_params = 0, "", []
+        if cursor is not None:
+            at = conn.execute(
+                "SELECT key FROM search_keys WHERE id = ? AND name = ?", (cursor[1], cursor[0])
+            ).fetchone()
+            if at is None or at[0] > ordered:
+                return None
+            start = at[0]
+            after = " AND (k.name > ? OR (k.name = ? AND k.id > ?))"
+            after_params = [cursor[0], cursor[0], cursor[1]]
+        matches = f"{table} t CROSS JOIN search_keys k ON k.key = t.rowid WHERE {table} MATCH ?"
+        rows: list[tuple[str, str]] = conn.execute(
+            f"SELECT k.name, k.id FROM {matches} AND t.rowid > ? AND t.rowid <= ? "
+            "ORDER BY t.rowid LIMIT ?",
+            (expression, start, ordered, first + 1),
+        ).fetchall()
+        if unordered:
+            rows += conn.execute(
+                f"SELECT k.name, k.id FROM {matches} AND t.rowid > ?{after} "
+                "ORDER BY k.name, k.id LIMIT ?",
+                [expression, ordered, *after_params, first + 1],
+            ).fetchall()
+            rows.sort()  # (name, id) in code-point order: SQLite's order of UTF-8 texts
+        return [id for _, id in rows[: first + 1]]
 
     @staticmethod
     def _walk(
@@ -1036,37 +1143,44 @@ class EmbeddedStore:
             conn.close()
 
     def graph_columns(self) -> GraphColumns | None:
-        """The whole graph column by column: each column one ``group_concat`` over its table in
-        id order, so no Python object is made per row. Three statements run at once on three
-        connections (SQLite reads without the interpreter lock); when their snapshots are not
-        of one data version (a refresh committed between them), they run again."""
+        """The whole graph column by column: each text column one ``group_concat`` over its
+        table in id order, the weights read as numbers (exact, and cheaper than as text), so no
+        Python object is made per row but a weight. Three reads run at once on three connections
+        (SQLite reads without the interpreter lock); when their snapshots are not of one data
+        version (a refresh committed between them), they run again."""
         for _ in range(BULK_ATTEMPTS):
-            with ThreadPoolExecutor(len(_BULK_STATEMENTS), "innonet-bulk-read") as pool:
-                parts = list(pool.map(self._aggregate, _BULK_STATEMENTS))
-            if len({version for version, _ in parts}) == 1:
+            with ThreadPoolExecutor(3, "innonet-bulk-read") as pool:
+                nodes_read = pool.submit(self._in_snapshot, _aggregate(_NODE_STATEMENT))
+                ends_read = pool.submit(self._in_snapshot, _aggregate(_RELATIONSHIP_STATEMENT))
+                more_read = pool.submit(self._in_snapshot, _weights_and_dates)
+                versions = {nodes_read.result()[0], ends_read.result()[0], more_read.result()[0]}
+            if len(versions) == 1:
                 break
         else:
             raise StoreError(
                 f"store {self.uri}: the graph was refreshed during each of {BULK_ATTEMPTS} "
                 "reads; ask again"
             )
-        version = parts[0][0]
-        node_row, rel_row, more_row = (row for _, row in parts)
+        version, node_row = nodes_read.result()
+        rel_row = ends_read.result()[1]
+        weights, r_dates = more_read.result()[1]
         nodes, rels = node_row[0], rel_row[0]
-        separators = [
-            sep for _, _, sep in (*_NODE_AGGREGATES, *_RELATIONSHIP_AGGREGATES, *_MORE_AGGREGATES)
+        checks = [
+            *zip(node_row[1:], [nodes] * len(_NODE_AGGREGATES), _NODE_AGGREGATES, strict=True),
+            *zip(
+                rel_row[1:],
+                [rels] * len(_RELATIONSHIP_AGGREGATES),
+                _RELATIONSHIP_AGGREGATES,
+                strict=True,
+            ),
+            (r_dates, len(weights), _DATE_AGGREGATE),
         ]
-        counts = [nodes] * len(_NODE_AGGREGATES) + [rels] * (
-            len(_RELATIONSHIP_AGGREGATES) + len(_MORE_AGGREGATES)
-        )
-        texts = [*node_row[1:], *rel_row[1:], *more_row[1:]]
-        if not all(map(_holds, texts, counts, separators)):
+        if len(weights) != rels or not all(_holds(t, n, sep) for t, n, (_, _, sep) in checks):
             return None
         ids, types, kinds, countries, regions, fields, statuses, dates = node_row[1:]
         r_ids, r_types, sources, targets = rel_row[1:]
-        weights, r_dates = more_row[1:]
         return GraphColumns(
-            data_version=str(version),
+            data_version=version,
             node_ids=ids or "",
             node_types=_numbers(types, nodes, np.int64),
             kinds=kinds or "",
@@ -1079,24 +1193,37 @@ class EmbeddedStore:
             relationship_types=_numbers(r_types, rels, np.int64),
             sources=sources or "",
             targets=targets or "",
-            weights=_numbers(weights, rels, np.float64),
+            weights=weights,
             relationship_dates=_typed_values(r_dates, rels),
         )
 
-    def _aggregate(self, statement: tuple[str, list[str]]) -> tuple[str, tuple[Any, ...]]:
-        """The data version and the one row of ``statement``, read in one snapshot."""
+    def _in_snapshot(self, read: Callable[[sqlite3.Connection], T]) -> tuple[str, T]:
+        """The data version and what ``read`` reads, in one snapshot on a connection of its
+        own."""
         conn = self._connect(timeout=5.0)
         try:
             conn.execute("BEGIN")
             (version,) = conn.execute(
                 "SELECT value FROM meta WHERE key = 'data_version'"
             ).fetchone()
-            row: tuple[Any, ...] = conn.execute(*statement).fetchone()
-            return str(version), row
+            return str(version), read(conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"store {self.uri}: reading the graph: {exc}") from exc
         finally:
             conn.close()
+
+
+def _aggregate(statement: tuple[str, list[str]]) -> Callable[[sqlite3.Connection], Any]:
+    """A read of the one row of ``statement``."""
+    return lambda conn: conn.execute(*statement).fetchone()
+
+
+def _weights_and_dates(conn: sqlite3.Connection) -> tuple[npt.NDArray[np.float64], str | None]:
+    """Every relationship's weight, and their dates joined (:data:`_DATE_AGGREGATE`), in id
+    order."""
+    _, dates = conn.execute(*_DATE_STATEMENT).fetchone()
+    rows = conn.execute("SELECT weight FROM relationships NOT INDEXED")
+    return np.fromiter((weight for (weight,) in rows), dtype=np.float64), dates
 
 
 def _typed(path: str) -> tuple[str, list[str]]:
@@ -1124,19 +1251,14 @@ def _code(names: Sequence[str]) -> tuple[str, list[str]]:
     )
 
 
-def _columns(
-    table: str,
-    columns: list[tuple[str, list[str], str]],
-    inner: tuple[str, list[str]] = ("*", []),
-) -> tuple[str, list[str]]:
-    """One statement aggregating each column ``(sql, params, separator)`` over the rows
-    ``inner`` selects from ``table``, in id order, joined by its separator."""
+def _columns(table: str, columns: list[tuple[str, list[str], str]]) -> tuple[str, list[str]]:
+    """One statement aggregating each column ``(sql, params, separator)`` over the rows of
+    ``table`` in id order, joined by its separator. The table is walked itself (``NOT
+    INDEXED``: a table without rowid is kept in id order), not through an ordered subquery,
+    which would copy every row once more."""
     parts = ", ".join(f"group_concat({sql}, ?)" for sql, _, _ in columns)
     params = [p for sql, ps, sep in columns for p in (*ps, sep)]
-    return (
-        f"SELECT count(*), {parts} FROM (SELECT {inner[0]} FROM {table} ORDER BY id)",
-        params + inner[1],
-    )
+    return f"SELECT count(*), {parts} FROM {table} NOT INDEXED", params
 
 
 _SINCE_CASES = [(t.name, f"$.{t.since}") for t in NODE_TYPE_BY_NAME.values() if t.since]
@@ -1162,26 +1284,12 @@ _RELATIONSHIP_AGGREGATES: Final[list[tuple[str, list[str], str]]] = [
     ("source_id", [], COLUMN_SEPARATOR),
     ("target_id", [], COLUMN_SEPARATOR),
 ]
-_MORE_AGGREGATES: Final[list[tuple[str, list[str], str]]] = [
-    ("printf('%!.17g', weight)", [], ","),
-    (
-        "CASE typeof(d) WHEN 'integer' THEN 'i' || d WHEN 'text' THEN 't' || d ELSE '' END",
-        [],
-        COLUMN_SEPARATOR,
-    ),
-]
-_BULK_STATEMENTS: Final = [
-    _columns("nodes", _NODE_AGGREGATES),
-    _columns("relationships", _RELATIONSHIP_AGGREGATES),
-    _columns(
-        "relationships",
-        _MORE_AGGREGATES,
-        ("weight, json_extract(properties, ?) AS d", [f"$.{RELATION_SINCE}"]),
-    ),
-]
+_DATE_AGGREGATE: Final = (*_typed(f"$.{RELATION_SINCE}"), COLUMN_SEPARATOR)
+_NODE_STATEMENT: Final = _columns("nodes", _NODE_AGGREGATES)
+_RELATIONSHIP_STATEMENT: Final = _columns("relationships", _RELATIONSHIP_AGGREGATES)
+_DATE_STATEMENT: Final = _columns("relationships", [_DATE_AGGREGATE])
 """The statements of :meth:`EmbeddedStore.graph_columns`: the nodes; the relationships' ids,
-types and ends; their weights and dates (a date as :func:`_typed` writes it: JSON ``true`` reads
-as the integer 1 here, which dates nothing either way)."""
+types and ends; their dates."""
 
 BULK_ATTEMPTS: Final = 3
 """Reads of the bulk statements before giving up on a graph being refreshed."""

@@ -78,13 +78,47 @@ def match(text: str) -> tuple[str, str]:
     folded = fold(text)
     if len(folded) >= TRIGRAM:
         return "search_trigrams", '"' + folded.replace('"', '""') + '"'
-    token = _unigram(folded) if len(folded) == 1 else _bigram(folded[0], folded[1])
-    return "search_grams", f'"{token}"'
+    return "search_grams", f'"{_token(folded)}"'
+
+
+def _token(folded: str) -> str:
+    return _unigram(folded) if len(folded) == 1 else _bigram(folded[0], folded[1])
+
+
+VOCABULARIES: Final = {
+    "search_grams": "temp.search_grams_vocabulary",
+    "search_trigrams": "temp.search_trigrams_vocabulary",
+}
+"""Per FTS table, its ``fts5vocab`` table (``row``: a term and the number of rows holding it),
+made on each connection (:func:`register`)."""
+
+
+def term(text: str) -> tuple[str, str] | None:
+    """The vocabulary table and the term whose row count is the number of rows containing
+    ``text``, when ``text`` is one term of its index (1 to 3 characters); else None.
+
+    >>> term("上海")
+    ('temp.search_grams_vocabulary', 'b4e0ax6d77')
+    >>> term("Ins"), term("inst")
+    (('temp.search_trigrams_vocabulary', 'ins'), None)
+    """
+    folded = fold(text)
+    if len(folded) > TRIGRAM:
+        return None
+    if len(folded) == TRIGRAM:
+        return VOCABULARIES["search_trigrams"], folded
+    return VOCABULARIES["search_grams"], _token(folded)
 
 
 def register(conn: sqlite3.Connection) -> None:
-    """Make ``innonet_grams(name, id)`` (:func:`grams`) available to SQL on ``conn``."""
+    """Make ``innonet_grams(name, id)`` (:func:`grams`) available to SQL on ``conn``, and the
+    vocabularies of :data:`VOCABULARIES` (before the connection is made read-only: they are
+    temporary tables)."""
     conn.create_function("innonet_grams", 2, grams, deterministic=True)
+    for table, vocabulary in VOCABULARIES.items():
+        conn.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {vocabulary} USING fts5vocab(main, {table}, row)"
+        )
 
 
 UNINDEX: Final = (
@@ -103,8 +137,22 @@ INDEX: Final = (
 )
 """Add the nodes whose ids the subquery ``{ids}`` gives to both FTS tables."""
 
+ORDERED: Final = "search_ordered"
+"""The ``meta`` key holding the last key of the ordered run: every key up to it was given in
+(name, id) order, so FTS5's rowid order is the nodes' (name, id) order there. Keys after it
+(nodes added or renamed by a later refresh, each refresh's in order) are not."""
+
+ORDERED_RUN: Final = (
+    "SELECT ifnull((SELECT min(key) - 1 FROM (SELECT key, name, id, "
+    "lag(name) OVER (ORDER BY key) AS before_name, lag(id) OVER (ORDER BY key) AS before_id "
+    "FROM search_keys) WHERE name < before_name OR (name = before_name AND id < before_id)), "
+    "(SELECT ifnull(max(key), 0) FROM search_keys))"
+)
+"""The last key of the longest run from the first key whose keys follow (name, id) order."""
+
 INDEX_ALL: Final = (
     "INSERT INTO search_keys (id, name) SELECT id, name FROM nodes ORDER BY name, id",
+    f"INSERT OR REPLACE INTO meta (key, value) VALUES ('{ORDERED}', ({ORDERED_RUN}))",
     "INSERT INTO search_trigrams (rowid, name, id) "
     "SELECT key, lower(name), lower(id) FROM search_keys",
     "INSERT INTO search_grams (rowid, grams) SELECT key, innonet_grams(name, id) FROM search_keys",

@@ -134,6 +134,35 @@ def test_one_and_two_characters_and_any_case(tmp_path: Path) -> None:
     store.close()
 
 
+def test_pages_keep_name_order_across_nodes_added_and_renamed_later(tmp_path: Path) -> None:
+    path = tmp_path / "g.db"
+    first = {f"n{i}": Node(f"n{i}", "Institution", f"上海{i:02}", {}) for i in range(12)}
+    later = {"m1": Node("m1", "Broker", "上海00a", {}), "m2": Node("m2", "Broker", "上海05a", {})}
+    first["n3"] = Node("n3", "Institution", "上海", {})  # renamed below, to sort first
+    store = EmbeddedStore(path)
+    store.refresh("a", list(first.values()), [])  # into an empty index: keys in name order
+    store.refresh("b", list(later.values()), [])  # keys after the ordered run
+    first["n3"] = Node("n3", "Institution", "上海11z", {})
+    store.refresh("a", list(first.values()), [])
+    every = {**first, **later}
+    for text in ("上海", "海0", "海1"):
+        expected = brute_force(every, SearchFilter(text=text))
+        for size in (1, 2, 3, 20):
+            pages = list(every_page(store, SearchFilter(text=text), size))
+            assert [id for page in pages for id in page] == expected, (text, size)
+    store.close()
+    conn = sqlite3.connect(path)  # a store written before the ordered run was kept
+    with conn:
+        conn.execute("DELETE FROM meta WHERE key = 'search_ordered'")
+    conn.close()
+    store = EmbeddedStore(path)
+    expected = brute_force(every, SearchFilter(text="上海"))
+    assert [id for page in every_page(store, SearchFilter(text="上海"), 4) for id in page] == (
+        expected
+    )
+    store.close()
+
+
 def make_version_1(path: Path) -> None:
     """Turn a store into what innonet wrote before the search index (schema version 1: the same
     tables without the three search tables, and an index of the sources alone)."""
