@@ -34,14 +34,12 @@ from pathlib import Path
 from typing import Any, Final
 
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from graphsvc.service.connections import uvicorn_options
-from graphsvc.service.serve import Supervisor, listening_socket
+from graphsvc.service.serve import Supervisor, serve_worker
 from graphsvc.stores import open_store
 from graphsvc.stores.contract import SearchFilter
 from loaders.refresh import refresh_bundle
@@ -347,17 +345,7 @@ def ceiling_app() -> Starlette:
 def ceiling_worker(host: str, port: int, log_level: str) -> None:
     """One worker of the ceiling app, set up as ``innonet serve`` sets up its workers (its own
     ``SO_REUSEPORT`` socket, the service's connection settings)."""
-    config = uvicorn.Config(
-        ceiling_app,
-        factory=True,
-        host=host,
-        port=port,
-        log_level=log_level,
-        access_log=False,
-        server_header=False,
-        **uvicorn_options(),
-    )
-    uvicorn.Server(config).run(sockets=[listening_socket(host, port)])
+    serve_worker(host, port, log_level, ceiling_app)
 
 
 def _ceiling_supervisor(port: int, workers: int) -> None:

@@ -16,7 +16,7 @@ from multiprocessing.connection import wait
 from multiprocessing.context import SpawnProcess
 from pathlib import Path
 from types import FrameType
-from typing import Final
+from typing import Any, Final
 
 import uvicorn
 
@@ -112,10 +112,13 @@ STOP_SIGNALS: Final = (signal.SIGINT, signal.SIGTERM)
 """What makes the supervisor stop its workers and exit; a second one kills them at once."""
 
 
-def _config(host: str, port: int, log_level: str) -> uvicorn.Config:
-    """The uvicorn settings of ``--workers 1`` and of every worker of a supervisor."""
+def _config(
+    host: str, port: int, log_level: str, app: str | Callable[[], Any] = APP
+) -> uvicorn.Config:
+    """The uvicorn settings of ``--workers 1`` and of every worker of a supervisor, for the
+    application factory ``app`` (innonet's unless told)."""
     return uvicorn.Config(
-        APP,
+        app,
         factory=True,
         host=host,
         port=port,
@@ -151,9 +154,14 @@ def listening_socket(host: str, port: int, *, listen: bool = True) -> socket.soc
 
 def _worker(host: str, port: int, log_level: str) -> None:
     """One worker process: its own listening socket on the shared port, and uvicorn on it."""
+    serve_worker(host, port, log_level, APP)
+
+
+def serve_worker(host: str, port: int, log_level: str, app: str | Callable[[], Any]) -> None:
+    """Run the application factory ``app`` as one worker of a :class:`Supervisor` runs
+    innonet's: on its own ``SO_REUSEPORT`` socket, with the service's uvicorn settings."""
     sock = listening_socket(host, port)
-    config = _config(host, port, log_level)
-    uvicorn.Server(config).run(sockets=[sock])
+    uvicorn.Server(_config(host, port, log_level, app)).run(sockets=[sock])
 
 
 class Supervisor:
