@@ -794,22 +794,9 @@ class EmbeddedStore:
 
     def relationships(self, ids: Sequence[str]) -> dict[str, Relationship]:
         if len(ids) <= IN_CHUNK:  # one statement sees one snapshot: no transaction around it
-            rows = self._reader().execute(
-                "SELECT id, type, source_id, target_id, properties FROM relationships "
-                f"WHERE id IN ({_placeholders(len(ids))})",
-                ids,
-            )
-            return {row[0]: _relationship(row) for row in rows}
-        found: dict[str, Relationship] = {}
+            return _read_relationships(self._reader(), ids)
         with self._snapshot() as conn:
-            for chunk in _chunks(dict.fromkeys(ids)):
-                for row in conn.execute(
-                    "SELECT id, type, source_id, target_id, properties FROM relationships "
-                    f"WHERE id IN ({_placeholders(len(chunk))})",
-                    chunk,
-                ):
-                    found[row[0]] = _relationship(row)
-        return found
+            return _read_relationships(conn, ids)
 
     def relationships_of(
         self, node_ids: Sequence[str], *, rel_types: Sequence[str] | None = None
@@ -1331,6 +1318,18 @@ def _read_nodes(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, Node]
             chunk,
         ):
             found[row[0]] = _node(row)
+    return found
+
+
+def _read_relationships(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, Relationship]:
+    found: dict[str, Relationship] = {}
+    for chunk in _chunks(dict.fromkeys(ids)):
+        for row in conn.execute(
+            "SELECT id, type, source_id, target_id, properties FROM relationships "
+            f"WHERE id IN ({_placeholders(len(chunk))})",
+            chunk,
+        ):
+            found[row[0]] = _relationship(row)
     return found
 
 
