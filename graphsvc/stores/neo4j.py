@@ -194,9 +194,14 @@ def relationship_properties(rel: Relationship) -> dict[str, Any]:
     return props
 
 
+_RELATIONSHIP_COLUMNS: Final = {
+    rel_type.name: frozenset(cypher.relationship_columns(rel_type)) for rel_type in RELATION_TYPES
+}
+
+
 def _extra_columns(rel_type: str, props: dict[str, Any]) -> dict[str, Any]:
     """The properties of ``props`` that are not columns the model names for ``rel_type``."""
-    columns = cypher.relationship_columns(RELATION_TYPE_BY_NAME[rel_type])
+    columns = _RELATIONSHIP_COLUMNS[rel_type]
     return {k: v for k, v in props.items() if k not in columns}
 
 
