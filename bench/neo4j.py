@@ -27,7 +27,8 @@ import sys
 from pathlib import Path
 
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)  # this file is neo4j.py: "import neo4j" must find the driver, not it
+    # this file is neo4j.py: "import neo4j" must find the driver, not it; bench.* stays importable
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import argparse
 import json
@@ -46,6 +47,7 @@ from typing import Any
 
 from neo4j import GraphDatabase
 
+from bench.service import cpu_seconds
 from graphsvc.model import RELATION_TYPE_BY_NAME
 from graphsvc.stores import cypher
 from graphsvc.stores.contract import Node, SearchFilter
@@ -417,12 +419,6 @@ RELATIONSHIPS_GONE = (
     "MATCH ()-[r:COLLABORATES_WITH]->() WHERE r.innonet_from = $version "
     "WITH r LIMIT 10000 DELETE r RETURN count(*) AS n"
 )
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU seconds (user and system) process ``pid`` has used."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 SECTIONS: dict[str, Callable[[Bench], None]] = {
