@@ -412,8 +412,8 @@ def holdings_section(bench: Bench, relations: int = 100_000, rounds: int = 3) ->
 
 
 HOLDINGS_GONE = (
-    f"MATCH (h:{cypher.HOLDING_LABEL}) WHERE h.{cypher.FROM_KEY} = $version "
-    "WITH h LIMIT 10000 DETACH DELETE h RETURN count(*) AS n"
+    f"MATCH ()-[h:{cypher.HOLDS_RELATIONSHIP}]->() WHERE h.{cypher.FROM_KEY} = $version "
+    "WITH h LIMIT 10000 DELETE h RETURN count(*) AS n"
 )
 RELATIONSHIPS_GONE = (
     "MATCH ()-[r:COLLABORATES_WITH]->() WHERE r.innonet_from = $version "

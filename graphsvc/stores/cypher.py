@@ -23,9 +23,9 @@ How the graph is laid out in Neo4j
 - Who holds what is a relationship from the source, so that a refresh finds what its source
   holds by walking from one node instead of scanning the graph:
   ``(:InnonetSource {name, loaded_at})-[:HOLDS]->(:InnonetNode)`` for each node the source holds,
-  and ``(:InnonetSource)-[:HOLDS_RELATIONSHIP]->(:InnonetHolding {id})`` for each relationship it
-  holds (a relationship cannot be the end of another, so one ``InnonetHolding`` node per held
-  relationship stands for it, keyed by the relationship's id).
+  and ``(:InnonetSource)-[:HOLDS_RELATIONSHIP {id}]->(itself)`` for each relationship it holds
+  (a relationship cannot be the end of another, so the holding is a loop on the source node that
+  carries the held relationship's id, found by a relationship index on ``id``).
 - ``(:InnonetMeta {key: 'graph'})`` holds the published version, the data version, the layout
   version and the refresh lock.
 
@@ -56,24 +56,25 @@ from graphsvc.model import NODE_TYPES, RELATION_SINCE, RELATION_TYPES, NodeType,
 NODE_LABEL: Final = "InnonetNode"
 """Every graph node carries it: one uniqueness constraint on ``id`` across all types."""
 SOURCE_LABEL: Final = "InnonetSource"
-HOLDING_LABEL: Final = "InnonetHolding"
-"""One node per held relationship, keyed by the relationship's ``id``."""
 META_LABEL: Final = "InnonetMeta"
 STAGED_LABEL: Final = "InnonetStaged"
 """The new properties of a node a refresh changes, until it publishes (never read as a node)."""
-BOOKKEEPING_LABELS: Final = (NODE_LABEL, SOURCE_LABEL, HOLDING_LABEL, META_LABEL, STAGED_LABEL)
-VERSIONED_LABELS: Final = (NODE_LABEL, HOLDING_LABEL, SOURCE_LABEL)
+BOOKKEEPING_LABELS: Final = (NODE_LABEL, SOURCE_LABEL, META_LABEL, STAGED_LABEL)
+VERSIONED_LABELS: Final = (NODE_LABEL, SOURCE_LABEL)
 """The nodes that carry versions (every relationship a refresh writes carries them too)."""
 
 HOLDS: Final = "HOLDS"
 """``(:InnonetSource)-[:HOLDS]->(:InnonetNode)``: the source holds the node."""
 HOLDS_RELATIONSHIP: Final = "HOLDS_RELATIONSHIP"
-"""``(:InnonetSource)-[:HOLDS_RELATIONSHIP]->(:InnonetHolding)``: the source holds the relation."""
+"""``(:InnonetSource)-[:HOLDS_RELATIONSHIP {id}]->(the same source)``: the source holds the
+relation with that ``id``. A loop, not a node per relation: creating a relation with its holding
+costs the server about a quarter of what a holding node and a relationship to it did."""
 BOOKKEEPING_TYPES: Final = (HOLDS, HOLDS_RELATIONSHIP)
 
-LAYOUT: Final = 3
+LAYOUT: Final = 4
 """The layout version written to the meta node (1 kept holders in ``innonet_sources`` lists; 2
-had no versions: a refresh was one transaction)."""
+had no versions: a refresh was one transaction; 3 kept a relation's holding as an
+``InnonetHolding`` node)."""
 
 RESERVED_PREFIX: Final = "innonet_"
 """Property keys the store keeps for itself; rows may not use them."""
@@ -190,27 +191,26 @@ def schema_statements() -> list[Statement]:
       index on ``innonet_search`` for ``CONTAINS``, range indexes on ``kind``, ``country`` and
       ``region``, and each type's name column for people browsing the graph.
     - Refresh bookkeeping: a range index on ``id`` for every relationship type, which the
-      refresh uses to find relationships by id; ``InnonetHolding.id`` is unique (the lookup
-      from a relationship to its holding node), and so is ``InnonetSource.name`` (where every
+      refresh uses to find relationships by id, and one on ``HOLDS_RELATIONSHIP.id`` (from a
+      relationship to the sources holding it); ``InnonetSource.name`` is unique (where every
       walk over a source's holdings starts).
     """
     statements = [
         _unique(NODE_LABEL, "id"),
         *(_unique(t.name, "id") for t in NODE_TYPES),
         _unique(SOURCE_LABEL, "name"),
-        _unique(HOLDING_LABEL, "id"),
         _unique(META_LABEL, "key"),
         _node_index(NODE_LABEL, (NAME_KEY, "id")),
         _node_index(NODE_LABEL, (SEARCH_KEY,), text=True),
         *(_node_index(NODE_LABEL, (key,)) for key in ("kind", "country", "region")),
         *(_node_index(t.name, (t.name_column,)) for t in NODE_TYPES),
     ]
-    for rel in RELATION_TYPES:
+    for rel in (*(t.name for t in RELATION_TYPES), HOLDS_RELATIONSHIP):
         statements.append(
             Statement(
-                f"schema.index.{rel.name}.id",
-                f"CREATE INDEX {_snake(rel.name)}_id IF NOT EXISTS "
-                f"FOR ()-[r:{relationship_type(rel.name)}]-() ON (r.id)",
+                f"schema.index.{rel}.id",
+                f"CREATE INDEX {_snake(rel)}_id IF NOT EXISTS "
+                f"FOR ()-[r:{_versioned_type(rel)}]-() ON (r.id)",
                 schema=True,
             )
         )
@@ -291,8 +291,8 @@ HELD_NODES: Final = Statement(
 
 HELD_RELATIONSHIPS: Final = Statement(
     "refresh.held.relationships",
-    f"MATCH (:{SOURCE_LABEL} {{name: $source}})-[x:{HOLDS_RELATIONSHIP}]->(h:{HOLDING_LABEL}) "
-    f"WHERE {visible('x')} RETURN h.id AS id",
+    f"MATCH (:{SOURCE_LABEL} {{name: $source}})-[x:{HOLDS_RELATIONSHIP}]->() "
+    f"WHERE {visible('x')} RETURN x.id AS id",
 )
 """The ids of every relationship ``$source`` holds (a walk from the source node)."""
 
@@ -344,33 +344,26 @@ REMOVE_NODE_LINKS: Final = Statement(
 HOLD_RELATIONSHIPS: Final = Statement(
     "refresh.hold.relationships",
     f"MATCH (s:{SOURCE_LABEL} {{name: $source}}) "
-    f"UNWIND $ids AS rel_id MERGE (h:{HOLDING_LABEL} {{id: rel_id}}) "
-    f"ON CREATE SET h.{FROM_KEY} = $version "
-    f"CREATE (s)-[:{HOLDS_RELATIONSHIP} {{{FROM_KEY}: $version}}]->(h)",
+    f"UNWIND $ids AS rel_id "
+    f"CREATE (s)-[:{HOLDS_RELATIONSHIP} {{id: rel_id, {FROM_KEY}: $version}}]->(s)",
 )
-"""``$source`` now holds these relationships (a holding node is made for a relationship nobody
-held)."""
+"""``$source`` now holds these relationships (which it did not hold before)."""
 
 RELEASE_RELATIONSHIPS: Final = Statement(
     "refresh.release.relationships",
     f"UNWIND $ids AS rel_id "
-    f"MATCH (h:{HOLDING_LABEL} {{id: rel_id}})<-[x:{HOLDS_RELATIONSHIP}]-(s) "
+    f"MATCH (s)-[x:{HOLDS_RELATIONSHIP} {{id: rel_id}}]->() "
     f"WHERE s.name = $source AND x.{UNTIL_KEY} IS NULL SET x.{UNTIL_KEY} = $version",
 )
 """``$source`` no longer holds these relationships, which another source still holds (the match
-starts at the holding node, as in :data:`RELEASE_NODES`)."""
+starts from the index on the holdings' ``id``, as :data:`RELEASE_NODES` starts at the node)."""
 
 REMOVE_HOLDINGS: Final = Statement(
     "refresh.remove.holdings",
-    f"UNWIND $ids AS rel_id MATCH (h:{HOLDING_LABEL} {{id: rel_id}}) SET h.{UNTIL_KEY} = $version",
-)
-"""Forget who held these relationships (they go in the same version)."""
-
-REMOVE_HOLDING_LINKS: Final = Statement(
-    "refresh.remove.holding_links",
-    f"UNWIND $ids AS rel_id MATCH (h:{HOLDING_LABEL} {{id: rel_id}})<-[x:{HOLDS_RELATIONSHIP}]-() "
+    f"UNWIND $ids AS rel_id MATCH ()-[x:{HOLDS_RELATIONSHIP} {{id: rel_id}}]->() "
     f"WHERE x.{UNTIL_KEY} IS NULL SET x.{UNTIL_KEY} = $version",
 )
+"""Forget who held these relationships (they go in the same version)."""
 
 RELATIONSHIPS_TOUCHING: Final = Statement(
     "refresh.relationships.touching",
@@ -412,15 +405,10 @@ COLLECT_HOLDS: Final = Statement(
 
 COLLECT_HOLDINGS: Final = Statement(
     "refresh.collect.holdings",
-    f"UNWIND $ids AS rel_id MATCH (h:{HOLDING_LABEL} {{id: rel_id}}) "
-    f"WHERE h.{UNTIL_KEY} <= $published DETACH DELETE h",
-)
-
-COLLECT_HOLDING_LINKS: Final = Statement(
-    "refresh.collect.holding_links",
-    f"UNWIND $ids AS rel_id MATCH (h:{HOLDING_LABEL} {{id: rel_id}})<-[x:{HOLDS_RELATIONSHIP}]-() "
+    f"UNWIND $ids AS rel_id MATCH ()-[x:{HOLDS_RELATIONSHIP} {{id: rel_id}}]->() "
     f"WHERE x.{UNTIL_KEY} <= $published DELETE x",
 )
+"""After publishing: delete the holdings of relationships released or removed."""
 
 SWEEP_STAGED: Final = Statement(
     "refresh.sweep.staged",
@@ -480,8 +468,7 @@ def create_relationships(rel_type: RelationType) -> Statement:
         f"MATCH (b:{NODE_LABEL} {{id: row.target}}) "
         f"CREATE (a)-[:{relationship_type(rel_type.name)} "
         f"{{{_column_map(rel_type)}, {FROM_KEY}: $version}}]->(b) "
-        f"CREATE (s)-[:{HOLDS_RELATIONSHIP} {{{FROM_KEY}: $version}}]->"
-        f"(:{HOLDING_LABEL} {{id: row.props.id, {FROM_KEY}: $version}})",
+        f"CREATE (s)-[:{HOLDS_RELATIONSHIP} {{id: row.props.id, {FROM_KEY}: $version}}]->(s)",
     )
 
 
@@ -634,9 +621,8 @@ NODE_HOLDERS: Final = Statement(
 
 RELATIONSHIP_HOLDERS: Final = Statement(
     "read.holders.relationships",
-    f"UNWIND $ids AS rel_id MATCH (h:{HOLDING_LABEL} {{id: rel_id}}) WHERE {visible('h')} "
-    f"RETURN h.id AS id, "
-    f"[(s:{SOURCE_LABEL})-[x:{HOLDS_RELATIONSHIP}]->(h) WHERE {visible('x')} | s.name] AS sources",
+    f"UNWIND $ids AS rel_id MATCH (s)-[x:{HOLDS_RELATIONSHIP} {{id: rel_id}}]->() "
+    f"WHERE {visible('x')} RETURN rel_id AS id, collect(s.name) AS sources",
 )
 """The relationships among ``$ids`` that someone holds, with the sources holding each."""
 
@@ -926,9 +912,8 @@ def all_statements() -> Iterator[Statement]:
     yield ANY_NODE
     yield from (RECORD_SOURCE, STAGE_NODES, HOLD_NODES, RELEASE_NODES, REMOVE_NODES)
     yield from (REMOVE_NODE_LINKS, HOLD_RELATIONSHIPS, RELEASE_RELATIONSHIPS, REMOVE_HOLDINGS)
-    yield from (REMOVE_HOLDING_LINKS, RELATIONSHIPS_TOUCHING, APPLY_STAGED, STAMP_SOURCE)
+    yield from (RELATIONSHIPS_TOUCHING, APPLY_STAGED, STAMP_SOURCE)
     yield from (PUBLISH_VERSION, COLLECT_NODES, COLLECT_HOLDS, COLLECT_HOLDINGS)
-    yield COLLECT_HOLDING_LINKS
     yield from sweep_statements()
     for node_type in NODE_TYPES:
         yield create_nodes(node_type)

@@ -640,7 +640,8 @@ class Neo4jStore:
                 raise StoreError(
                     f"store {self.uri}: the graph in database {self.database!r} was written by an "
                     f"older innonet (layout {rows[0]['layout'] or 1}, this one writes "
-                    f"{cypher.LAYOUT}); wipe the database and load the sources again"
+                    f"{cypher.LAYOUT}); wipe the database (in cypher-shell: MATCH (n) DETACH "
+                    "DELETE n) and load the sources again"
                 )
             self._ready = True
 
@@ -1101,7 +1102,6 @@ class Neo4jStore:
             rows = plan.extra_rels.get(rel_type.name, [])
             write(cypher.set_extra_columns(rel_type), "rows", rows, "extra columns")
         write(cypher.REMOVE_HOLDINGS, "ids", plan.remove_holdings, "pruning")
-        write(cypher.REMOVE_HOLDING_LINKS, "ids", plan.remove_holdings, "pruning")
         write(cypher.HOLD_RELATIONSHIPS, "ids", plan.hold_rels, "holders")
         write(cypher.RELEASE_RELATIONSHIPS, "ids", plan.release_rels, "holders")
         write(cypher.REMOVE_NODES, "ids", plan.remove_nodes, "pruning")
@@ -1138,8 +1138,7 @@ class Neo4jStore:
             ids = sorted(plan.remove_rels.get(rel_type.name, ()))
             write(cypher.collect_relationships(rel_type), ids)
         write(cypher.COLLECT_HOLDS, plan.release_nodes)
-        write(cypher.COLLECT_HOLDINGS, plan.remove_holdings)
-        write(cypher.COLLECT_HOLDING_LINKS, plan.release_rels)
+        write(cypher.COLLECT_HOLDINGS, sorted([*plan.remove_holdings, *plan.release_rels]))
 
     def _relationships_in(self, tx: ReadTx, ids: Sequence[str]) -> dict[str, Relationship]:
         """The relationships among ``ids`` (one indexed lookup per type and batch)."""

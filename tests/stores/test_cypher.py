@@ -248,7 +248,7 @@ def test_holdings_are_walked_from_the_source() -> None:
     assert not re.search(r"\bIN [a-z]+\.", texts), "list membership on a property (no index)"
     schema = " ".join(s.text for s in cypher.schema_statements())
     assert f"FOR (n:{cypher.SOURCE_LABEL}) REQUIRE n.name IS UNIQUE" in schema
-    assert f"FOR (n:{cypher.HOLDING_LABEL}) REQUIRE n.id IS UNIQUE" in schema
+    assert f"FOR ()-[r:{cypher.HOLDS_RELATIONSHIP}]-() ON (r.id)" in schema
 
 
 def test_a_typo_is_caught() -> None:

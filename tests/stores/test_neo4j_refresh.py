@@ -251,6 +251,24 @@ def test_running_out_of_memory_fails_once_naming_the_setting(make_store: StoreMa
     assert attempts == [1]
 
 
+def test_a_graph_of_an_older_layout_is_refused_until_wiped(
+    make_store: StoreMaker, neo4j_uri: str
+) -> None:
+    """A graph written by layout 3 (a node per held relationship) cannot be read as layout 4:
+    the store says so, names both layouts and asks for a wipe, and after one it loads again."""
+    make_store().refresh("lab", institutions("a", 3), [])
+    auth = (os.environ.get("NEO4J_USER", "neo4j"), os.environ["NEO4J_PASSWORD"])
+    with GraphDatabase.driver(neo4j_uri, auth=auth) as driver:
+        driver.execute_query(f"MATCH (m:{cypher.META_LABEL}) SET m.layout = 3")
+    with pytest.raises(StoreError, match=r"older innonet \(layout 3, this one writes 4\); wipe"):
+        make_store().counts()
+    with GraphDatabase.driver(neo4j_uri, auth=auth) as driver:  # as the message says
+        driver.execute_query("MATCH (n) DETACH DELETE n")
+    store = make_store()
+    store.refresh("lab", institutions("a", 3), [])
+    assert store.counts().nodes == 3
+
+
 def test_a_failed_refresh_cleans_up_after_itself(make_store: StoreMaker, neo4j_uri: str) -> None:
     """A refresh that fails after it started writing removes its writes before it lets go."""
     store = make_store(batch_size=10)

@@ -11,7 +11,7 @@ MATCH ()-[r:TRANSFERRED_TO]->() WHERE r.innonet_until > $published WITH r LIMIT 
 UNWIND $ids AS rel_id MATCH ()-[r:TRANSFERRED_TO {id: rel_id}]->() WHERE r.innonet_until IS NULL AND r.innonet_from <= $published SET r.innonet_until = $version
 
 // refresh.create.TRANSFERRED_TO
-MATCH (s:InnonetSource {name: $source}) UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) CREATE (a)-[:TRANSFERRED_TO {id: row.props.id, date: row.props.date, amount_cny: row.props.amount_cny, weight: row.props.weight, mode: row.props.mode, note: row.props.note, innonet_from: $version}]->(b) CREATE (s)-[:HOLDS_RELATIONSHIP {innonet_from: $version}]->(:InnonetHolding {id: row.props.id, innonet_from: $version})
+MATCH (s:InnonetSource {name: $source}) UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) CREATE (a)-[:TRANSFERRED_TO {id: row.props.id, date: row.props.date, amount_cny: row.props.amount_cny, weight: row.props.weight, mode: row.props.mode, note: row.props.note, innonet_from: $version}]->(b) CREATE (s)-[:HOLDS_RELATIONSHIP {id: row.props.id, innonet_from: $version}]->(s)
 
 // refresh.replace.TRANSFERRED_TO
 UNWIND $rows AS row MATCH (a:InnonetNode {id: row.source}) MATCH (b:InnonetNode {id: row.target}) CREATE (a)-[:TRANSFERRED_TO {id: row.props.id, date: row.props.date, amount_cny: row.props.amount_cny, weight: row.props.weight, mode: row.props.mode, note: row.props.note, innonet_from: $version}]->(b)

@@ -4,9 +4,6 @@ CREATE CONSTRAINT innonet_node_id_unique IF NOT EXISTS FOR (n:InnonetNode) REQUI
 // schema.constraint.InnonetSource.name
 CREATE CONSTRAINT innonet_source_name_unique IF NOT EXISTS FOR (n:InnonetSource) REQUIRE n.name IS UNIQUE
 
-// schema.constraint.InnonetHolding.id
-CREATE CONSTRAINT innonet_holding_id_unique IF NOT EXISTS FOR (n:InnonetHolding) REQUIRE n.id IS UNIQUE
-
 // schema.constraint.InnonetMeta.key
 CREATE CONSTRAINT innonet_meta_key_unique IF NOT EXISTS FOR (n:InnonetMeta) REQUIRE n.key IS UNIQUE
 
@@ -24,6 +21,9 @@ CREATE INDEX innonet_node_country IF NOT EXISTS FOR (n:InnonetNode) ON (n.countr
 
 // schema.index.InnonetNode.region
 CREATE INDEX innonet_node_region IF NOT EXISTS FOR (n:InnonetNode) ON (n.region)
+
+// schema.index.HOLDS_RELATIONSHIP.id
+CREATE INDEX holds_relationship_id IF NOT EXISTS FOR ()-[r:HOLDS_RELATIONSHIP]-() ON (r.id)
 
 // schema.await
 CALL db.awaitIndexes($seconds)
@@ -50,13 +50,13 @@ UNWIND $ids AS node_id MATCH (n:InnonetNode {id: node_id}) WHERE (n.innonet_from
 UNWIND $ids AS node_id MATCH (n:InnonetNode {id: node_id}) WHERE (n.innonet_from <= $published AND (n.innonet_until IS NULL OR n.innonet_until > $published)) RETURN n.id AS id, labels(n) AS labels, [(s:InnonetSource)-[h:HOLDS]->(n) WHERE (h.innonet_from <= $published AND (h.innonet_until IS NULL OR h.innonet_until > $published)) | s.name] AS sources
 
 // read.holders.relationships
-UNWIND $ids AS rel_id MATCH (h:InnonetHolding {id: rel_id}) WHERE (h.innonet_from <= $published AND (h.innonet_until IS NULL OR h.innonet_until > $published)) RETURN h.id AS id, [(s:InnonetSource)-[x:HOLDS_RELATIONSHIP]->(h) WHERE (x.innonet_from <= $published AND (x.innonet_until IS NULL OR x.innonet_until > $published)) | s.name] AS sources
+UNWIND $ids AS rel_id MATCH (s)-[x:HOLDS_RELATIONSHIP {id: rel_id}]->() WHERE (x.innonet_from <= $published AND (x.innonet_until IS NULL OR x.innonet_until > $published)) RETURN rel_id AS id, collect(s.name) AS sources
 
 // refresh.held.nodes
 MATCH (:InnonetSource {name: $source})-[h:HOLDS]->(n:InnonetNode) WHERE (h.innonet_from <= $published AND (h.innonet_until IS NULL OR h.innonet_until > $published)) RETURN n.id AS id
 
 // refresh.held.relationships
-MATCH (:InnonetSource {name: $source})-[x:HOLDS_RELATIONSHIP]->(h:InnonetHolding) WHERE (x.innonet_from <= $published AND (x.innonet_until IS NULL OR x.innonet_until > $published)) RETURN h.id AS id
+MATCH (:InnonetSource {name: $source})-[x:HOLDS_RELATIONSHIP]->() WHERE (x.innonet_from <= $published AND (x.innonet_until IS NULL OR x.innonet_until > $published)) RETURN x.id AS id
 
 // refresh.any_node
 MATCH (n:InnonetNode) RETURN count(n) > 0 AS any
@@ -80,16 +80,13 @@ UNWIND $ids AS node_id MATCH (n:InnonetNode {id: node_id}) SET n.innonet_until =
 UNWIND $ids AS node_id MATCH (n:InnonetNode {id: node_id})-[r]-() WHERE r.innonet_until IS NULL SET r.innonet_until = $version
 
 // refresh.hold.relationships
-MATCH (s:InnonetSource {name: $source}) UNWIND $ids AS rel_id MERGE (h:InnonetHolding {id: rel_id}) ON CREATE SET h.innonet_from = $version CREATE (s)-[:HOLDS_RELATIONSHIP {innonet_from: $version}]->(h)
+MATCH (s:InnonetSource {name: $source}) UNWIND $ids AS rel_id CREATE (s)-[:HOLDS_RELATIONSHIP {id: rel_id, innonet_from: $version}]->(s)
 
 // refresh.release.relationships
-UNWIND $ids AS rel_id MATCH (h:InnonetHolding {id: rel_id})<-[x:HOLDS_RELATIONSHIP]-(s) WHERE s.name = $source AND x.innonet_until IS NULL SET x.innonet_until = $version
+UNWIND $ids AS rel_id MATCH (s)-[x:HOLDS_RELATIONSHIP {id: rel_id}]->() WHERE s.name = $source AND x.innonet_until IS NULL SET x.innonet_until = $version
 
 // refresh.remove.holdings
-UNWIND $ids AS rel_id MATCH (h:InnonetHolding {id: rel_id}) SET h.innonet_until = $version
-
-// refresh.remove.holding_links
-UNWIND $ids AS rel_id MATCH (h:InnonetHolding {id: rel_id})<-[x:HOLDS_RELATIONSHIP]-() WHERE x.innonet_until IS NULL SET x.innonet_until = $version
+UNWIND $ids AS rel_id MATCH ()-[x:HOLDS_RELATIONSHIP {id: rel_id}]->() WHERE x.innonet_until IS NULL SET x.innonet_until = $version
 
 // refresh.relationships.touching
 UNWIND $ids AS node_id MATCH (n:InnonetNode {id: node_id})-[r:DEVELOPED|TRANSFERRED_TO|BROKERED|SERVES|INVESTED_IN|PARTNERS_WITH|COLLABORATES_WITH|RAISED|SOLVES]-() WHERE (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN DISTINCT r.id AS id, type(r) AS type
@@ -110,10 +107,7 @@ UNWIND $ids AS node_id MATCH (n:InnonetNode {id: node_id}) WHERE n.innonet_until
 UNWIND $ids AS node_id MATCH (n:InnonetNode {id: node_id})<-[h:HOLDS]-() WHERE h.innonet_until <= $published DELETE h
 
 // refresh.collect.holdings
-UNWIND $ids AS rel_id MATCH (h:InnonetHolding {id: rel_id}) WHERE h.innonet_until <= $published DETACH DELETE h
-
-// refresh.collect.holding_links
-UNWIND $ids AS rel_id MATCH (h:InnonetHolding {id: rel_id})<-[x:HOLDS_RELATIONSHIP]-() WHERE x.innonet_until <= $published DELETE x
+UNWIND $ids AS rel_id MATCH ()-[x:HOLDS_RELATIONSHIP {id: rel_id}]->() WHERE x.innonet_until <= $published DELETE x
 
 // refresh.sweep.HOLDS
 MATCH ()-[r:HOLDS]->() WHERE r.innonet_from > $published OR r.innonet_until <= $published WITH r LIMIT $batch DELETE r RETURN count(*) AS done
@@ -123,9 +117,6 @@ MATCH ()-[r:HOLDS_RELATIONSHIP]->() WHERE r.innonet_from > $published OR r.innon
 
 // refresh.sweep.InnonetNode
 MATCH (n:InnonetNode) WHERE n.innonet_from > $published OR n.innonet_until <= $published WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS done
-
-// refresh.sweep.InnonetHolding
-MATCH (n:InnonetHolding) WHERE n.innonet_from > $published OR n.innonet_until <= $published WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS done
 
 // refresh.sweep.InnonetSource
 MATCH (n:InnonetSource) WHERE n.innonet_from > $published OR n.innonet_until <= $published WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS done
@@ -138,9 +129,6 @@ MATCH ()-[r:HOLDS_RELATIONSHIP]->() WHERE r.innonet_until > $published WITH r LI
 
 // refresh.unmark.InnonetNode
 MATCH (n:InnonetNode) WHERE n.innonet_until > $published WITH n LIMIT $batch REMOVE n.innonet_until RETURN count(*) AS done
-
-// refresh.unmark.InnonetHolding
-MATCH (n:InnonetHolding) WHERE n.innonet_until > $published WITH n LIMIT $batch REMOVE n.innonet_until RETURN count(*) AS done
 
 // refresh.unmark.InnonetSource
 MATCH (n:InnonetSource) WHERE n.innonet_until > $published WITH n LIMIT $batch REMOVE n.innonet_until RETURN count(*) AS done
