@@ -418,15 +418,19 @@ SWEEP_STAGED: Final = Statement(
 
 
 def create_nodes(node_type: NodeType) -> Statement:
-    """Create nodes of one type, unpublished; ``row.props`` is every property they keep.
+    """Create nodes of one type, unpublished, each held by ``$source``; ``row.props`` is every
+    property they keep.
 
-    ``+=`` on a node just created sets the same properties as ``=``, without first clearing the
-    (absent) old ones.
+    A node no one has held has no ``HOLDS`` yet, so it gets its one here, in the same pass,
+    rather than by :data:`HOLD_NODES` looking each node up again. ``+=`` on a node just created
+    sets the same properties as ``=``, without first clearing the (absent) old ones.
     """
     return Statement(
         f"refresh.create.{node_type.name}",
+        f"MATCH (s:{SOURCE_LABEL} {{name: $source}}) "
         f"UNWIND $rows AS row CREATE (n:{label(NODE_LABEL)}:{label(node_type.name)}) "
-        f"SET n += row.props, n.{FROM_KEY} = $version",
+        f"SET n += row.props, n.{FROM_KEY} = $version "
+        f"CREATE (s)-[:{HOLDS} {{{FROM_KEY}: $version}}]->(n)",
     )
 
 

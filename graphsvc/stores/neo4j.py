@@ -958,19 +958,22 @@ class Neo4jStore:
         if problems:
             raise RefreshConflict(sorted(problems)[:MAX_CONFLICTS])
 
-        # Nodes: what is new is created; what changes is staged until publishing.
+        # Nodes: what is new is created (held by the source in the same statement); what changes
+        # is staged until publishing.
+        created: set[str] = set()
         for node in new_nodes:
             before = live.get(node.id)
             props = node_properties(node)
             if before is None:
                 plan.node_changes.add(node.type, _CREATED)
                 plan.create_nodes.setdefault(node.type, []).append({"props": props})
+                created.add(node.id)
             elif before != node_from_record([node.type], props):
                 plan.node_changes.add(node.type, _UPDATED)
                 plan.stage_nodes.append({"props": props})
             else:
                 plan.node_changes.add(node.type, _UNCHANGED)
-        plan.hold_nodes = sorted(new_ids - held)
+        plan.hold_nodes = sorted(new_ids - held - created)
         plan.release_nodes = [id for id in released if id not in gone]
         plan.remove_nodes = sorted(gone)
         for id in plan.remove_nodes:

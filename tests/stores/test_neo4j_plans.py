@@ -6,9 +6,9 @@ The search statements are generated for the filters a question gives (``cypher.s
 of a few thousand nodes, must start from an index (or the count store), never from a scan of
 every ``InnonetNode`` (which is what ``$x IS NULL OR ...`` filters forced).
 
-A statement that creates relationships must plan no ``Eager``: one holds the whole batch in server
-memory before it creates anything (``SET r += row.props`` planned one, twice, for every type, as
-a map of unknown keys may set the ``id`` that the statement's ``MATCH`` reads).
+A statement that creates nodes or relationships must plan no ``Eager``: one holds the whole batch
+in server memory before it creates anything (``SET r += row.props`` planned one, twice, for every
+relation type, as a map of unknown keys may set the ``id`` that the statement's ``MATCH`` reads).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from graphsvc.model import RELATION_TYPES
+from graphsvc.model import NODE_TYPES, RELATION_TYPES
 from graphsvc.stores import cypher
 from graphsvc.stores.contract import Node, SearchFilter
 from graphsvc.stores.neo4j import Neo4jStore
@@ -70,13 +70,16 @@ def operators(plan: Any) -> list[str]:
 
 
 SEARCHES = [s for s in cypher.search_statements()]
-RELATIONSHIP_WRITES = [
-    statement
-    for rel_type in RELATION_TYPES
-    for statement in (
-        cypher.create_relationships(rel_type),
-        cypher.replace_relationships(rel_type),
-    )
+GRAPH_WRITES = [
+    *(cypher.create_nodes(node_type) for node_type in NODE_TYPES),
+    *(
+        statement
+        for rel_type in RELATION_TYPES
+        for statement in (
+            cypher.create_relationships(rel_type),
+            cypher.replace_relationships(rel_type),
+        )
+    ),
 ]
 
 
@@ -89,10 +92,8 @@ def test_every_search_starts_from_an_index(neo4j: Neo4jStore, statement: cypher.
     assert set(starts) <= INDEXED_LEAVES, f"{statement.name} starts from {starts}"
 
 
-@pytest.mark.parametrize(
-    "statement", RELATIONSHIP_WRITES, ids=[s.name for s in RELATIONSHIP_WRITES]
-)
-def test_relationships_are_created_without_holding_the_batch(
+@pytest.mark.parametrize("statement", GRAPH_WRITES, ids=[s.name for s in GRAPH_WRITES])
+def test_nodes_and_relationships_are_created_without_holding_the_batch(
     neo4j: Neo4jStore, statement: cypher.Statement
 ) -> None:
     with neo4j.driver.session(database=neo4j.database) as session:

@@ -5,7 +5,7 @@ CREATE CONSTRAINT investor_id_unique IF NOT EXISTS FOR (n:Investor) REQUIRE n.id
 CREATE INDEX investor_name IF NOT EXISTS FOR (n:Investor) ON (n.name)
 
 // refresh.create.Investor
-UNWIND $rows AS row CREATE (n:InnonetNode:Investor) SET n += row.props, n.innonet_from = $version
+MATCH (s:InnonetSource {name: $source}) UNWIND $rows AS row CREATE (n:InnonetNode:Investor) SET n += row.props, n.innonet_from = $version CREATE (s)-[:HOLDS {innonet_from: $version}]->(n)
 
 // read.counts.Investor
 MATCH (n:Investor) WHERE (n.innonet_from <= $published AND (n.innonet_until IS NULL OR n.innonet_until > $published)) RETURN count(n) AS count
