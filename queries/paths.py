@@ -125,7 +125,7 @@ def shortest_path(
         route = hop_route(graph.indptr, graph.indices, s, t, max_hops=max_hops, allowed=allowed)
     if route is None:
         return None
-    return graph.paths(store, [route], weighted=weighted)[0]
+    return graph.paths([route], weighted=weighted)[0]
 
 
 def k_shortest_paths(
@@ -218,7 +218,7 @@ def k_shortest_paths(
         if len(nodes) - 1 > max_hops:
             break
         routes.append([graph.node_index(n) for n in nodes])
-    return graph.paths(store, routes)
+    return graph.paths(routes)
 
 
 VECTORISE_ABOVE: Final = 128

@@ -37,6 +37,7 @@ from typing import Any, Final, NamedTuple, Protocol, SupportsIndex, TypeVar, ove
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 
 from graphsvc.model import (
     NODE_TYPE_BY_NAME,
@@ -44,7 +45,7 @@ from graphsvc.model import (
     RELATION_TYPE_BY_NAME,
     RELATION_TYPE_NAMES,
 )
-from graphsvc.stores.contract import COLUMN_SEPARATOR, GraphColumns, Store
+from graphsvc.stores.contract import COLUMN_SEPARATOR, GraphColumns, Relationship, Store
 from queries import deadline
 from queries.errors import NotFound, Pending, QueryError, check_relation_types
 from queries.results import Path
@@ -127,6 +128,10 @@ class Strings(Sequence[str]):
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
         return self.bytes[self.starts[i] : self.ends[i]].tobytes().decode()
+
+    def raw(self, i: int) -> memoryview:
+        """The UTF-8 bytes of text ``i``, not decoded (what a JSON parser takes)."""
+        return self.bytes[self.starts[i] : self.ends[i]]
 
     def __iter__(self) -> Iterator[str]:
         data = self.data
@@ -243,9 +248,10 @@ class Coded(Sequence[str | None]):
 
 class _Edges:
     """The store's relationships in integer form, in id order (so index order is id order);
-    ``since`` is each one's day (:mod:`queries.timeline`, 0 when undated)."""
+    ``since`` is each one's day (:mod:`queries.timeline`, 0 when undated), ``properties`` its
+    properties as canonical JSON (:func:`~graphsvc.stores.contract.encode_properties`)."""
 
-    __slots__ = ("cost", "ids", "since", "source", "target", "type")
+    __slots__ = ("cost", "ids", "properties", "since", "source", "target", "type")
 
     def __init__(
         self,
@@ -255,6 +261,7 @@ class _Edges:
         type_: IntArray,
         cost: npt.NDArray[np.float64],
         since: IntArray,
+        properties: Strings,
     ):
         self.ids = ids
         self.source = source
@@ -262,6 +269,7 @@ class _Edges:
         self.type = type_
         self.cost = cost
         self.since = since
+        self.properties = properties
 
     def only(self, rel_types: frozenset[str]) -> _Edges:
         return self.at(np.flatnonzero(np.isin(self.type, [_REL_CODE[name] for name in rel_types])))
@@ -278,6 +286,7 @@ class _Edges:
             self.type[positions],
             self.cost[positions],
             self.since[positions],
+            self.properties.at(positions),
         )
 
 
@@ -724,29 +733,32 @@ class Projection:
         """The id of the cheapest relationship joining ``u`` and ``v`` (then the smallest id)."""
         return self._edges.ids[int(self._pair_edge[self._pair(u, v)])]
 
-    def paths(
-        self, store: Store, routes: Sequence[Sequence[int]], *, weighted: bool = False
-    ) -> list[Path]:
+    def relationship(self, e: int) -> Relationship:
+        """Relationship ``e`` (a position in id order) as the store held it in this data
+        version, properties and all."""
+        edges = self._edges
+        return Relationship(
+            id=edges.ids[e],
+            type=RELATION_TYPE_NAMES[edges.type[e]],
+            source=self.ids[edges.source[e]],
+            target=self.ids[edges.target[e]],
+            properties=orjson.loads(edges.properties.raw(e)),
+        )
+
+    def paths(self, routes: Sequence[Sequence[int]], *, weighted: bool = False) -> list[Path]:
         """:class:`~queries.results.Path` values for node-index routes, with the cheapest
-        relationship of each pair fetched from ``store`` in one call."""
-        rel_ids = [
-            [self.cheapest_relationship(u, v) for u, v in itertools.pairwise(r)] for r in routes
-        ]
-        found = store.relationships(sorted({i for ids in rel_ids for i in ids}))
+        relationship of each pair (from this projection: the store is not read)."""
         result = []
-        for route, ids in zip(routes, rel_ids, strict=True):
-            missing = [i for i in ids if i not in found]
-            if missing:
-                raise QueryError(
-                    f"relationship {missing[0]!r} went away while answering; ask again"
-                )
-            cost = (
-                sum(self.cost(u, v) for u, v in itertools.pairwise(route))
-                if weighted
-                else float(len(ids))
-            )
+        for route in routes:
+            pairs = [self._pair(u, v) for u, v in itertools.pairwise(route)]
+            cost = sum(self.pair_cost[pairs].tolist()) if weighted else float(len(pairs))
             result.append(
-                Path([self.ids[i] for i in route], [found[i] for i in ids], len(ids), cost)
+                Path(
+                    [self.ids[i] for i in route],
+                    [self.relationship(int(self._pair_edge[k])) for k in pairs],
+                    len(pairs),
+                    cost,
+                )
             )
         return result
 
@@ -950,6 +962,7 @@ class Projection:
         targets: list[str] = []
         weights: list[float] = []
         dates: list[Any] = []
+        properties: list[str] = []
         for edge in store.iter_edges():
             edge_ids.append(edge.id)
             rel_types.append(_REL_CODE[edge.type])
@@ -957,6 +970,7 @@ class Projection:
             targets.append(edge.target)
             weights.append(edge.weight)
             dates.append(edge.date)
+            properties.append(edge.properties)
         if any(a > b for a, b in itertools.pairwise(edge_ids)):  # stores give id order already
             order = sorted(range(len(edge_ids)), key=edge_ids.__getitem__)
             edge_ids = [edge_ids[i] for i in order]
@@ -965,6 +979,7 @@ class Projection:
             targets = [targets[i] for i in order]
             weights = [weights[i] for i in order]
             dates = [dates[i] for i in order]
+            properties = [properties[i] for i in order]
         return _assemble(
             version,
             _Columns(
@@ -978,6 +993,7 @@ class Projection:
                 targets,
                 np.asarray(weights, dtype=np.float64),
                 dates,
+                Strings.of(properties),
             ),
         )
 
@@ -1003,6 +1019,7 @@ class Projection:
                 split(columns.targets, m),
                 np.asarray(columns.weights, dtype=np.float64),
                 columns.relationship_dates,
+                Strings.joined(columns.relationship_properties, m),
             ),
         )
 
@@ -1025,6 +1042,7 @@ class Projection:
             found[f"node.{name}.codes"] = column.codes
             strings(f"node.{name}.vocabulary", column.vocabulary)
         strings("edge.ids", edges.ids)
+        strings("edge.properties", edges.properties)
         for name in ("source", "target", "type", "cost", "since"):
             found[f"edge.{name}"] = getattr(edges, name)
         for name in _Topology._fields:
@@ -1049,7 +1067,12 @@ class Projection:
         )
         edges = _Edges(
             strings("edge.ids"),
-            *(arrays[f"edge.{name}"] for name in ("source", "target", "type", "cost", "since")),
+            arrays["edge.source"],
+            arrays["edge.target"],
+            arrays["edge.type"],
+            arrays["edge.cost"],
+            arrays["edge.since"],
+            strings("edge.properties"),
         )
         topology = _Topology(**{name: arrays[f"topology.{name}"] for name in _Topology._fields})
         return cls(version, None, nodes, edges, None, topology)
@@ -1068,6 +1091,7 @@ class _Columns(NamedTuple):
     targets: list[str]
     weights: npt.NDArray[np.float64]
     edge_dates: Sequence[Any]
+    edge_properties: Strings
 
 
 def _assemble(version: str, columns: _Columns) -> Projection:
@@ -1098,6 +1122,7 @@ def _assemble(version: str, columns: _Columns) -> Projection:
         columns.edge_types,
         1.0 / columns.weights,
         _days(columns.edge_dates),
+        columns.edge_properties,
     )
     kept = np.flatnonzero((source >= 0) & (target >= 0))
     if len(kept) < m:

@@ -70,6 +70,7 @@ from graphsvc.stores.contract import (
     TypeChanges,
     decode_cursor,
     encode_cursor,
+    encode_properties,
 )
 
 BATCH: Final = 5_000
@@ -195,14 +196,6 @@ CREATE TEMP TABLE reindexed_nodes (id TEXT PRIMARY KEY) WITHOUT ROWID;
 
 _NODE_COLUMNS: Final = "id, type, name, kind, country, region, properties"
 _RELATIONSHIP_COLUMNS: Final = "id, type, source_id, target_id, weight, properties"
-
-
-_CANONICAL_JSON: Final = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def encode_properties(properties: dict[str, Any]) -> str:
-    """Properties as canonical JSON, so that equal properties give equal text."""
-    return _CANONICAL_JSON.encode(properties)
 
 
 def _node_row(node: Node) -> tuple[str, str, str, Any, Any, Any, str]:
@@ -1121,8 +1114,8 @@ class EmbeddedStore:
         try:
             conn.execute("BEGIN")
             for row in conn.execute(
-                "SELECT id, type, source_id, target_id, weight, json_extract(properties, ?) "
-                "FROM relationships ORDER BY id",
+                "SELECT id, type, source_id, target_id, weight, json_extract(properties, ?), "
+                "properties FROM relationships ORDER BY id",
                 (f"$.{RELATION_SINCE}",),
             ):
                 yield Edge(*row)
@@ -1150,7 +1143,7 @@ class EmbeddedStore:
             )
         version, node_row = nodes_read.result()
         rel_row = ends_read.result()[1]
-        weights, r_dates = more_read.result()[1]
+        weights, (r_dates, r_properties) = more_read.result()[1]
         nodes, rels = node_row[0], rel_row[0]
         checks = [
             *zip(node_row[1:], [nodes] * len(_NODE_AGGREGATES), _NODE_AGGREGATES, strict=True),
@@ -1161,6 +1154,7 @@ class EmbeddedStore:
                 strict=True,
             ),
             (r_dates, len(weights), _DATE_AGGREGATE),
+            (r_properties, len(weights), _PROPERTIES_AGGREGATE),
         ]
         if len(weights) != rels or not all(_holds(t, n, sep) for t, n, (_, _, sep) in checks):
             return None
@@ -1182,6 +1176,7 @@ class EmbeddedStore:
             targets=targets or "",
             weights=weights,
             relationship_dates=_typed_values(r_dates, rels),
+            relationship_properties=r_properties or "",
         )
 
     def _in_snapshot(self, read: Callable[[sqlite3.Connection], T]) -> tuple[str, T]:
@@ -1205,12 +1200,14 @@ def _aggregate(statement: tuple[str, list[str]]) -> Callable[[sqlite3.Connection
     return lambda conn: conn.execute(*statement).fetchone()
 
 
-def _weights_and_dates(conn: sqlite3.Connection) -> tuple[npt.NDArray[np.float64], str | None]:
-    """Every relationship's weight, and their dates joined (:data:`_DATE_AGGREGATE`), in id
-    order."""
-    _, dates = conn.execute(*_DATE_STATEMENT).fetchone()
+def _weights_and_dates(
+    conn: sqlite3.Connection,
+) -> tuple[npt.NDArray[np.float64], tuple[str | None, str | None]]:
+    """Every relationship's weight, and their dates and properties joined
+    (:data:`_DATE_AGGREGATE`, :data:`_PROPERTIES_AGGREGATE`), in id order."""
+    _, dates, properties = conn.execute(*_DATE_STATEMENT).fetchone()
     rows = conn.execute("SELECT weight FROM relationships NOT INDEXED")
-    return np.fromiter((weight for (weight,) in rows), dtype=np.float64), dates
+    return np.fromiter((weight for (weight,) in rows), dtype=np.float64), (dates, properties)
 
 
 def _typed(path: str) -> tuple[str, list[str]]:
@@ -1274,9 +1271,10 @@ _RELATIONSHIP_AGGREGATES: Final[list[tuple[str, list[str], str]]] = [
 _DATE_AGGREGATE: Final = (*_typed(f"$.{RELATION_SINCE}"), COLUMN_SEPARATOR)
 _NODE_STATEMENT: Final = _columns("nodes", _NODE_AGGREGATES)
 _RELATIONSHIP_STATEMENT: Final = _columns("relationships", _RELATIONSHIP_AGGREGATES)
-_DATE_STATEMENT: Final = _columns("relationships", [_DATE_AGGREGATE])
+_PROPERTIES_AGGREGATE: Final[tuple[str, list[str], str]] = ("properties", [], COLUMN_SEPARATOR)
+_DATE_STATEMENT: Final = _columns("relationships", [_DATE_AGGREGATE, _PROPERTIES_AGGREGATE])
 """The statements of :meth:`EmbeddedStore.graph_columns`: the nodes; the relationships' ids,
-types and ends; their dates."""
+types and ends; their dates and properties (canonical JSON, as stored)."""
 
 BULK_ATTEMPTS: Final = 3
 """Reads of the bulk statements before giving up on a graph being refreshed."""
