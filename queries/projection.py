@@ -992,7 +992,7 @@ class Projection:
                 sources,
                 targets,
                 np.asarray(weights, dtype=np.float64),
-                dates,
+                _days(dates),
                 Strings.of(properties),
             ),
         )
@@ -1018,7 +1018,7 @@ class Projection:
                 split(columns.sources, m),
                 split(columns.targets, m),
                 np.asarray(columns.weights, dtype=np.float64),
-                columns.relationship_dates,
+                np.asarray(columns.relationship_days, dtype=np.int64),
                 Strings.joined(columns.relationship_properties, m),
             ),
         )
@@ -1090,7 +1090,7 @@ class _Columns(NamedTuple):
     sources: list[str]
     targets: list[str]
     weights: npt.NDArray[np.float64]
-    edge_dates: Sequence[Any]
+    edge_days: IntArray
     edge_properties: Strings
 
 
@@ -1121,7 +1121,7 @@ def _assemble(version: str, columns: _Columns) -> Projection:
         target,
         columns.edge_types,
         1.0 / columns.weights,
-        _days(columns.edge_dates),
+        columns.edge_days,
         columns.edge_properties,
     )
     kept = np.flatnonzero((source >= 0) & (target >= 0))

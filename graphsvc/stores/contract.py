@@ -402,8 +402,9 @@ class GraphColumns:
     Text columns hold their values joined by :data:`COLUMN_SEPARATOR`, an empty value for none
     (``"a\x1f\x1fb"``: ``a``, none, ``b``); ``node_types`` and ``relationship_types`` are
     positions in the model's ``NODE_TYPE_NAMES`` and ``RELATION_TYPE_NAMES``; ``node_dates``
-    holds each node's value of its type's ``since`` property and ``relationship_dates`` each
-    relationship's ``RELATION_SINCE`` property, as stored (None when absent);
+    holds each node's value of its type's ``since`` property, as stored (None when absent), and
+    ``relationship_days`` each relationship's day (:func:`graphsvc.model.day_of` of its
+    ``RELATION_SINCE`` property);
     ``relationship_properties`` each relationship's properties as :func:`encode_properties`
     writes them, joined by :data:`COLUMN_SEPARATOR` (JSON escapes that character).
     """
@@ -422,7 +423,7 @@ class GraphColumns:
     sources: str
     targets: str
     weights: npt.NDArray[np.float64]
-    relationship_dates: list[Any]
+    relationship_days: npt.NDArray[np.int64]
     relationship_properties: str
 
 
