@@ -103,13 +103,18 @@ class Strings(Sequence[str]):
         return cls(np.frombuffer(b"".join(encoded), dtype=np.uint8), starts, ends)
 
     @classmethod
-    def joined(cls, text: str, count: int) -> Strings:
-        """The ``count`` texts of ``text`` joined by :data:`COLUMN_SEPARATOR` (a byte that no
-        other character's UTF-8 holds), packed without splitting them."""
+    def joined(cls, text: str | bytes, count: int) -> Strings:
+        """The ``count`` texts of ``text`` (or of its UTF-8 bytes) joined by
+        :data:`COLUMN_SEPARATOR` (a byte that no other character's UTF-8 holds), packed without
+        splitting them.
+
+        >>> list(Strings.joined("a\x1f上海", 2)), list(Strings.joined("a\x1f上海".encode(), 2))
+        (['a', '上海'], ['a', '上海'])
+        """
         if count == 0:
             empty = np.zeros(0, dtype=np.int64)
             return cls(np.zeros(0, dtype=np.uint8), empty, empty)
-        data = np.frombuffer(text.encode(), dtype=np.uint8)
+        data = np.frombuffer(text.encode() if isinstance(text, str) else text, dtype=np.uint8)
         cuts = np.flatnonzero(data == ord(COLUMN_SEPARATOR))
         starts = np.concatenate(([0], cuts + 1)).astype(np.int64)
         ends = np.concatenate((cuts, [len(data)])).astype(np.int64)

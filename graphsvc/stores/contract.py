@@ -406,7 +406,8 @@ class GraphColumns:
     ``relationship_days`` each relationship's day (:func:`graphsvc.model.day_of` of its
     ``RELATION_SINCE`` property);
     ``relationship_properties`` each relationship's properties as :func:`encode_properties`
-    writes them, joined by :data:`COLUMN_SEPARATOR` (JSON escapes that character).
+    writes them, joined by :data:`COLUMN_SEPARATOR` (JSON escapes that character), in UTF-8
+    (bytes: the text is neither decoded nor encoded again on its way into a projection).
     """
 
     data_version: str
@@ -424,7 +425,7 @@ class GraphColumns:
     targets: str
     weights: npt.NDArray[np.float64]
     relationship_days: npt.NDArray[np.int64]
-    relationship_properties: str
+    relationship_properties: bytes
 
 
 @runtime_checkable

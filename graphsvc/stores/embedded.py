@@ -1175,9 +1175,10 @@ class EmbeddedStore:
                 _RELATIONSHIP_AGGREGATES,
                 strict=True,
             ),
-            (r_properties, len(weights), _PROPERTIES_AGGREGATE),
         ]
         if len(weights) != rels or not all(_holds(t, n, sep) for t, n, (_, _, sep) in checks):
+            return None
+        if rels and (r_properties or b"").count(COLUMN_SEPARATOR.encode()) != rels - 1:
             return None
         ids, types, kinds, countries, regions, fields, statuses, dates = node_row[1:]
         r_ids, r_types, sources, targets = rel_row[1:]
@@ -1197,7 +1198,7 @@ class EmbeddedStore:
             targets=targets or "",
             weights=weights,
             relationship_days=days,
-            relationship_properties=r_properties or "",
+            relationship_properties=r_properties or b"",
         )
 
     def _in_snapshot(self, read: Callable[[sqlite3.Connection], T]) -> tuple[str, T]:
@@ -1223,10 +1224,10 @@ def _aggregate(statement: tuple[str, list[str]]) -> Callable[[sqlite3.Connection
 
 def _weights_days_and_properties(
     conn: sqlite3.Connection,
-) -> tuple[tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]], str | None]:
+) -> tuple[tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]], bytes | None]:
     """Every relationship's weight and day (read as numbers: exact, and cheaper than as text),
-    and their properties joined (:data:`_PROPERTIES_AGGREGATE`), in id order."""
-    _, properties = conn.execute(*_PROPERTIES_STATEMENT).fetchone()
+    and their properties joined by :data:`COLUMN_SEPARATOR` as UTF-8 bytes, in id order."""
+    (properties,) = conn.execute(*_PROPERTIES_STATEMENT).fetchone()
     rows = conn.execute("SELECT weight, since FROM relationships NOT INDEXED")
     both = np.fromiter(rows, dtype=[("weight", np.float64), ("since", np.int64)])
     return (both["weight"].copy(), both["since"].copy()), properties
@@ -1292,8 +1293,10 @@ _RELATIONSHIP_AGGREGATES: Final[list[tuple[str, list[str], str]]] = [
 ]
 _NODE_STATEMENT: Final = _columns("nodes", _NODE_AGGREGATES)
 _RELATIONSHIP_STATEMENT: Final = _columns("relationships", _RELATIONSHIP_AGGREGATES)
-_PROPERTIES_AGGREGATE: Final[tuple[str, list[str], str]] = ("properties", [], COLUMN_SEPARATOR)
-_PROPERTIES_STATEMENT: Final = _columns("relationships", [_PROPERTIES_AGGREGATE])
+_PROPERTIES_STATEMENT: Final = (
+    "SELECT CAST(group_concat(properties, ?) AS BLOB) FROM relationships NOT INDEXED",
+    [COLUMN_SEPARATOR],
+)
 """The statements of :meth:`EmbeddedStore.graph_columns`: the nodes; the relationships' ids,
 types and ends; their properties (canonical JSON, as stored)."""
 
