@@ -261,11 +261,12 @@ def hop_route(
     """
     if source == target:
         return [source]
+    rows, neighbours = indptr.data, indices.data  # memoryviews: Python ints, cheap slices
     pred = {source: source}
     succ = {target: target}
     forward, backward = [source], [target]
-    forward_work = int(indptr[source + 1] - indptr[source])
-    backward_work = int(indptr[target + 1] - indptr[target])
+    forward_work = rows[source + 1] - rows[source]
+    backward_work = rows[target + 1] - rows[target]
     for hops in range(max_hops):
         work = min(forward_work, backward_work)
         if work == 0:  # a side with nothing left to reach: no route
@@ -278,15 +279,15 @@ def hop_route(
         grow_forward = forward_work <= backward_work
         grow, seen, other = (forward, pred, succ) if grow_forward else (backward, succ, pred)
         frontier = []
+        work = 0
         for u in grow:
-            for w in indices[indptr[u] : indptr[u + 1]].tolist():
+            for w in neighbours[rows[u] : rows[u + 1]].tolist():
                 if w in other:
                     return _join(pred, succ, u, w) if grow_forward else _join(pred, succ, w, u)
                 if w not in seen and (allowed is None or allowed[w]):
                     seen[w] = u
                     frontier.append(w)
-        level = np.asarray(frontier, dtype=np.int64)
-        work = int((indptr[level + 1] - indptr[level]).sum())
+                    work += rows[w + 1] - rows[w]
         if grow_forward:
             forward, forward_work = frontier, work
         else:
