@@ -10,10 +10,11 @@ The vocabulary follows ../shared/DATA_CONTRACT.md.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import re
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 ID_PATTERN: Final = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 """Node ids (and explicit relation ids): 1-128 characters of ``A-Z a-z 0-9 . _ : -``."""
@@ -351,6 +352,44 @@ A node exists from its type's ``since`` property (a year from 1 January of that 
 that day); a relation from its ``date``; a node or relation without one (an undated one, or an
 Investor, whose type has none) always exists. ``queries.timeline`` reads the graph as of a date
 with this definition."""
+
+
+UNDATED: Final = 0
+"""The day number of an undated node or relation: before every date, so it always exists."""
+
+FIRST_YEAR: Final = 1800
+LAST_YEAR: Final = 2100
+"""The years a date may fall in; a year outside them dates nothing."""
+
+
+def day_number(day: dt.date) -> int:
+    """``day`` as ``YYYYMMDD`` (comparing day numbers compares dates).
+
+    >>> day_number(dt.date(2023, 1, 9))
+    20230109
+    """
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def day_of(value: Any) -> int:
+    """The day number from which a property value dates a node or relation, :data:`UNDATED`
+    when it gives none: a year (integer) counts from 1 January, an ISO date or date-time from
+    its day.
+
+    >>> day_of(2019), day_of("2021-03-04"), day_of("2021-03-04T10:00:00Z"), day_of(None)
+    (20190101, 20210304, 20210304, 0)
+    """
+    if isinstance(value, bool) or value is None:
+        return UNDATED
+    if isinstance(value, int):
+        return value * 10000 + 101 if FIRST_YEAR <= value <= LAST_YEAR else UNDATED
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return day_number(dt.date.fromisoformat(value[:10]))
+        except ValueError:
+            return UNDATED
+    return UNDATED
+
 
 _TRANSFER_MODE = _choice("mode", ("transfer", "license", "equity", "joint_rd", "service"))
 

@@ -118,7 +118,7 @@ def intermediaries(
     truncated = search.run()
     ranked = sorted(search.count, key=lambda x: (-search.count[x], search.shortest[x], x))[:limit]
     routes = [route for x in ranked for route in search.evidence[x]]
-    paths = iter(graph.paths(store, routes))
+    paths = iter(graph.paths(routes))
     items = [
         Intermediary(
             graph.ids[x],

@@ -275,7 +275,7 @@ def _candidates(
                     while route[-1] != demand:
                         route.append(int(predecessor[row, route[-1]]))
                     routes.append(route[::-1])
-    paths = {(p.nodes[0], p.nodes[-1]): p for p in graph.paths(store, routes)}
+    paths = {(p.nodes[0], p.nodes[-1]): p for p in graph.paths(routes)}
     return {
         demand: [
             Candidate(

@@ -125,7 +125,7 @@ def shortest_path(
         route = hop_route(graph.indptr, graph.indices, s, t, max_hops=max_hops, allowed=allowed)
     if route is None:
         return None
-    return graph.paths(store, [route], weighted=weighted)[0]
+    return graph.paths([route], weighted=weighted)[0]
 
 
 def k_shortest_paths(
@@ -218,7 +218,7 @@ def k_shortest_paths(
         if len(nodes) - 1 > max_hops:
             break
         routes.append([graph.node_index(n) for n in nodes])
-    return graph.paths(store, routes)
+    return graph.paths(routes)
 
 
 VECTORISE_ABOVE: Final = 128
@@ -261,11 +261,12 @@ def hop_route(
     """
     if source == target:
         return [source]
+    rows, neighbours = indptr.data, indices.data  # memoryviews: Python ints, cheap slices
     pred = {source: source}
     succ = {target: target}
     forward, backward = [source], [target]
-    forward_work = int(indptr[source + 1] - indptr[source])
-    backward_work = int(indptr[target + 1] - indptr[target])
+    forward_work = rows[source + 1] - rows[source]
+    backward_work = rows[target + 1] - rows[target]
     for hops in range(max_hops):
         work = min(forward_work, backward_work)
         if work == 0:  # a side with nothing left to reach: no route
@@ -278,15 +279,15 @@ def hop_route(
         grow_forward = forward_work <= backward_work
         grow, seen, other = (forward, pred, succ) if grow_forward else (backward, succ, pred)
         frontier = []
+        work = 0
         for u in grow:
-            for w in indices[indptr[u] : indptr[u + 1]].tolist():
+            for w in neighbours[rows[u] : rows[u + 1]].tolist():
                 if w in other:
                     return _join(pred, succ, u, w) if grow_forward else _join(pred, succ, w, u)
                 if w not in seen and (allowed is None or allowed[w]):
                     seen[w] = u
                     frontier.append(w)
-        level = np.asarray(frontier, dtype=np.int64)
-        work = int((indptr[level + 1] - indptr[level]).sum())
+                    work += rows[w + 1] - rows[w]
         if grow_forward:
             forward, forward_work = frontier, work
         else:

@@ -71,7 +71,7 @@ from queries.shelf import Shelf, hold_lock
 MAGIC: Final = b"innonet-proj\x00v01"
 """The first 16 bytes of a projection file."""
 
-FORMAT: Final = 2
+FORMAT: Final = 3
 """The layout version; a file of another is built again."""
 
 ALIGN: Final = 64

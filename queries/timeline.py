@@ -17,16 +17,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Final
+from typing import Any
 
-from graphsvc.model import NODE_TYPE_BY_NAME, RELATION_SINCE
+from graphsvc.model import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    NODE_TYPE_BY_NAME,
+    RELATION_SINCE,
+    UNDATED,
+    day_number,
+    day_of,
+)
 from graphsvc.stores.contract import Node, Relationship
 from queries.errors import BadRequest
 
-UNDATED: Final = 0
-"""The day number of an undated node or relation: before every date, so it always exists."""
-
-FIRST_YEAR, LAST_YEAR = 1800, 2100
 _AS_OF = re.compile(r"(\d{4})(?:-(\d{2})-(\d{2}))?")
 
 
@@ -72,15 +76,6 @@ def check_as_of(as_of: str | None) -> int | None:
     return day_number(day)
 
 
-def day_number(day: dt.date) -> int:
-    """``day`` as ``YYYYMMDD``.
-
-    >>> day_number(dt.date(2023, 1, 9))
-    20230109
-    """
-    return day.year * 10000 + day.month * 100 + day.day
-
-
 def day_text(day: int) -> str:
     """A day number as ``YYYY-MM-DD``.
 
@@ -88,26 +83,6 @@ def day_text(day: int) -> str:
     '2023-01-09'
     """
     return f"{day // 10000:04d}-{day // 100 % 100:02d}-{day % 100:02d}"
-
-
-def day_of(value: Any) -> int:
-    """The day number from which a property value dates a node or relation, :data:`UNDATED`
-    when it gives none: a year (integer) counts from 1 January, an ISO date or date-time from
-    its day.
-
-    >>> day_of(2019), day_of("2021-03-04"), day_of("2021-03-04T10:00:00Z"), day_of(None)
-    (20190101, 20210304, 20210304, 0)
-    """
-    if isinstance(value, bool) or value is None:
-        return UNDATED
-    if isinstance(value, int):
-        return value * 10000 + 101 if FIRST_YEAR <= value <= LAST_YEAR else UNDATED
-    if isinstance(value, str) and len(value) >= 10:
-        try:
-            return day_number(dt.date.fromisoformat(value[:10]))
-        except ValueError:
-            return UNDATED
-    return UNDATED
 
 
 def node_day(node_type: str, properties: dict[str, Any]) -> int:

@@ -71,9 +71,23 @@ class Relationship:
         return float(self.properties.get("weight", 1.0))
 
 
+_CANONICAL_JSON: Final = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def encode_properties(properties: dict[str, Any]) -> str:
+    """Properties as canonical JSON, so that equal properties give equal text (control
+    characters escaped, so the text never holds :data:`COLUMN_SEPARATOR`).
+
+    >>> encode_properties({"weight": 2.0, "date": "2020-01-02", "note": "上海"})
+    '{"date":"2020-01-02","note":"上海","weight":2.0}'
+    """
+    return _CANONICAL_JSON.encode(properties)
+
+
 class Edge(NamedTuple):
     """The light form of a relationship that projections are built from; ``date`` is its
-    :data:`~graphsvc.model.RELATION_SINCE` property (None when undated)."""
+    :data:`~graphsvc.model.RELATION_SINCE` property (None when undated), ``properties`` all of
+    its properties as :func:`encode_properties` writes them (what a path shows)."""
 
     id: str
     type: str
@@ -81,6 +95,7 @@ class Edge(NamedTuple):
     target: str
     weight: float
     date: str | None = None
+    properties: str = "{}"
 
 
 class NodeRef(NamedTuple):
@@ -387,8 +402,12 @@ class GraphColumns:
     Text columns hold their values joined by :data:`COLUMN_SEPARATOR`, an empty value for none
     (``"a\x1f\x1fb"``: ``a``, none, ``b``); ``node_types`` and ``relationship_types`` are
     positions in the model's ``NODE_TYPE_NAMES`` and ``RELATION_TYPE_NAMES``; ``node_dates``
-    holds each node's value of its type's ``since`` property and ``relationship_dates`` each
-    relationship's ``RELATION_SINCE`` property, as stored (None when absent).
+    holds each node's value of its type's ``since`` property, as stored (None when absent), and
+    ``relationship_days`` each relationship's day (:func:`graphsvc.model.day_of` of its
+    ``RELATION_SINCE`` property);
+    ``relationship_properties`` each relationship's properties as :func:`encode_properties`
+    writes them, joined by :data:`COLUMN_SEPARATOR` (JSON escapes that character), in UTF-8
+    (bytes: the text is neither decoded nor encoded again on its way into a projection).
     """
 
     data_version: str
@@ -405,7 +424,8 @@ class GraphColumns:
     sources: str
     targets: str
     weights: npt.NDArray[np.float64]
-    relationship_dates: list[Any]
+    relationship_days: npt.NDArray[np.int64]
+    relationship_properties: bytes
 
 
 @runtime_checkable

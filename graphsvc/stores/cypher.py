@@ -792,13 +792,14 @@ NODE_PAGE: Final = Statement(
 
 
 def edge_page(rel_type: RelationType) -> Statement:
-    """A page of one type's relationships in light form, ordered by id (indexed per type)."""
+    """A page of one type's relationships in light form (with their properties, which a
+    projection keeps for the paths it shows), ordered by id (indexed per type)."""
     return Statement(
         f"read.iter.{rel_type.name}",
         f"MATCH (a:{NODE_LABEL})-[r:{relationship_type(rel_type.name)}]->(b:{NODE_LABEL}) "
         f"WHERE r.id > $after AND {visible('r')} "
         "RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight, "
-        f"r.{RELATION_SINCE} AS date ORDER BY r.id LIMIT $page_size",
+        f"r.{RELATION_SINCE} AS date, properties(r) AS props ORDER BY r.id LIMIT $page_size",
     )
 
 

@@ -49,6 +49,7 @@ from graphsvc.model import (
     RELATION_SINCE,
     RELATION_TYPE_NAMES,
     RELATION_TYPES,
+    day_of,
 )
 from graphsvc.stores import search_index
 from graphsvc.stores.contract import (
@@ -70,6 +71,7 @@ from graphsvc.stores.contract import (
     TypeChanges,
     decode_cursor,
     encode_cursor,
+    encode_properties,
 )
 
 BATCH: Final = 5_000
@@ -95,14 +97,26 @@ UNORDERED_KEYS: Final = 5_000
 """At most this many search keys after the ordered run (nodes added or renamed since the index
 was built in order), and a text alone is paged from the index in rowid order."""
 
-SCHEMA_VERSION: Final = "2"
+SCHEMA_VERSION: Final = "3"
 """Version 2 added the search index and put the target into the source index (so a subgraph's
-relationships are found in the index alone); a version 1 file is upgraded when first opened."""
+relationships are found in the index alone); version 3 the relationships' ``since`` column;
+a file of an earlier version is upgraded when first opened."""
 
 UPGRADE_FROM_1: Final = (
     "DROP INDEX relationships_by_source",
     "CREATE INDEX relationships_by_ends ON relationships (source_id, target_id)",
 )
+
+UPGRADE_FROM_2: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
+    ("ALTER TABLE relationships ADD COLUMN since INTEGER NOT NULL DEFAULT 0", ()),
+    (
+        "UPDATE relationships SET since = innonet_day(json_extract(properties, ?)) "
+        "WHERE json_extract(properties, ?) IS NOT NULL",
+        (f"$.{RELATION_SINCE}", f"$.{RELATION_SINCE}"),
+    ),
+)
+"""The relationships' day column filled from their dates (``innonet_day`` is
+:func:`graphsvc.model.day_of`, registered on the connection)."""
 
 SEARCH_SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS search_keys (
@@ -150,7 +164,8 @@ CREATE TABLE IF NOT EXISTS relationships (
     source_id  TEXT NOT NULL,
     target_id  TEXT NOT NULL,
     weight     REAL NOT NULL,
-    properties TEXT NOT NULL
+    properties TEXT NOT NULL,
+    since      INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS relationships_by_ends ON relationships (source_id, target_id);
 CREATE INDEX IF NOT EXISTS relationships_by_target ON relationships (target_id);
@@ -180,7 +195,7 @@ CREATE TEMP TABLE stage_nodes (
 ) WITHOUT ROWID;
 CREATE TEMP TABLE stage_relationships (
     id TEXT PRIMARY KEY, type TEXT NOT NULL, source_id TEXT NOT NULL, target_id TEXT NOT NULL,
-    weight REAL NOT NULL, properties TEXT NOT NULL
+    weight REAL NOT NULL, properties TEXT NOT NULL, since INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TEMP TABLE relation_fits (
     type TEXT NOT NULL, source_type TEXT NOT NULL, target_type TEXT NOT NULL,
@@ -194,15 +209,7 @@ CREATE TEMP TABLE reindexed_nodes (id TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 
 _NODE_COLUMNS: Final = "id, type, name, kind, country, region, properties"
-_RELATIONSHIP_COLUMNS: Final = "id, type, source_id, target_id, weight, properties"
-
-
-_CANONICAL_JSON: Final = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def encode_properties(properties: dict[str, Any]) -> str:
-    """Properties as canonical JSON, so that equal properties give equal text."""
-    return _CANONICAL_JSON.encode(properties)
+_RELATIONSHIP_COLUMNS: Final = "id, type, source_id, target_id, weight, properties, since"
 
 
 def _node_row(node: Node) -> tuple[str, str, str, Any, Any, Any, str]:
@@ -218,7 +225,9 @@ def _node_row(node: Node) -> tuple[str, str, str, Any, Any, Any, str]:
     )
 
 
-def _relationship_row(rel: Relationship) -> tuple[str, str, str, str, float, str]:
+def _relationship_row(rel: Relationship) -> tuple[str, str, str, str, float, str, int]:
+    """The row of ``rel``: its ``since`` column is the day of its date (:func:`day_of`), so
+    that a projection reads days without parsing the properties."""
     props = dict(rel.properties)
     props.setdefault("weight", 1.0)
     return (
@@ -228,6 +237,7 @@ def _relationship_row(rel: Relationship) -> tuple[str, str, str, str, float, str
         rel.target,
         float(props["weight"]),
         encode_properties(props),
+        day_of(props.get(RELATION_SINCE)),
     )
 
 
@@ -383,8 +393,8 @@ class EmbeddedStore:
             if version == SCHEMA_VERSION:
                 self._order_search_keys(conn)
                 return
-            if version == "1":
-                self._add_search_index(conn)
+            if version in ("1", "2"):
+                self._upgrade(conn)
                 return
             if version is not None:
                 raise StoreError(
@@ -425,8 +435,10 @@ class EmbeddedStore:
                 conn.execute("ROLLBACK")
             raise
 
-    def _add_search_index(self, conn: sqlite3.Connection) -> None:
-        """Upgrade a store of schema version 1 (:data:`SCHEMA_VERSION`) in one transaction."""
+    def _upgrade(self, conn: sqlite3.Connection) -> None:
+        """Upgrade a store of schema version 1 or 2 (:data:`SCHEMA_VERSION`) in one
+        transaction."""
+        conn.create_function("innonet_day", 1, day_of, deterministic=True)
         conn.execute("BEGIN IMMEDIATE")
         try:
             (version,) = conn.execute(
@@ -437,6 +449,9 @@ class EmbeddedStore:
                     if statement.strip():
                         conn.execute(statement)
                 search_index.build(conn)
+            if version in ("1", "2"):
+                for statement, params in UPGRADE_FROM_2:
+                    conn.execute(statement, params)
                 conn.execute(
                     "UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,)
                 )
@@ -592,7 +607,7 @@ class EmbeddedStore:
             f"SELECT {_RELATIONSHIP_COLUMNS} FROM stage_relationships WHERE 1 "
             "ON CONFLICT (id) DO UPDATE SET type = excluded.type, source_id = excluded.source_id, "
             "target_id = excluded.target_id, weight = excluded.weight, "
-            "properties = excluded.properties "
+            "properties = excluded.properties, since = excluded.since "
             "WHERE relationships.type IS NOT excluded.type "
             "OR relationships.source_id IS NOT excluded.source_id "
             "OR relationships.target_id IS NOT excluded.target_id "
@@ -1121,8 +1136,8 @@ class EmbeddedStore:
         try:
             conn.execute("BEGIN")
             for row in conn.execute(
-                "SELECT id, type, source_id, target_id, weight, json_extract(properties, ?) "
-                "FROM relationships ORDER BY id",
+                "SELECT id, type, source_id, target_id, weight, json_extract(properties, ?), "
+                "properties FROM relationships ORDER BY id",
                 (f"$.{RELATION_SINCE}",),
             ):
                 yield Edge(*row)
@@ -1139,7 +1154,7 @@ class EmbeddedStore:
             with ThreadPoolExecutor(3, "innonet-bulk-read") as pool:
                 nodes_read = pool.submit(self._in_snapshot, _aggregate(_NODE_STATEMENT))
                 ends_read = pool.submit(self._in_snapshot, _aggregate(_RELATIONSHIP_STATEMENT))
-                more_read = pool.submit(self._in_snapshot, _weights_and_dates)
+                more_read = pool.submit(self._in_snapshot, _weights_days_and_properties)
                 versions = {nodes_read.result()[0], ends_read.result()[0], more_read.result()[0]}
             if len(versions) == 1:
                 break
@@ -1150,7 +1165,7 @@ class EmbeddedStore:
             )
         version, node_row = nodes_read.result()
         rel_row = ends_read.result()[1]
-        weights, r_dates = more_read.result()[1]
+        (weights, days), r_properties = more_read.result()[1]
         nodes, rels = node_row[0], rel_row[0]
         checks = [
             *zip(node_row[1:], [nodes] * len(_NODE_AGGREGATES), _NODE_AGGREGATES, strict=True),
@@ -1160,9 +1175,10 @@ class EmbeddedStore:
                 _RELATIONSHIP_AGGREGATES,
                 strict=True,
             ),
-            (r_dates, len(weights), _DATE_AGGREGATE),
         ]
         if len(weights) != rels or not all(_holds(t, n, sep) for t, n, (_, _, sep) in checks):
+            return None
+        if rels and (r_properties or b"").count(COLUMN_SEPARATOR.encode()) != rels - 1:
             return None
         ids, types, kinds, countries, regions, fields, statuses, dates = node_row[1:]
         r_ids, r_types, sources, targets = rel_row[1:]
@@ -1181,7 +1197,8 @@ class EmbeddedStore:
             sources=sources or "",
             targets=targets or "",
             weights=weights,
-            relationship_dates=_typed_values(r_dates, rels),
+            relationship_days=days,
+            relationship_properties=r_properties or b"",
         )
 
     def _in_snapshot(self, read: Callable[[sqlite3.Connection], T]) -> tuple[str, T]:
@@ -1205,12 +1222,15 @@ def _aggregate(statement: tuple[str, list[str]]) -> Callable[[sqlite3.Connection
     return lambda conn: conn.execute(*statement).fetchone()
 
 
-def _weights_and_dates(conn: sqlite3.Connection) -> tuple[npt.NDArray[np.float64], str | None]:
-    """Every relationship's weight, and their dates joined (:data:`_DATE_AGGREGATE`), in id
-    order."""
-    _, dates = conn.execute(*_DATE_STATEMENT).fetchone()
-    rows = conn.execute("SELECT weight FROM relationships NOT INDEXED")
-    return np.fromiter((weight for (weight,) in rows), dtype=np.float64), dates
+def _weights_days_and_properties(
+    conn: sqlite3.Connection,
+) -> tuple[tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]], bytes | None]:
+    """Every relationship's weight and day (read as numbers: exact, and cheaper than as text),
+    and their properties joined by :data:`COLUMN_SEPARATOR` as UTF-8 bytes, in id order."""
+    (properties,) = conn.execute(*_PROPERTIES_STATEMENT).fetchone()
+    rows = conn.execute("SELECT weight, since FROM relationships NOT INDEXED")
+    both = np.fromiter(rows, dtype=[("weight", np.float64), ("since", np.int64)])
+    return (both["weight"].copy(), both["since"].copy()), properties
 
 
 def _typed(path: str) -> tuple[str, list[str]]:
@@ -1271,12 +1291,14 @@ _RELATIONSHIP_AGGREGATES: Final[list[tuple[str, list[str], str]]] = [
     ("source_id", [], COLUMN_SEPARATOR),
     ("target_id", [], COLUMN_SEPARATOR),
 ]
-_DATE_AGGREGATE: Final = (*_typed(f"$.{RELATION_SINCE}"), COLUMN_SEPARATOR)
 _NODE_STATEMENT: Final = _columns("nodes", _NODE_AGGREGATES)
 _RELATIONSHIP_STATEMENT: Final = _columns("relationships", _RELATIONSHIP_AGGREGATES)
-_DATE_STATEMENT: Final = _columns("relationships", [_DATE_AGGREGATE])
+_PROPERTIES_STATEMENT: Final = (
+    "SELECT CAST(group_concat(properties, ?) AS BLOB) FROM relationships NOT INDEXED",
+    [COLUMN_SEPARATOR],
+)
 """The statements of :meth:`EmbeddedStore.graph_columns`: the nodes; the relationships' ids,
-types and ends; their dates."""
+types and ends; their properties (canonical JSON, as stored)."""
 
 BULK_ATTEMPTS: Final = 3
 """Reads of the bulk statements before giving up on a graph being refreshed."""

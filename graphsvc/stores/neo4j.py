@@ -79,6 +79,7 @@ from graphsvc.stores.contract import (
     TypeChanges,
     decode_cursor,
     encode_cursor,
+    encode_properties,
 )
 
 log = logging.getLogger(__name__)
@@ -1326,8 +1327,17 @@ class Neo4jStore:
                 self._rows(statement, after=after, page_size=PAGE), "streaming relationships"
             )
             for r in rows:
+                shown = relationship_from_record(
+                    r["id"], rel_type, r["source"], r["target"], r["props"]
+                )
                 yield Edge(
-                    r["id"], rel_type, r["source"], r["target"], float(r["weight"]), r["date"]
+                    r["id"],
+                    rel_type,
+                    r["source"],
+                    r["target"],
+                    float(r["weight"]),
+                    r["date"],
+                    encode_properties(shown.properties),
                 )
             if len(rows) < PAGE:
                 return

@@ -22,8 +22,17 @@ from graphsvc.stores.contract import Node, Relationship, Store
 from graphsvc.stores.embedded import EmbeddedStore
 from loaders.refresh import refresh_bundle
 from loaders.synthetic import write_bundle
+from queries import projection_file
 from queries.projection import Projection, _Topology
-from queries.projection_file import ENV, SUFFIX, file_name, folder_of, shared_projection
+from queries.projection_file import (
+    ENV,
+    FORMAT,
+    SUFFIX,
+    file_name,
+    folder_of,
+    shared_projection,
+    write,
+)
 from tests.neo4j_server import fresh_neo4j
 
 REPO = Path(__file__).resolve().parents[2]
@@ -40,6 +49,10 @@ def assert_same(mapped: Projection, reference: Projection) -> None:
         assert a.dtype == b.dtype and np.array_equal(a, b), name
     for a, b in zip(mapped.relationship_ends, reference.relationship_ends, strict=True):
         assert np.array_equal(a, b)
+    m = len(mapped.relationship_ids)
+    assert [mapped.relationship(e) for e in range(m)] == [
+        reference.relationship(e) for e in range(m)
+    ]
     assert np.array_equal(mapped.relationship_since, reference.relationship_since)
     assert np.array_equal(mapped.node_since, reference.node_since)
     assert np.array_equal(mapped.type_codes, reference.type_codes)
@@ -223,6 +236,26 @@ def test_a_new_data_version_makes_a_new_file_and_removes_the_old(
     assert _files(generated) == [file_name(after.version)]
     assert after.node_index("zz-late") == after.number_of_nodes() - 1
     assert before.number_of_nodes() == after.number_of_nodes() - 1  # the old mapping still reads
+
+
+def test_a_file_of_the_previous_format_is_built_again(
+    generated: EmbeddedStore, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file the previous layout wrote (format 2: no relationship properties) is not read."""
+    reference = shared_projection(generated)
+    folder = folder_of(generated)
+    assert folder is not None
+    path = folder / file_name(reference.version)
+    arrays = {k: v for k, v in reference.arrays().items() if not k.startswith("edge.properties")}
+    path.unlink()
+    with monkeypatch.context() as old:
+        old.setattr(projection_file, "FORMAT", FORMAT - 1)
+        write(path, reference.version, arrays)
+    with caplog.at_level(logging.INFO, logger="innonet.projection"):
+        rebuilt = shared_projection(generated)
+    assert f"format {FORMAT - 1}, expected {FORMAT}" in caplog.text
+    assert "built the projection file" in caplog.text
+    assert_same(rebuilt, Projection.from_store(generated))
 
 
 @pytest.mark.parametrize("damage", ["truncated", "flipped", "header", "empty"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from graphsvc.stores import open_store
-from graphsvc.stores.contract import Node, StoreBusy, StoreError
+from graphsvc.stores.contract import Node, Relationship, StoreBusy, StoreError
 from graphsvc.stores.embedded import EmbeddedStore
 
 
@@ -111,3 +112,36 @@ def test_commands_that_read_refuse_a_missing_store(tmp_path: Path, command: list
     assert done.returncode == 2, done.stderr
     assert "no store at" in done.stderr and "load a bundle into it first" in done.stderr
     assert not missing.exists()
+
+
+def test_a_store_of_schema_version_2_gets_the_relationship_days_when_opened(
+    tmp_path: Path,
+) -> None:
+    """Version 2 kept a relationship's date only in its JSON properties; opening such a store
+    adds the ``since`` column, filled with each date's day (as a load writes it)."""
+    path = tmp_path / "old.db"
+    store = EmbeddedStore(path)
+    nodes = [Node("a", "Institution", "a", {}), Node("b", "Institution", "b", {})]
+    dates: list[object] = ["2021-03-04", 2019, "soon", None, True, 2019.0]
+    rels = [
+        Relationship(f"r{i}", "COLLABORATES_WITH", "a", "b", {} if d is None else {"date": d})
+        for i, d in enumerate(dates)
+    ]
+    store.refresh("s", nodes, rels)
+    written = store.graph_columns()
+    store.close()
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("ALTER TABLE relationships DROP COLUMN since")
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    conn.close()
+
+    store = EmbeddedStore(path)
+    upgraded = store.graph_columns()
+    store.close()
+    assert written is not None and upgraded is not None
+    assert upgraded.relationship_days.tolist() == [20210304, 20190101, 0, 0, 0, 0]
+    assert written.relationship_days.tolist() == upgraded.relationship_days.tolist()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)
+    conn.close()
