@@ -16,7 +16,14 @@ from graphsvc.model import RELATION_TYPE_NAMES
 from graphsvc.stores.contract import Store
 from queries import deadline
 from queries.errors import MAX_DEPTH, MAX_LIMIT, QueryError, check_node_types, check_range
-from queries.projection import BoolArray, IntArray, Projection, projection, sorted_unique
+from queries.projection import (
+    BoolArray,
+    IntArray,
+    Projection,
+    projection,
+    segments,
+    sorted_unique,
+)
 from queries.results import Ball, Subgraph
 from queries.timeline import check_as_of
 
@@ -152,10 +159,7 @@ def _breadth_first(
     frontier = rings[0]
     for _ in range(depth):
         deadline.check()
-        low, high = indptr[frontier], indptr[frontier + 1]
-        counts = high - low
-        total = int(counts.sum())
-        reached = indices[np.repeat(low - (np.cumsum(counts) - counts), counts) + np.arange(total)]
+        reached = indices[segments(indptr[frontier], indptr[frontier + 1])]
         reached = reached[~seen[reached]]
         if allowed is not None:
             reached = reached[allowed[reached]]

@@ -159,16 +159,15 @@ class Strings(Sequence[str]):
         if count == 0:
             return []
         lengths = self.ends - self.starts
-        ends = np.cumsum(lengths)
-        total = int(ends[-1])
-        packed = self.data[np.repeat(self.starts - (ends - lengths), lengths) + np.arange(total)]
+        total = int(lengths.sum())
+        packed = self.data[segments(self.starts, self.ends)]
         separator = ord(COLUMN_SEPARATOR)
         if not np.any(packed == separator):
             joined = np.full(total + count, separator, dtype=np.uint8)
             joined[np.arange(total) + np.repeat(np.arange(count), lengths)] = packed
             return joined[:-1].tobytes().decode().split(COLUMN_SEPARATOR)
         buffer = packed.tobytes()
-        cuts = ends.tolist()
+        cuts = np.cumsum(lengths).tolist()
         return [buffer[a:b].decode() for a, b in itertools.pairwise([0, *cuts])]
 
     def find(self, text: str) -> int | None:
@@ -438,6 +437,18 @@ def _cheapest_of_each(key: IntArray, cost: npt.NDArray[np.float64]) -> IntArray:
     return order[candidate[first]].astype(np.int64)
 
 
+def segments(starts: IntArray, ends: IntArray) -> IntArray:
+    """The positions ``starts[i] .. ends[i] - 1`` of every ``i``, one after the other: the
+    rows of a compressed sparse row layout, or texts in a buffer, gathered in one step.
+
+    >>> segments(np.array([4, 0, 9]), np.array([6, 3, 9])).tolist()
+    [4, 5, 0, 1, 2]
+    """
+    lengths = ends - starts
+    total = int(lengths.sum())
+    return np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+
+
 def sorted_unique(values: IntArray) -> IntArray:
     """The distinct values in ascending order, as ``np.unique`` gives them, by sorting: numpy
     2.4's hash-based ``unique`` takes about 2 s on 500,000 int64 keys, a sort 0.03 s.
@@ -699,12 +710,7 @@ class Projection:
         by_source, starts = self.memo("relationships by source", self._relationships_by_source)
         member = np.zeros(len(self.ids), dtype=bool)
         member[nodes] = True
-        low, high = starts[nodes], starts[nodes + 1]
-        counts = high - low
-        total = int(counts.sum())
-        leaving = by_source[
-            np.repeat(low - (np.cumsum(counts) - counts), counts) + np.arange(total)
-        ]
+        leaving = by_source[segments(starts[nodes], starts[nodes + 1])]
         return np.sort(leaving[member[self._edges.target[leaving]]])
 
     def _relationships_by_source(self) -> tuple[IntArray, IntArray]:

@@ -178,8 +178,7 @@ class Subgraph:
             present = [id for id in ids if id in names]
             rows = Columns(id=present, name=[names[id] for id in present])
             return cast(list[Node], rows)
-        found = await info.context.read(lambda: store.nodes(ids))
-        return [Node.of(found[id]) for id in ids if id in found]
+        return await load_nodes(info, ids)
 
     @strawberry.field(description="The relationships among the nodes, ordered by id.")
     async def relationships(self, info: Info) -> list[Relationship]:
