@@ -1,15 +1,31 @@
-"""The ego network of one actor: the nodes within a few steps and the relationships among them."""
+"""The ego network of one actor: the nodes within a few steps and the relationships among them.
+
+Both come from the projection (:mod:`queries.projection`): a breadth-first search over U in
+arrays, one ring at a time, then the relationships whose ends are both members, from each
+member's relationships in the projection; only the relationships' properties are read from the
+store, and only by :func:`neighbourhood` (:func:`ball` leaves them there).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
+from graphsvc.model import RELATION_TYPE_NAMES
 from graphsvc.stores.contract import Store
 from queries import deadline
-from queries.errors import MAX_DEPTH, MAX_LIMIT, check_node_types, check_range
-from queries.projection import projection
-from queries.results import Subgraph
-from queries.timeline import check_as_of, relation_day
+from queries.errors import MAX_DEPTH, MAX_LIMIT, QueryError, check_node_types, check_range
+from queries.projection import (
+    BoolArray,
+    IntArray,
+    Projection,
+    projection,
+    segments,
+    sorted_unique,
+)
+from queries.results import Ball, Subgraph
+from queries.timeline import check_as_of
 
 
 def neighbourhood(
@@ -76,38 +92,83 @@ def neighbourhood(
     ['lab-a', 'uni-de']
     >>> store.close()
     """
+    found = ball(store, id, depth=depth, types=types, rel_types=rel_types, limit=limit, as_of=as_of)
+    rows = store.relationships(found.relationship_ids)
+    missing = [i for i in found.relationship_ids if i not in rows]
+    if missing:
+        raise QueryError(f"relationship {missing[0]!r} went away while answering; ask again")
+    return Subgraph(found.nodes, [rows[i] for i in found.relationship_ids], found.truncated)
+
+
+def ball(
+    store: Store,
+    id: str,
+    *,
+    depth: int = 1,
+    types: Sequence[str] | None = None,
+    rel_types: Sequence[str] | None = None,
+    limit: int = 500,
+    as_of: str | None = None,
+) -> Ball:
+    """The members of the neighbourhood of :func:`neighbourhood` (same parameters, same order)
+    and the ids, types and ends of the relationships among them, from the projection alone.
+
+    Examples
+    --------
+    >>> from queries.examples import example_store
+    >>> store = example_store()
+    >>> ego = ball(store, "lab-a")
+    >>> ego.nodes, ego.relationship_ids, ego.relationship_types
+    (['lab-a', 'ach-battery', 'broker-west', 'uni-de'], ['r1', 'r4', 'r9'], \
+['DEVELOPED', 'SERVES', 'COLLABORATES_WITH'])
+    >>> ego.sources, ego.targets
+    (['lab-a', 'broker-west', 'lab-a'], ['ach-battery', 'lab-a', 'uni-de'])
+    >>> store.close()
+    """
     check_range("depth", depth, maximum=MAX_DEPTH)
     check_range("limit", limit, minimum=1, maximum=MAX_LIMIT)
     wanted = check_node_types(types)
-    day = check_as_of(as_of)
+    check_as_of(as_of)
     graph = projection(store, rel_types, as_of)
     centre = graph.node_index(id)
-    allowed = graph.node_mask(types=wanted).tolist() if wanted is not None else None
-    order = [centre]
-    seen = {centre}
-    frontier = [centre]
-    truncated = False
+    allowed = graph.node_mask(types=wanted) if wanted is not None else None
+    members, truncated = _breadth_first(graph, centre, depth, limit, allowed)
+    among = graph.relationships_among(members)
+    source, target = graph.relationship_ends
+    codes = graph.relationship_type_codes[among].tolist()
+    return Ball(
+        graph.ids.at(members).tolist(),
+        graph.relationship_ids.at(among).tolist(),
+        [RELATION_TYPE_NAMES[code] for code in codes],
+        graph.ids.at(source[among]).tolist(),
+        graph.ids.at(target[among]).tolist(),
+        truncated,
+    )
+
+
+def _breadth_first(
+    graph: Projection, centre: int, depth: int, limit: int, allowed: BoolArray | None
+) -> tuple[IntArray, bool]:
+    """The nodes within ``depth`` steps of ``centre`` on U (entering only ``allowed`` ones), a
+    ring at a time in index order, at most ``limit``; and whether more were in reach."""
+    indptr, indices = graph.indptr, graph.indices
+    seen = np.zeros(graph.number_of_nodes(), dtype=bool)
+    seen[centre] = True
+    rings = [np.array([centre], dtype=np.int64)]
+    count = 1
+    frontier = rings[0]
     for _ in range(depth):
         deadline.check()
-        ring = sorted(
-            {
-                w
-                for u in frontier
-                for w in graph.adjacency[u]
-                if w not in seen and (allowed is None or allowed[w])
-            }
-        )
-        if len(order) + len(ring) > limit:
-            order.extend(ring[: limit - len(order)])
-            truncated = True
-            break
-        order.extend(ring)
-        seen.update(ring)
+        reached = indices[segments(indptr[frontier], indptr[frontier + 1])]
+        reached = reached[~seen[reached]]
+        if allowed is not None:
+            reached = reached[allowed[reached]]
+        ring = sorted_unique(reached)
+        if count + len(ring) > limit:
+            rings.append(ring[: limit - count])
+            return np.concatenate(rings), True
+        seen[ring] = True
+        rings.append(ring)
+        count += len(ring)
         frontier = ring
-    ids = [graph.ids[i] for i in order]
-    relationships = [
-        r
-        for r in store.relationships_among(ids, rel_types=rel_types)
-        if day is None or relation_day(r.properties) <= day
-    ]
-    return Subgraph(ids, relationships, truncated)
+    return np.concatenate(rings), False

@@ -75,6 +75,20 @@ class CentralityResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Ball:
+    """The members of a neighbourhood (ids, in breadth-first order) and the relationships among
+    them (ordered by id) as a projection holds them: each one's id, type, source and target,
+    its other properties left in the store."""
+
+    nodes: list[str]
+    relationship_ids: list[str]
+    relationship_types: list[str]
+    sources: list[str]
+    targets: list[str]
+    truncated: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Subgraph:
     """Nodes (ids, in breadth-first order) and the relationships among them, ordered by id."""
 

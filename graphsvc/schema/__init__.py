@@ -23,9 +23,9 @@ from graphql import DocumentNode, ExecutionResult, execute, specified_rules
 from graphql.pyutils import AwaitableOrValue
 from strawberry.execution import optimized_is_awaitable
 from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, QueryDepthLimiter
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from graphsvc.schema.context import Context
+from graphsvc.schema.execution import ExecutionContext
 from graphsvc.schema.limits import MAX_FIELDS, DocumentChecks, Parsed
 from graphsvc.schema.query import Query
 
@@ -65,16 +65,17 @@ class Schema(strawberry.Schema):
     ) -> AwaitableOrValue[ExecutionResult]:
         """Run a document that passed :meth:`checked` with graphql-core, as strawberry's own
         ``execute`` ends up doing (its execution context class, which hands resolvers
-        strawberry's ``Info``), without the steps around it that cost more than the execution
-        of a cheap query: the execution context, the extension hooks at every stage, parsing
-        and validation (done once per query text here) and the result's conversion."""
+        strawberry's ``Info``, here completing lists of plain objects in one pass:
+        :mod:`graphsvc.schema.execution`), without the steps around it that cost more than the
+        execution of a cheap query: the execution context, the extension hooks at every stage,
+        parsing and validation (done once per query text here) and the result's conversion."""
         return execute(
             self._schema,
             document,
             context_value=context,
             variable_values=variables,
             operation_name=operation_name,
-            executor_class=StrawberryGraphQLCoreExecutionContext,
+            executor_class=ExecutionContext,
             is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]  # a bool, not a TypeGuard
         )
 

@@ -160,7 +160,7 @@ class Query:
         depth = _bounded("depth", depth, 1, MAX_DEPTH)
         limit = _bounded("limit", limit, 500, MAX_LIMIT)
         found = await info.context.ask(
-            neighbourhood.neighbourhood,
+            neighbourhood.ball,
             id,
             depth=depth,
             types=model_names(types),

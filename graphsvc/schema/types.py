@@ -8,13 +8,15 @@ their nodes together.
 from __future__ import annotations
 
 import enum
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.types.nodes import SelectedField
 
 from graphsvc.schema.context import Context
 from graphsvc.schema.enums import NodeType, RelType, model_names, node_type_of, rel_type_of
+from graphsvc.schema.execution import Columns
 from graphsvc.stores import contract
 from queries import results
 from queries.errors import check_range
@@ -159,22 +161,64 @@ class Path:
 
 @strawberry.type(description="Nodes and the relationships among them.")
 class Subgraph:
-    node_ids: strawberry.Private[list[str]]
-    relationships: list[Relationship]
+    found: strawberry.Private[results.Ball]
     truncated: bool = strawberry.field(description="True when a limit cut the answer short.")
 
     @classmethod
-    def of(cls, subgraph: results.Subgraph) -> Subgraph:
-        """The GraphQL view of a ``queries.results.Subgraph``."""
-        return cls(
-            node_ids=list(subgraph.nodes),
-            relationships=[Relationship.of(rel) for rel in subgraph.relationships],
-            truncated=subgraph.truncated,
-        )
+    def of(cls, ball: results.Ball) -> Subgraph:
+        """The GraphQL view of a ``queries.results.Ball``."""
+        return cls(found=ball, truncated=ball.truncated)
 
     @strawberry.field(description="The nodes, in breadth-first order from the start.")
     async def nodes(self, info: Info) -> list[Node]:
-        return await load_nodes(info, self.node_ids)
+        ids = self.found.nodes
+        store = info.context.store
+        if selected(info) <= NAMED:
+            names = await info.context.read(lambda: store.node_names(ids))
+            present = [id for id in ids if id in names]
+            rows = Columns(id=present, name=[names[id] for id in present])
+            return cast(list[Node], rows)
+        return await load_nodes(info, ids)
+
+    @strawberry.field(description="The relationships among the nodes, ordered by id.")
+    async def relationships(self, info: Info) -> list[Relationship]:
+        found = self.found
+        ids = found.relationship_ids
+        if selected(info) & STORED_ONLY:
+            store = info.context.store
+            rows = await info.context.read(lambda: store.relationships(ids))
+            missing = [id for id in ids if id not in rows]
+            if missing:
+                raise LookupError(f"relationship {missing[0]!r} of an answer is missing")
+            return [Relationship.of(rows[id]) for id in ids]
+        columns = Columns(
+            id=ids,
+            type=[rel_type_of(name) for name in found.relationship_types],
+            source=found.sources,
+            target=found.targets,
+        )
+        return cast(list[Relationship], columns)
+
+
+NAMED: Final = frozenset({"id", "name", "__typename"})
+"""The fields of a node that its id and a read of names alone answer."""
+
+STORED_ONLY: Final = frozenset({"weight", "properties"})
+"""The fields of a relationship that only the store holds (a projection has the others)."""
+
+
+def selected(info: Info) -> set[str]:
+    """The names of the fields the field being resolved selects on its objects, directly or
+    in fragments, whatever their directives say (so when in doubt, a field is selected)."""
+    names: set[str] = set()
+    pending: list[Any] = list(info.selected_fields[0].selections)
+    while pending:
+        selection = pending.pop()
+        if isinstance(selection, SelectedField):
+            names.add(selection.name)
+        else:
+            pending.extend(selection.selections)
+    return names
 
 
 async def load_node(info: Info, id: str) -> Node | None:

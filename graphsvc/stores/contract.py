@@ -293,6 +293,11 @@ class Store(Protocol):
         """The nodes among ``ids`` that exist, by id (one round trip; for DataLoaders)."""
         ...
 
+    def node_names(self, ids: Sequence[str]) -> dict[str, str]:
+        """The ``name`` of each node among ``ids`` that exists, by id, without the rest of its
+        row (an answer that shows names only: a 500-node neighbourhood)."""
+        ...
+
     def node_refs(self, ids: Iterable[str]) -> dict[str, NodeRef]:
         """Type and holding sources of the nodes among ``ids`` that exist (for validation)."""
         ...

@@ -794,6 +794,14 @@ class EmbeddedStore:
         with self._snapshot() as conn:
             return _read_nodes(conn, ids)
 
+    def node_names(self, ids: Sequence[str]) -> dict[str, str]:
+        """One statement (one snapshot): the ids as one JSON parameter, each looked up by key."""
+        rows = self._reader().execute(
+            "SELECT id, name FROM nodes WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(list(ids), ensure_ascii=False)],
+        )
+        return dict(rows.fetchall())
+
     def node_refs(self, ids: Iterable[str]) -> dict[str, NodeRef]:
         refs: dict[str, NodeRef] = {}
         with self._snapshot() as conn:

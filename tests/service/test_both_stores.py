@@ -124,12 +124,20 @@ def test_neighborhood(
 ) -> None:
     query = """query($id: ID!, $depth: Int, $types: [NodeType!], $relTypes: [RelType!]) {
       neighborhood(id: $id, depth: $depth, types: $types, relTypes: $relTypes, limit: 5000) {
-        truncated nodes { id } relationships { id type source target } } }"""
+        truncated nodes { id name } relationships { id type source target } } }"""
+    stored = """query($id: ID!, $depth: Int, $types: [NodeType!], $relTypes: [RelType!]) {
+      neighborhood(id: $id, depth: $depth, types: $types, relTypes: $relTypes, limit: 5000) {
+        nodes { id name kind } relationships { id weight } } }"""
     for id in sample_ids(graph[0])[::3]:
         a, b = ask(services, query, id=id, depth=depth, **filters)
         a, b = a["neighborhood"], b["neighborhood"]
         assert a["truncated"] is b["truncated"] is False
-        assert {n["id"] for n in a["nodes"]} == {n["id"] for n in b["nodes"]}, id
+        assert sorted(a["nodes"], key=str) == sorted(b["nodes"], key=str), id
+        assert sorted(a["relationships"], key=str) == sorted(b["relationships"], key=str), id
+        # the names, kinds and weights the store reads agree with the projection's members
+        a, b = ask(services, stored, id=id, depth=depth, **filters)
+        a, b = a["neighborhood"], b["neighborhood"]
+        assert sorted(a["nodes"], key=str) == sorted(b["nodes"], key=str), id
         assert sorted(a["relationships"], key=str) == sorted(b["relationships"], key=str), id
 
 

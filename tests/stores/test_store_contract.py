@@ -203,6 +203,14 @@ def test_reads(store: Store) -> None:
     }
 
 
+def test_node_names_are_the_name_or_title_alone(store: Store) -> None:
+    store.refresh("lab", LAB, LAB_RELS)
+    names = store.node_names(["a1", "nobody", "sjtu", "fudan", "a1"])
+    assert names == {"a1": "电池材料", "sjtu": "上海交通大学", "fudan": "复旦大学"}
+    assert names == {id: node.name for id, node in store.nodes(list(names)).items()}
+    assert store.node_names([]) == {}
+
+
 def test_relationships_among_are_those_inside_the_set(store: Store) -> None:
     nodes = [*LAB, broker("b1"), institution("far")]
     rels = [
