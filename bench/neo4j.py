@@ -35,6 +35,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -60,19 +61,25 @@ SOURCE = "bench"
 
 @dataclass
 class Load:
-    """One ``innonet load``: wall seconds, rows, client peak RSS and server heap peak (MiB)."""
+    """One ``innonet load``: wall seconds, rows, client peak RSS and server heap peak (MiB), and
+    the CPU seconds the loader and the server spent (they share the machine with the wall clock
+    of everything else; CPU is the steadier figure on a noisy one)."""
 
     seconds: float
     rows: int
     client_mib: int
     server_heap_mib: float | None
+    client_cpu: float
+    server_cpu: float | None
     stdout: str
 
     def line(self, label: str) -> str:
         heap = f"{self.server_heap_mib:6.0f} MiB" if self.server_heap_mib is not None else "n/a"
+        server = f"{self.server_cpu:6.1f} s" if self.server_cpu is not None else "n/a"
         return (
             f"{label:28} {self.seconds:7.1f} s {self.rows / self.seconds:9,.0f} rows/s  "
-            f"client peak RSS {self.client_mib:5d} MiB  server heap peak {heap}"
+            f"client peak RSS {self.client_mib:5d} MiB  server heap peak {heap}  "
+            f"CPU client {self.client_cpu:6.1f} s server {server}"
         )
 
 
@@ -122,7 +129,10 @@ class Bench:
 
     def load(self, bundle: Path, store: str, env: dict[str, str] | None = None) -> Load:
         """``innonet load`` into ``store``, sampling the server's heap while it runs."""
-        sampler = HeapSampler(self.server_pid if store == self.uri else None)
+        pid = self.server_pid if store == self.uri else None
+        sampler = HeapSampler(pid)
+        server_before = cpu_seconds(pid) if pid is not None else None
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         with sampler:
             done = subprocess.run(
@@ -133,11 +143,24 @@ class Bench:
                 env={**os.environ, "INNONET_PROJECTIONS": "off", **(env or {})},
             )
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        client_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+        server_cpu = None
+        if pid is not None and server_before is not None:
+            server_cpu = cpu_seconds(pid) - server_before
         if done.returncode != 0:
             sys.exit(f"innonet load {bundle} into {store} failed:\n{done.stderr[-3000:]}")
         peak = re.search(r"peak memory ([\d,]+) MiB", done.stdout)
         client = int(peak.group(1).replace(",", "")) if peak else -1
-        return Load(seconds, self.rows(bundle), client, sampler.peak_mib, done.stdout)
+        return Load(
+            seconds,
+            self.rows(bundle),
+            client,
+            sampler.peak_mib,
+            client_cpu,
+            server_cpu,
+            done.stdout,
+        )
 
 
 class HeapSampler:
@@ -359,7 +382,7 @@ def leftovers(uri: str) -> dict[str, int]:
 def holdings_section(bench: Bench, relations: int = 100_000, rounds: int = 3) -> None:
     """What a relation's holding costs the server: the same ``relations`` relationships among
     20,000 institutions created by the refresh's own statements, ``refresh.create.T`` (each with
-    its ``InnonetHolding`` and ``HOLDS_RELATIONSHIP``) and ``refresh.replace.T`` (the relationship
+    its ``HOLDS_RELATIONSHIP`` loop on the source) and ``refresh.replace.T`` (the relationship
     alone), in batches of 10,000, alternately, ``rounds`` times; the server's CPU seconds of each.
     """
     if bench.server_pid is None:
