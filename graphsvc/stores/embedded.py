@@ -1339,28 +1339,21 @@ def _typed_values(text: str | None, count: int) -> list[Any]:
     return list(map(decoded.__getitem__, parts))
 
 
-def _read_nodes(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, Node]:
-    found: dict[str, Node] = {}
+def _rows_by_id(conn: sqlite3.Connection, select: str, ids: Sequence[str]) -> Iterator[Any]:
+    """The rows of ``select`` (a ``SELECT ... FROM`` a table keyed by ``id``) whose id is among
+    ``ids``, each id once, :data:`IN_CHUNK` ids a statement."""
     for chunk in _chunks(dict.fromkeys(ids)):
-        for row in conn.execute(
-            "SELECT id, type, name, properties FROM nodes "
-            f"WHERE id IN ({_placeholders(len(chunk))})",
-            chunk,
-        ):
-            found[row[0]] = _node(row)
-    return found
+        yield from conn.execute(f"{select} WHERE id IN ({_placeholders(len(chunk))})", chunk)
+
+
+def _read_nodes(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, Node]:
+    select = "SELECT id, type, name, properties FROM nodes"
+    return {row[0]: _node(row) for row in _rows_by_id(conn, select, ids)}
 
 
 def _read_relationships(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, Relationship]:
-    found: dict[str, Relationship] = {}
-    for chunk in _chunks(dict.fromkeys(ids)):
-        for row in conn.execute(
-            "SELECT id, type, source_id, target_id, properties FROM relationships "
-            f"WHERE id IN ({_placeholders(len(chunk))})",
-            chunk,
-        ):
-            found[row[0]] = _relationship(row)
-    return found
+    select = "SELECT id, type, source_id, target_id, properties FROM relationships"
+    return {row[0]: _relationship(row) for row in _rows_by_id(conn, select, ids)}
 
 
 def _with_removed(changes: TypeChanges | None, removed: int) -> TypeChanges:
