@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Final
 
-from graphsvc.model import NODE_TYPES, RELATION_SINCE, RELATION_TYPES, NodeType, RelationType
+from graphsvc.model import NODE_TYPES, RELATION_TYPES, NodeType, RelationType
 
 NODE_LABEL: Final = "InnonetNode"
 """Every graph node carries it: one uniqueness constraint on ``id`` across all types."""
@@ -799,14 +799,15 @@ NODE_PAGE: Final = Statement(
 
 
 def edge_page(rel_type: RelationType) -> Statement:
-    """A page of one type's relationships in light form (with their properties, which a
-    projection keeps for the paths it shows), ordered by id (indexed per type)."""
+    """A page of one type's relationships in light form, ordered by id (indexed per type):
+    ends and properties (the weight and date among them, and what a projection keeps for the
+    paths it shows)."""
     return Statement(
         f"read.iter.{rel_type.name}",
         f"MATCH (a:{NODE_LABEL})-[r:{relationship_type(rel_type.name)}]->(b:{NODE_LABEL}) "
         f"WHERE r.id > $after AND {visible('r')} "
-        "RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight, "
-        f"r.{RELATION_SINCE} AS date, properties(r) AS props ORDER BY r.id LIMIT $page_size",
+        "RETURN r.id AS id, a.id AS source, b.id AS target, properties(r) AS props "
+        "ORDER BY r.id LIMIT $page_size",
     )
 
 

@@ -58,7 +58,13 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from graphsvc.model import NODE_TYPE_BY_NAME, NODE_TYPES, RELATION_TYPE_BY_NAME, RELATION_TYPES
+from graphsvc.model import (
+    NODE_TYPE_BY_NAME,
+    NODE_TYPES,
+    RELATION_SINCE,
+    RELATION_TYPE_BY_NAME,
+    RELATION_TYPES,
+)
 from graphsvc.model import node_type as model_node_type
 from graphsvc.stores import cypher
 from graphsvc.stores.contract import (
@@ -1341,8 +1347,8 @@ class Neo4jStore:
                     rel_type,
                     r["source"],
                     r["target"],
-                    float(r["weight"]),
-                    r["date"],
+                    shown.weight,
+                    shown.properties.get(RELATION_SINCE),
                     encode_properties(shown.properties),
                 )
             if len(rows) < PAGE:

@@ -29,5 +29,5 @@ UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:COLLABORATES_WITH {id: rel_id}]->
 MATCH ()-[r:COLLABORATES_WITH]->() WHERE (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN count(r) AS count
 
 // read.iter.COLLABORATES_WITH
-MATCH (a:InnonetNode)-[r:COLLABORATES_WITH]->(b:InnonetNode) WHERE r.id > $after AND (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight, r.date AS date, properties(r) AS props ORDER BY r.id LIMIT $page_size
+MATCH (a:InnonetNode)-[r:COLLABORATES_WITH]->(b:InnonetNode) WHERE r.id > $after AND (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN r.id AS id, a.id AS source, b.id AS target, properties(r) AS props ORDER BY r.id LIMIT $page_size
 

@@ -29,5 +29,5 @@ UNWIND $ids AS rel_id MATCH (a:InnonetNode)-[r:TRANSFERRED_TO {id: rel_id}]->(b:
 MATCH ()-[r:TRANSFERRED_TO]->() WHERE (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN count(r) AS count
 
 // read.iter.TRANSFERRED_TO
-MATCH (a:InnonetNode)-[r:TRANSFERRED_TO]->(b:InnonetNode) WHERE r.id > $after AND (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN r.id AS id, a.id AS source, b.id AS target, r.weight AS weight, r.date AS date, properties(r) AS props ORDER BY r.id LIMIT $page_size
+MATCH (a:InnonetNode)-[r:TRANSFERRED_TO]->(b:InnonetNode) WHERE r.id > $after AND (r.innonet_from <= $published AND (r.innonet_until IS NULL OR r.innonet_until > $published)) RETURN r.id AS id, a.id AS source, b.id AS target, properties(r) AS props ORDER BY r.id LIMIT $page_size
 
