@@ -1,27 +1,35 @@
-"""How graphql-core runs this schema's documents: strawberry's execution context, with lists of
-plain objects completed in one pass.
+"""How graphql-core runs this schema's documents: strawberry's execution context, with plain
+objects and lists of them completed in one pass.
 
-graphql-core completes every field of every item of a list on its own: a resolve info, the
-resolver (for a plain attribute, strawberry's default resolver), then the completion of the
-value, about 5 µs a field; a 500-node ``neighborhood`` answer is thousands of them.
-:class:`ExecutionContext` completes a list whose items are objects selected with leaf fields
+graphql-core completes every field of every object on its own: a resolve info, the resolver
+(for a plain attribute, strawberry's default resolver), then the completion of the value, about
+5 µs a field; a 500-node ``neighborhood`` answer is thousands of them, a ``node`` lookup six.
+:class:`ExecutionContext` completes an object, or a list of objects, selected with leaf fields
 only, each of them a plain attribute (strawberry's default resolver: no resolver, no arguments,
 no permission or extension), in one pass: each item's answer is built directly, each value
 coerced by its GraphQL type as graphql-core would. Whenever anything else would happen (an item
 that is null, a value that is null for a non-null field, a value its type refuses, an
-attribute missing), the whole list is completed by graphql-core instead, from the start, so its
-answer and errors (messages, paths) are graphql-core's own. Lists with directives on their
-fields, deferred or streamed parts, middleware, or items of types that check them
-(``is_type_of``) are always left to graphql-core.
+attribute missing), the object or the whole list is completed by graphql-core instead, from the
+start, so its answer and errors (messages, paths) are graphql-core's own. Selections with
+directives on their fields, deferred or streamed parts, middleware, or types that check their
+values (``is_type_of``) are always left to graphql-core.
+
+The plan of a selection (which leaves, from which attributes, coerced how) is made once per
+operation and shared by every run of it, as long as the operation lives (the service keeps
+parsed documents in a cache); an operation with a directive anywhere (``@include(if: $x)``
+makes what a selection collects depend on the variables) gets plans of its own at each run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any, Final, NamedTuple, overload
 
 from graphql import (
+    BREAK,
+    FragmentDefinitionNode,
     GraphQLEnumType,
     GraphQLID,
     GraphQLLeafType,
@@ -31,9 +39,13 @@ from graphql import (
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLString,
+    Node,
+    OperationDefinitionNode,
     TypeNameMetaFieldDef,
     Undefined,
+    Visitor,
     is_leaf_type,
+    visit,
 )
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import AwaitableOrValue, Path
@@ -47,12 +59,14 @@ _TEXTS: Final = (GraphQLString, GraphQLID)
 
 class _Leaf(NamedTuple):
     """How one response key of an item is filled: from which attribute (None: the type's
-    name, ``__typename``), coerced by which type, and whether null is allowed."""
+    name, ``__typename``), coerced by which type (with which function: :func:`_coercer`), and
+    whether null is allowed."""
 
     key: str
     attribute: str | None
     type: GraphQLLeafType
     non_null: bool
+    coerce: Callable[[Any], Any]
 
 
 _Plan = tuple[_Leaf, ...] | None
@@ -101,8 +115,8 @@ class _Refused(Exception):
 
 
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """strawberry's execution context (resolvers get strawberry's ``Info``), completing lists of
-    plain objects in one pass (see the module)."""
+    """strawberry's execution context (resolvers get strawberry's ``Info``), completing plain
+    objects and lists of them in one pass (see the module)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -134,13 +148,47 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return_type, field_details_list, info, path, result, position_context
         )
 
+    def complete_object_value(
+        self,
+        return_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> AwaitableOrValue[dict[str, Any]]:
+        plan = self._plan(return_type, field_details_list)
+        if plan is not None:
+            try:
+                return _complete_items((result,), plan, return_type.name)[0]
+            except _Refused:
+                pass
+        return super().complete_object_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
     def _plan(self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> _Plan:
-        """The leaves of ``object_type`` selected by ``field_details_list``, once per list field
-        of the document; None when the list is not one of plain objects."""
+        """The leaves of ``object_type`` selected by ``field_details_list``; None when its values
+        are not plain objects. Made once per field of the operation, for every execution of it
+        when the operation's selections do not depend on its variables."""
         key = (object_type, id(field_details_list))
         cached = self._plans.get(key)
         if cached is None:
-            cached = (field_details_list, self._new_plan(object_type, field_details_list))
+            shared = _shared_plans(self.operation, self.fragment_definitions)
+            if shared is None or self.middleware_manager is not None:
+                plan = self._new_plan(object_type, field_details_list)
+            else:
+                nodes = tuple(details.node for details in field_details_list)
+                shared_key = (object_type, *map(id, nodes))
+                found = shared.get(shared_key)
+                if found is None:
+                    # the nodes kept alive with the plan: their ids are not reused meanwhile
+                    found = shared[shared_key] = (
+                        nodes,
+                        self._new_plan(object_type, field_details_list),
+                    )
+                plan = found[1]
+            cached = (field_details_list, plan)
             self._plans[key] = cached  # the list kept alive: its id is not reused meanwhile
         return cached[1]
 
@@ -179,20 +227,66 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 attribute = field.extensions["strawberry-definition"].python_name
             else:
                 return None
-            leaves.append(_Leaf(key, attribute, nullable, nullable is not field.type))
+            leaves.append(
+                _Leaf(key, attribute, nullable, nullable is not field.type, _coercer(nullable))
+            )
         return tuple(leaves)
+
+
+_PLANS: Final[dict[int, tuple[weakref.ref[OperationDefinitionNode], dict[Any, Any] | None]]] = {}
+"""The plans of each operation by its ``id`` (None: its selections depend on its variables), for
+as long as the operation is alive. Not a ``WeakKeyDictionary``: an AST node's hash is computed
+from all of its fields, every time."""
+
+
+def _shared_plans(
+    operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
+) -> dict[Any, Any] | None:
+    """The plans shared by every execution of ``operation``: a dict when no directive appears
+    in it or in ``fragments`` (what a selection collects then depends on the document alone),
+    else None."""
+    key = id(operation)
+    found = _PLANS.get(key)
+    if found is not None and found[0]() is operation:
+        return found[1]
+    plans: dict[Any, Any] | None = {}
+    for node in (operation, *fragments.values()):
+        if _has_directive(node):
+            plans = None
+            break
+
+    def forget(ref: weakref.ref[OperationDefinitionNode]) -> None:
+        if _PLANS.get(key, (None,))[0] is ref:
+            del _PLANS[key]
+
+    _PLANS[key] = (weakref.ref(operation, forget), plans)
+    return plans
+
+
+class _FindDirective(Visitor):
+    found = False
+
+    def enter_directive(self, *_: Any) -> Any:
+        self.found = True
+        return BREAK
+
+
+def _has_directive(node: Node) -> bool:
+    """Whether a directive appears anywhere in ``node``."""
+    finder = _FindDirective()
+    visit(node, finder)
+    return finder.found
 
 
 def _complete_items(items: Iterable[Any], plan: tuple[_Leaf, ...], type_name: str) -> list[Any]:
     """Each item's answer by ``plan``; :class:`_Refused` at anything graphql-core would answer
     with an error or a null."""
-    coercers = [_coercer(leaf.type) for leaf in plan]
     completed = []
     for item in items:
         if item is None:
             raise _Refused
         answer: dict[str, Any] = {}
-        for leaf, coerce in zip(plan, coercers, strict=True):
+        for leaf in plan:
             if leaf.attribute is None:
                 answer[leaf.key] = type_name
                 continue
@@ -204,7 +298,7 @@ def _complete_items(items: Iterable[Any], plan: tuple[_Leaf, ...], type_name: st
                     raise _Refused
                 answer[leaf.key] = None
                 continue
-            answer[leaf.key] = coerce(value)
+            answer[leaf.key] = leaf.coerce(value)
         completed.append(answer)
     return completed
 
@@ -223,7 +317,7 @@ def _complete_columns(items: Columns, plan: tuple[_Leaf, ...], type_name: str) -
         if leaf.type in _TEXTS and all(type(value) is str for value in values):
             columns.append(values)
             continue
-        coerce = _coercer(leaf.type)
+        coerce = leaf.coerce
         if leaf.non_null and any(value is None for value in values):
             raise _Refused
         columns.append([None if value is None else coerce(value) for value in values])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import gc
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, cast
@@ -12,21 +13,29 @@ from typing import Any, cast
 import orjson
 import pytest
 import strawberry
-from graphql import ExecutionResult, execute, parse
+from graphql import DocumentNode, ExecutionResult, execute, parse
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from graphsvc.schema import Context, build_schema
+from graphsvc.schema import Context, build_schema, execution
 from graphsvc.schema.execution import Columns, ExecutionContext
 from graphsvc.stores.contract import Store
 from queries.examples import example_store
 
 
-def answer(schema: strawberry.Schema, query: str, context: object, executor: type[Any]) -> bytes:
-    """The JSON of the result of ``query``, as the service would send it."""
+def answer(
+    schema: strawberry.Schema,
+    query: str | DocumentNode,
+    context: object,
+    executor: type[Any],
+    variables: dict[str, Any] | None = None,
+) -> bytes:
+    """The JSON of the result of ``query`` (a text, or a document parsed once and run again),
+    as the service would send it."""
     result = execute(
         schema._schema,
-        parse(query),
+        parse(query) if isinstance(query, str) else query,
         context_value=context,
+        variable_values=variables,
         executor_class=executor,
     )
     if not isinstance(result, ExecutionResult):
@@ -131,6 +140,14 @@ def _schema(case: str, columns: bool) -> strawberry.Schema:
         def maybe(self) -> list[Item | None] | None:
             return cast(list[Item | None], _items(case, columns))
 
+        @strawberry.field
+        def last(self) -> Item:
+            return cast(Item, _items(case, False)[-1] if CASES[case] else None)
+
+        @strawberry.field
+        def last_or_none(self) -> Item | None:
+            return cast(Item | None, _items(case, False)[-1] if CASES[case] else None)
+
     return strawberry.Schema(query=Query)
 
 
@@ -143,6 +160,9 @@ def _schema(case: str, columns: bool) -> strawberry.Schema:
         "{ maybe { __typename count id } }",
         "{ items { id } maybe { label } }",
         "{ maybe { ...F } } fragment F on Item { colour c2: colour }",
+        "{ last { id label colour count } }",
+        "{ lastOrNone { __typename count id } last { id } }",
+        "{ lastOrNone { ...F } } fragment F on Item { colour c2: colour }",
     ],
 )
 def test_errors_and_nulls_as_graphql_core(case: str, columns: bool, query: str) -> None:
@@ -176,3 +196,37 @@ def test_columns_are_completed_without_items(case: str, one_pass: bool) -> None:
     ours = answer(strawberry.Schema(query=Query), query, None, ExecutionContext)
     assert ours == answer(_schema(case, False), query, None, StrawberryGraphQLCoreExecutionContext)
     assert (CountedColumns.made == 0) is one_pass
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "query Q($on: Boolean!) { last { id label @include(if: $on) } }",
+        "query Q($on: Boolean!) { items { ...F @skip(if: $on) count } } "
+        "fragment F on Item { id colour }",
+        "query Q($on: Boolean!) { lastOrNone { id ... on Item @include(if: $on) { count } } }",
+    ],
+)
+def test_a_document_run_again_answers_for_its_variables(query: str) -> None:
+    """Plans are shared by the runs of a document only when its selections cannot depend on
+    its variables: a document with directives answers each run for that run's variables."""
+    schema = _schema("plain", False)
+    document = parse(query)
+    for on in (True, False, True):
+        reference = answer(schema, query, None, StrawberryGraphQLCoreExecutionContext, {"on": on})
+        assert answer(schema, document, None, ExecutionContext, {"on": on}) == reference
+
+
+def test_plans_are_shared_by_the_runs_of_a_document_while_it_lives() -> None:
+    schema = _schema("plain", False)
+    document = parse("{ last { id colour } items { count } }")
+    operation = document.definitions[0]
+    first = answer(schema, document, None, ExecutionContext)
+    plans = execution._PLANS[id(operation)][1]
+    assert plans is not None and len(plans) == 2  # `last` and `items`
+    assert answer(schema, document, None, ExecutionContext) == first
+    assert execution._PLANS[id(operation)][1] is plans
+    key = id(operation)
+    del document, operation
+    gc.collect()
+    assert key not in execution._PLANS
