@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graphsvc.stores import embedded
+from graphsvc.stores import embedded, search_index
 from graphsvc.stores.contract import Node, Relationship, SearchFilter, StoreError
 from graphsvc.stores.embedded import EmbeddedStore
 
@@ -216,3 +216,18 @@ def test_a_store_of_a_later_innonet_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(StoreError, match="schema version 9, this innonet expects 3"):
         EmbeddedStore(path)
+
+
+@given(st.text(), st.text())
+def test_grams_spell_every_token_as_a_query_does(name: str, id: str) -> None:
+    """A stored node's grams are the tokens a query of each 1- and 2-character piece of its
+    folded name or id looks up (and the same text, for the same node, as any store holds: a
+    contentless FTS5 row is deleted with the text it was indexed with)."""
+    pieces = {
+        text[i : i + size]
+        for text in (search_index.fold(name), search_index.fold(id))
+        for size in (1, 2)
+        for i in range(len(text) - size + 1)
+    }
+    tokens = {search_index.match(piece)[1].strip('"') for piece in pieces}
+    assert search_index.grams(name, id) == " ".join(sorted(tokens))
