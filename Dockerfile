@@ -10,6 +10,7 @@ COPY graphsvc ./graphsvc
 COPY loaders ./loaders
 COPY queries ./queries
 COPY viz ./viz
+COPY report ./report
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 
 FROM python:3.12-slim
