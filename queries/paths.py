@@ -18,12 +18,10 @@ import functools
 import heapq
 import itertools
 from collections.abc import Sequence
-from typing import Any, Final, TypeGuard
-
-import numpy as np
+from typing import Any, TypeGuard
 
 from graphsvc.stores.contract import PathPushdown, Relationship, Store
-from queries import deadline
+from queries import _route, deadline
 from queries.errors import (
     MAX_HOPS,
     MAX_K,
@@ -221,12 +219,6 @@ def k_shortest_paths(
     return graph.paths(routes)
 
 
-VECTORISE_ABOVE: Final = 128
-"""Neighbour entries of a level above which :func:`hop_route` expands whole levels with numpy
-instead of node by node (measured at 100,000 nodes: a level of a few dozen entries is faster in
-plain Python, a level of thousands many times faster in numpy)."""
-
-
 def hop_route(
     indptr: IntArray,
     indices: IntArray,
@@ -235,142 +227,54 @@ def hop_route(
     *,
     max_hops: int,
     allowed: BoolArray | None = None,
-    vectorise_above: int = VECTORISE_ABOVE,
 ) -> list[int] | None:
     """A fewest-hops route (node indices) by bidirectional breadth-first search, or None.
 
-    The graph is U in compressed sparse rows (the neighbours of ``u`` are
-    ``indices[indptr[u]:indptr[u + 1]]``); ``allowed[i]`` says whether node ``i`` may be an
-    intermediate node (None: all may); the route has at most ``max_hops`` edges. Each step grows
-    by one level the side whose frontier has fewer neighbour entries to scan (so a hub in one
-    frontier is expanded only when the other side costs more); small levels node by node, from
-    the first level of more than ``vectorise_above`` entries on, with numpy
-    (:func:`_hop_route_levels`).
+    The search is compiled (:mod:`queries._route`, built from ``queries/_route.c`` at install)
+    and reads the arrays in place, so a projection mapped from its file is searched without a
+    copy. Each step grows by one level the side whose frontier has fewer neighbour entries to
+    scan (so a hub in one frontier is expanded only when the other side costs more), and the
+    search stops at the first node the other side has reached; the nodes reached are kept in a
+    table that grows with the search, so its cost follows what it touches, not the graph's
+    size. The request's deadline (:mod:`queries.deadline`) is looked at every level and every
+    :data:`~queries.deadline.EVERY` neighbour entries.
+
+    Parameters
+    ----------
+    indptr, indices : numpy.ndarray
+        U in compressed sparse rows, int64: the neighbours of ``u`` are
+        ``indices[indptr[u]:indptr[u + 1]]``.
+    source, target : int
+        Node indices.
+    max_hops : int
+        Most edges on the route.
+    allowed : numpy.ndarray of bool, optional
+        ``allowed[i]`` says whether node ``i`` may be an intermediate node (None: all may); the
+        endpoints may be any nodes.
+
+    Returns
+    -------
+    list of int or None
+        The route's nodes, ``source`` first and ``target`` last; ``[source]`` when they are the
+        same node; None when no route of at most ``max_hops`` edges exists.
+
+    Raises
+    ------
+    TimeUp
+        When the request's deadline passes during the search.
 
     Examples
     --------
+    >>> import numpy as np
     >>> indptr, indices = np.array([0, 1, 3, 5, 6]), np.array([1, 0, 2, 1, 3, 2])  # 0-1-2-3
     >>> hop_route(indptr, indices, 0, 3, max_hops=3)
-    [0, 1, 2, 3]
-    >>> hop_route(indptr, indices, 0, 3, max_hops=3, vectorise_above=0)
     [0, 1, 2, 3]
     >>> hop_route(indptr, indices, 0, 3, max_hops=2) is None
     True
     >>> hop_route(indptr, indices, 0, 3, max_hops=3, allowed=np.array([1, 1, 0, 1], bool)) is None
     True
     """
-    if source == target:
-        return [source]
-    rows, neighbours = indptr.data, indices.data  # memoryviews: Python ints, cheap slices
-    pred = {source: source}
-    succ = {target: target}
-    forward, backward = [source], [target]
-    forward_work = rows[source + 1] - rows[source]
-    backward_work = rows[target + 1] - rows[target]
-    for hops in range(max_hops):
-        work = min(forward_work, backward_work)
-        if work == 0:  # a side with nothing left to reach: no route
-            return None
-        if work > vectorise_above:
-            return _hop_route_levels(
-                indptr, indices, pred, succ, forward, backward, max_hops - hops, allowed
-            )
-        deadline.check()
-        grow_forward = forward_work <= backward_work
-        grow, seen, other = (forward, pred, succ) if grow_forward else (backward, succ, pred)
-        frontier = []
-        work = 0
-        for u in grow:
-            for w in neighbours[rows[u] : rows[u + 1]].tolist():
-                if w in other:
-                    return _join(pred, succ, u, w) if grow_forward else _join(pred, succ, w, u)
-                if w not in seen and (allowed is None or allowed[w]):
-                    seen[w] = u
-                    frontier.append(w)
-                    work += rows[w + 1] - rows[w]
-        if grow_forward:
-            forward, forward_work = frontier, work
-        else:
-            backward, backward_work = frontier, work
-    return None
-
-
-def _hop_route_levels(
-    indptr: IntArray,
-    indices: IntArray,
-    pred: dict[int, int],
-    succ: dict[int, int],
-    forward: list[int],
-    backward: list[int],
-    hops_left: int,
-    allowed: BoolArray | None,
-) -> list[int] | None:
-    """The rest of :func:`hop_route`'s search, a whole level per step in numpy: ``side`` marks
-    the nodes each search has reached (1 from the source, 2 from the target) and ``link`` the
-    node each was reached from. Both arrays are allocated lazily by the system (zero pages),
-    so only the pages the search touches cost anything, also on a graph of millions of
-    nodes."""
-    n = len(indptr) - 1
-    side = np.zeros(n, dtype=np.int8)
-    link = np.empty(n, dtype=np.int64)
-    for mark, tree in ((1, pred), (2, succ)):
-        reached = np.fromiter(tree, dtype=np.int64, count=len(tree))
-        side[reached] = mark
-        link[reached] = np.fromiter(tree.values(), dtype=np.int64, count=len(tree))
-    fronts = {}
-    for mark, front in ((1, forward), (2, backward)):
-        level = np.asarray(front, dtype=np.int64)
-        starts = indptr[level]
-        fronts[mark] = (level, starts, indptr[level + 1] - starts)
-    work = {mark: int(counts.sum()) for mark, (_, _, counts) in fronts.items()}
-    for _ in range(hops_left):
-        deadline.check()
-        mark = 1 if work[1] <= work[2] else 2
-        total = work[mark]
-        if total == 0:
-            return None
-        grow, starts, counts = fronts[mark]
-        owner = np.repeat(grow, counts)
-        shift = np.repeat(starts - (np.cumsum(counts) - counts), counts)
-        reached = indices[np.arange(total) + shift]
-        seen = side[reached]
-        meet = np.flatnonzero(seen == 3 - mark)
-        if len(meet):
-            u, w = int(owner[meet[0]]), int(reached[meet[0]])
-            near, far = (u, w) if mark == 1 else (w, u)
-            return _walk(link, near)[::-1] + _walk(link, far)
-        new = seen == 0
-        if allowed is not None:
-            new &= allowed[reached]
-        reached, owner = reached[new], owner[new]
-        link[reached] = owner
-        side[reached] = mark
-        level = reached[link[reached] == owner]  # each new node once
-        starts = indptr[level]
-        counts = indptr[level + 1] - starts
-        fronts[mark] = (level, starts, counts)
-        work[mark] = int(counts.sum())
-    return None
-
-
-def _join(pred: dict[int, int], succ: dict[int, int], near: int, far: int) -> list[int]:
-    """The route source .. near, far .. target from the two search trees."""
-    head = [near]
-    while pred[head[-1]] != head[-1]:
-        head.append(pred[head[-1]])
-    head.reverse()
-    tail = [far]
-    while succ[tail[-1]] != tail[-1]:
-        tail.append(succ[tail[-1]])
-    return head + tail
-
-
-def _walk(link: IntArray, node: int) -> list[int]:
-    """``node`` and the nodes it was reached from, back to the search's start."""
-    route = [node]
-    while (previous := int(link[route[-1]])) != route[-1]:
-        route.append(previous)
-    return route
+    return _route.hop_route(indptr, indices, source, target, max_hops, allowed, deadline.current())
 
 
 def cheapest_route(

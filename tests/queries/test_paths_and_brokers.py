@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from collections import Counter
 from typing import Any
 
@@ -13,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graphsvc.model import NODE_TYPE_NAMES, RELATION_TYPE_NAMES
+from queries import deadline
 from queries.brokers import intermediaries
 from queries.neighbourhood import neighbourhood
 from queries.paths import hop_route, k_shortest_paths, shortest_path
@@ -286,40 +288,25 @@ def test_neighbourhood_is_the_ego_network_in_breadth_first_order(
     assert [r.id for r in ego.relationships] == expected
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    nodes=st.integers(1, 30),
-    data=st.data(),
-    max_hops=st.integers(0, 8),
-    vectorise_above=st.sampled_from([0, 3, 10_000]),
-)
-def test_hop_route_node_by_node_and_by_levels_has_the_networkx_length(
-    nodes: int, data: st.DataObject, max_hops: int, vectorise_above: int
-) -> None:
-    """Both phases of the bidirectional search (node by node, whole levels in numpy, and the
-    switch between them) find a route of networkx's length, through allowed nodes only."""
-    edges = data.draw(st.sets(st.tuples(st.integers(0, nodes - 1), st.integers(0, nodes - 1))))
-    allowed = np.array(data.draw(st.lists(st.booleans(), min_size=nodes, max_size=nodes)))
-    source, target = data.draw(st.integers(0, nodes - 1)), data.draw(st.integers(0, nodes - 1))
-    u = nx.Graph()
-    u.add_nodes_from(range(nodes))
-    u.add_edges_from((a, b) for a, b in edges if a != b)
-    csr = nx.to_scipy_sparse_array(u, nodelist=range(nodes), format="csr")
-    keep = [i for i in range(nodes) if allowed[i] or i in (source, target)]
+def check_hop_route(u: nx.Graph, allowed: np.ndarray, source: int, target: int, hops: int) -> None:
+    """hop_route on U's compressed sparse rows finds a route of networkx's length through
+    allowed intermediate nodes only, or None exactly when networkx finds none that short."""
+    n = u.number_of_nodes()
+    csr = nx.to_scipy_sparse_array(u, nodelist=range(n), format="csr")
+    keep = [i for i in range(n) if allowed[i] or i in (source, target)]
     try:
         expected: int | None = nx.shortest_path_length(u.subgraph(keep), source, target)
     except nx.NetworkXNoPath:
         expected = None
-    if expected is not None and expected > max_hops:
+    if expected is not None and expected > hops:
         expected = None
     route = hop_route(
         csr.indptr.astype(np.int64),
         csr.indices.astype(np.int64),
         source,
         target,
-        max_hops=max_hops,
+        max_hops=hops,
         allowed=allowed,
-        vectorise_above=vectorise_above,
     )
     if expected is None:
         assert route is None
@@ -328,3 +315,47 @@ def test_hop_route_node_by_node_and_by_levels_has_the_networkx_length(
     assert route[0] == source and route[-1] == target
     assert all(u.has_edge(a, b) for a, b in itertools.pairwise(route))
     assert all(allowed[i] for i in route[1:-1])
+
+
+@settings(max_examples=300, deadline=None)
+@given(nodes=st.integers(1, 30), data=st.data(), max_hops=st.integers(0, 8))
+def test_hop_route_has_the_networkx_length(nodes: int, data: st.DataObject, max_hops: int) -> None:
+    """On small random graphs, through allowed nodes only."""
+    edges = data.draw(st.sets(st.tuples(st.integers(0, nodes - 1), st.integers(0, nodes - 1))))
+    allowed = np.array(data.draw(st.lists(st.booleans(), min_size=nodes, max_size=nodes)))
+    source, target = data.draw(st.integers(0, nodes - 1)), data.draw(st.integers(0, nodes - 1))
+    u = nx.Graph()
+    u.add_nodes_from(range(nodes))
+    u.add_edges_from((a, b) for a, b in edges if a != b)
+    check_hop_route(u, allowed, source, target, max_hops)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_hop_route_on_a_larger_graph_has_the_networkx_length(seed: int) -> None:
+    """On 3,000 nodes with hubs (a power-law graph), so that searches reach thousands of nodes
+    (the search's table and levels outgrow their first allocation), with and without a mask."""
+    u = nx.barabasi_albert_graph(3_000, 2, seed=seed)
+    rng = np.random.default_rng(seed)
+    everyone = np.ones(3_000, dtype=bool)
+    most = rng.random(3_000) < 0.7
+    for _ in range(25):
+        source, target = (int(x) for x in rng.integers(0, 3_000, size=2))
+        for allowed in (everyone, most):
+            for max_hops in (2, 8):
+                check_hop_route(u, allowed, source, target, max_hops)
+
+
+def test_hop_route_stops_at_the_deadline_and_refuses_what_is_not_a_graph() -> None:
+    indptr, indices = np.array([0, 1, 3, 5, 6]), np.array([1, 0, 2, 1, 3, 2])  # 0-1-2-3
+    with deadline.until(time.monotonic() - 1), pytest.raises(deadline.TimeUp):
+        hop_route(indptr, indices, 0, 3, max_hops=3)
+    with deadline.until(time.monotonic() + 60):
+        assert hop_route(indptr, indices, 0, 3, max_hops=3) == [0, 1, 2, 3]
+    with pytest.raises(TypeError, match="int64"):
+        hop_route(indptr.astype(np.int32), indices, 0, 3, max_hops=3)
+    with pytest.raises(IndexError):
+        hop_route(indptr, indices, 0, 4, max_hops=3)
+    with pytest.raises(ValueError, match="one byte per node"):
+        hop_route(indptr, indices, 0, 3, max_hops=3, allowed=np.ones(3, dtype=bool))
+    with pytest.raises(ValueError, match="compressed sparse rows"):
+        hop_route(indptr, np.array([9, 0, 2, 1, 3, 2]), 0, 3, max_hops=3)
