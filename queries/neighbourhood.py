@@ -118,6 +118,9 @@ def ball(
     >>> from queries.examples import example_store
     >>> store = example_store()
     >>> ego = ball(store, "lab-a")
+    >>> ego.names
+    ['East Materials Lab', 'Solid-state cathode', 'Western Market Agency', \
+'Aachen Battery Institute']
     >>> ego.nodes, ego.relationship_ids, ego.relationship_types
     (['lab-a', 'ach-battery', 'broker-west', 'uni-de'], ['r1', 'r4', 'r9'], \
 ['DEVELOPED', 'SERVES', 'COLLABORATES_WITH'])
@@ -138,6 +141,7 @@ def ball(
     codes = graph.relationship_type_codes[among].tolist()
     return Ball(
         graph.ids.at(members).tolist(),
+        graph.names.at(members).tolist(),
         graph.relationship_ids.at(among).tolist(),
         [RELATION_TYPE_NAMES[code] for code in codes],
         graph.ids.at(source[among]).tolist(),

@@ -351,13 +351,24 @@ _TEXT_COLUMNS: Final = ("kinds", "countries", "regions", "fields", "statuses")
 
 
 class _Nodes:
-    """Ids in id order and the attributes that filters, groupings and matches use."""
+    """Ids in id order, names, and the attributes that filters, groupings and matches use."""
 
-    __slots__ = ("countries", "fields", "ids", "kinds", "regions", "since", "statuses", "types")
+    __slots__ = (
+        "countries",
+        "fields",
+        "ids",
+        "kinds",
+        "names",
+        "regions",
+        "since",
+        "statuses",
+        "types",
+    )
 
     def __init__(
         self,
         ids: Strings,
+        names: Strings,
         types: IntArray,
         since: IntArray,
         kinds: Coded,
@@ -367,6 +378,7 @@ class _Nodes:
         statuses: Coded,
     ) -> None:
         self.ids = ids
+        self.names = names
         self.types = types
         self.since = since
         self.kinds = kinds
@@ -379,6 +391,7 @@ class _Nodes:
         """The nodes at ``positions`` (ascending)."""
         return _Nodes(
             self.ids.at(positions),
+            self.names.at(positions),
             self.types[positions],
             self.since[positions],
             *(getattr(self, name).at(positions) for name in _TEXT_COLUMNS),
@@ -704,6 +717,12 @@ class Projection:
     def region_of(self, i: int) -> str | None:
         """The ``region`` (district or province) of node ``i``, None when it has none."""
         return self._nodes.regions[i]
+
+    @property
+    def names(self) -> Strings:
+        """Each node's ``name`` (the title of an achievement or a demand), as the store held it
+        in this data version."""
+        return self._nodes.names
 
     @property
     def fields(self) -> Sequence[str | None]:
@@ -1043,12 +1062,14 @@ class Projection:
     @classmethod
     def _read(cls, store: Store, version: str) -> Projection:
         node_ids: list[str] = []
+        names: list[str] = []
         types: list[int] = []
         texts: dict[str, list[str | None]] = {name: [] for name in _TEXT_COLUMNS}
         node_dates: list[Any] = []
         for node in store.iter_nodes():
             props = node.properties
             node_ids.append(node.id)
+            names.append(node.name)
             types.append(_TYPE_CODE[node.type])
             for name, value in zip(
                 _TEXT_COLUMNS,
@@ -1086,6 +1107,7 @@ class Projection:
             version,
             _Columns(
                 node_ids,
+                Strings.of(names),
                 np.asarray(types, dtype=np.int64),
                 [Coded.of(texts[name]) for name in _TEXT_COLUMNS],
                 node_dates,
@@ -1112,6 +1134,7 @@ class Projection:
             columns.data_version,
             _Columns(
                 split(columns.node_ids, n),
+                Strings.joined(columns.node_names, n),
                 np.asarray(columns.node_types, dtype=np.int64),
                 [Coded.of(split(getattr(columns, name), n)) for name in _TEXT_COLUMNS],
                 columns.node_dates,
@@ -1137,6 +1160,7 @@ class Projection:
             found[f"{name}.ends"] = texts.ends
 
         strings("node.ids", nodes.ids)
+        strings("node.names", nodes.names)
         found["node.types"] = nodes.types
         found["node.since"] = nodes.since
         for name in _TEXT_COLUMNS:
@@ -1160,6 +1184,7 @@ class Projection:
 
         nodes = _Nodes(
             strings("node.ids"),
+            strings("node.names"),
             arrays["node.types"],
             arrays["node.since"],
             *(
@@ -1184,6 +1209,7 @@ class _Columns(NamedTuple):
     """A graph read from a store, before it is put in integer form."""
 
     node_ids: list[str]
+    node_names: Strings
     node_types: IntArray
     texts: list[Coded]
     node_dates: Sequence[Any]
@@ -1211,12 +1237,11 @@ def _assemble(version: str, columns: _Columns) -> Projection:
     target = positions_in(ordered, np.array(columns.targets, dtype=str))
     del ordered
     days = _days(columns.node_dates)
-    texts = columns.texts
-    types = columns.node_types
+    names, texts, types = columns.node_names, columns.texts, columns.node_types
     if node_order is not None:
-        days, types = days[node_order], types[node_order]
+        days, types, names = days[node_order], types[node_order], names.at(node_order)
         texts = [column.at(node_order) for column in texts]
-    nodes = _Nodes(Strings.of(node_ids), types, days, *texts)
+    nodes = _Nodes(Strings.of(node_ids), names, types, days, *texts)
     edges = _Edges(
         columns.edge_ids,
         source,
