@@ -27,6 +27,7 @@ are cached per data version too.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import itertools
 import operator
 import threading
@@ -34,6 +35,7 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from typing import Any, Final, NamedTuple, Protocol, SupportsIndex, TypeVar, overload
 
 import numpy as np
@@ -171,6 +173,7 @@ class Strings(Sequence[str]):
         [b'a', b'\xe4\xb8\x8a\xe6\xb5\xb7', b'0123456789abcdef']
         """
         if self._prefixes is None:
+            making("the prefixes of texts")
             lengths = np.minimum(self.ends - self.starts, PREFIX)
             table = np.zeros((len(self.starts), PREFIX), dtype=np.uint8)
             rows = np.repeat(np.arange(len(lengths)), lengths)
@@ -892,6 +895,7 @@ class Projection:
             if key in self._memo:
                 return self._memo[key]
             key_lock = self._key_locks.setdefault(key, threading.Lock())
+        making(repr(key))
         with key_lock:
             with self._lock:
                 if key in self._memo:
@@ -1291,6 +1295,11 @@ class _StoreCache:
         self.today: _Derived | None = None
         self.dated: OrderedDict[int, _Derived] = OrderedDict()
 
+    def holds(self, rel_types: frozenset[str] | None, as_of: int | None) -> bool:
+        """Whether the projection asked for is derived already (call with the lock held)."""
+        derived = self.today if as_of is None else self.dated.get(as_of)
+        return derived is not None and (rel_types is None or rel_types in derived.restricted)
+
     def get(self, rel_types: frozenset[str] | None, as_of: int | None) -> Projection:
         """The projection asked for, derived when missing (call with the lock held)."""
         assert self.today is not None
@@ -1378,12 +1387,67 @@ def projection(
     from queries.projection_file import shared_projection  # it builds on this module
 
     version = store.data_version()
-    while not cache.lock.acquire(timeout=0.05):
+    acquired = cache.lock.acquire(blocking=False)
+    while not acquired:
+        making("a projection being read")
         wait_for_build("being read")
+        acquired = cache.lock.acquire(timeout=0.05)
     try:
         if cache.today is None or cache.today.base.version != version:
+            making("the projection of a data version")
             cache.today = _Derived(shared_projection(store))
             cache.dated.clear()
+        if _at_hand_only.get() and not cache.holds(wanted, day):
+            making("a derived projection")
         return cache.get(wanted, day)
     finally:
         cache.lock.release()
+
+
+class NotAtHand(Exception):
+    """Something a question asked :func:`at_hand_only` needs is not made yet."""
+
+
+_at_hand_only: ContextVar[bool] = ContextVar("innonet_at_hand_only", default=False)
+
+
+@contextlib.contextmanager
+def at_hand_only() -> Iterator[None]:
+    """Within it, :func:`projection` and what a projection makes on first use (its
+    :meth:`~Projection.memo`, the prefixes that :meth:`~Projection.node_index` searches) raise
+    :class:`NotAtHand` instead of reading, building, deriving or waiting for anything: a
+    question whose work is small once those are made (a neighbourhood) can then be answered
+    at once on the event loop, and is asked on a thread when it raises.
+
+    Examples
+    --------
+    >>> from queries.examples import example_store
+    >>> store = example_store()
+    >>> with at_hand_only():
+    ...     projection(store)
+    Traceback (most recent call last):
+    queries.projection.NotAtHand: the projection of a data version
+    >>> p = projection(store)
+    >>> with at_hand_only():
+    ...     projection(store) is p, p.node_index("lab-a")
+    Traceback (most recent call last):
+    queries.projection.NotAtHand: the prefixes of texts
+    >>> p.node_index("lab-a")
+    7
+    >>> with at_hand_only():
+    ...     projection(store) is p, p.node_index("lab-a")
+    (True, 7)
+    >>> store.close()
+    """
+    token = _at_hand_only.set(True)
+    try:
+        yield
+    finally:
+        _at_hand_only.reset(token)
+
+
+def making(what: str) -> None:
+    """Before ``what`` is made, read or waited for: :class:`NotAtHand` within
+    :func:`at_hand_only`, else nothing."""
+    if _at_hand_only.get():
+        raise NotAtHand(what)
