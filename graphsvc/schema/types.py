@@ -187,9 +187,10 @@ class Subgraph:
             if missing:
                 raise LookupError(f"relationship {missing[0]!r} of an answer is missing")
             return [Relationship.of(rows[id]) for id in ids]
+        members = {name: rel_type_of(name) for name in set(found.relationship_types)}
         columns = Columns(
             id=ids,
-            type=[rel_type_of(name) for name in found.relationship_types],
+            type=list(map(members.__getitem__, found.relationship_types)),
             source=found.sources,
             target=found.targets,
         )
