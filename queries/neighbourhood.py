@@ -139,13 +139,19 @@ def ball(
     among = graph.relationships_among(members)
     source, target = graph.relationship_ends
     codes = graph.relationship_type_codes[among].tolist()
+    ids = graph.ids.at(members).tolist()
+    # the relationships' ends are members: their ids taken from the members', not decoded again
+    order = np.argsort(members)
+    ends = np.concatenate((source[among], target[among]))
+    at = order[np.searchsorted(members, ends, sorter=order)]
+    end_ids = list(map(ids.__getitem__, at.tolist()))
     return Ball(
-        graph.ids.at(members).tolist(),
+        ids,
         graph.names.at(members).tolist(),
         graph.relationship_ids.at(among).tolist(),
         [RELATION_TYPE_NAMES[code] for code in codes],
-        graph.ids.at(source[among]).tolist(),
-        graph.ids.at(target[among]).tolist(),
+        end_ids[: len(among)],
+        end_ids[len(among) :],
         truncated,
     )
 
