@@ -1387,7 +1387,7 @@ def projection(
             cache = _caches[store] = _StoreCache()
     from queries.projection_file import shared_projection  # it builds on this module
 
-    version = store.data_version()
+    version = _at_hand.get() or store.data_version()
     acquired = cache.lock.acquire(blocking=False)
     while not acquired:
         making("a projection being read")
@@ -1398,7 +1398,7 @@ def projection(
             making("the projection of a data version")
             cache.today = _Derived(shared_projection(store))
             cache.dated.clear()
-        if _at_hand_only.get() and not cache.holds(wanted, day):
+        if _at_hand.get() is not None and not cache.holds(wanted, day):
             making("a derived projection")
         return cache.get(wanted, day)
     finally:
@@ -1409,46 +1409,53 @@ class NotAtHand(Exception):
     """Something a question asked :func:`at_hand_only` needs is not made yet."""
 
 
-_at_hand_only: ContextVar[bool] = ContextVar("innonet_at_hand_only", default=False)
+_at_hand: ContextVar[str | None] = ContextVar("innonet_at_hand", default=None)
+"""The data version of :func:`at_hand_only`, None outside it."""
 
 
 @contextlib.contextmanager
-def at_hand_only() -> Iterator[None]:
-    """Within it, :func:`projection` and what a projection makes on first use (its
-    :meth:`~Projection.memo`, the prefixes that :meth:`~Projection.node_index` searches) raise
-    :class:`NotAtHand` instead of reading, building, deriving or waiting for anything: a
-    question whose work is small once those are made (a neighbourhood) can then be answered
-    at once on the event loop, and is asked on a thread when it raises.
+def at_hand_only(version: str) -> Iterator[None]:
+    """Within it, :func:`projection` gives the projection of the data version ``version``
+    (the store's, read just before) without reading the store's version again, and it and
+    what a projection makes on first use (its :meth:`~Projection.memo`, the prefixes that
+    :meth:`~Projection.node_index` searches) raise :class:`NotAtHand` instead of reading,
+    building, deriving or waiting for anything: a question whose work is small once those
+    are made (a neighbourhood) can then be answered at once on the event loop, and is asked
+    on a thread when it raises.
 
     Examples
     --------
     >>> from queries.examples import example_store
     >>> store = example_store()
-    >>> with at_hand_only():
+    >>> with at_hand_only(store.data_version()):
     ...     projection(store)
     Traceback (most recent call last):
     queries.projection.NotAtHand: the projection of a data version
     >>> p = projection(store)
-    >>> with at_hand_only():
+    >>> with at_hand_only(store.data_version()):
     ...     projection(store) is p, p.node_index("lab-a")
     Traceback (most recent call last):
     queries.projection.NotAtHand: the prefixes of texts
     >>> p.node_index("lab-a")
     7
-    >>> with at_hand_only():
+    >>> with at_hand_only(store.data_version()):
     ...     projection(store) is p, p.node_index("lab-a")
     (True, 7)
+    >>> with at_hand_only("0-another"):
+    ...     projection(store)
+    Traceback (most recent call last):
+    queries.projection.NotAtHand: the projection of a data version
     >>> store.close()
     """
-    token = _at_hand_only.set(True)
+    token = _at_hand.set(version)
     try:
         yield
     finally:
-        _at_hand_only.reset(token)
+        _at_hand.reset(token)
 
 
 def making(what: str) -> None:
     """Before ``what`` is made, read or waited for: :class:`NotAtHand` within
     :func:`at_hand_only`, else nothing."""
-    if _at_hand_only.get():
+    if _at_hand.get() is not None:
         raise NotAtHand(what)

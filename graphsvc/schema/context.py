@@ -101,20 +101,22 @@ class Context:
     async def ask_at_hand(
         self, question: Callable[Concatenate[Store, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        """Ask as :meth:`ask` does, but at once on the event loop (:meth:`read`) when the store
-        is in this process, the request is not a heavy one, and everything the question needs
-        from its projection is made already (:func:`~queries.projection.at_hand_only`); for a
-        question whose work is small then (a neighbourhood, bounded by its limit)."""
+        """Ask as :meth:`ask` does, but at once on the event loop when the store is in this
+        process, the request is not a heavy one, and everything the question needs of the
+        projection of the current data version is made already
+        (:func:`~queries.projection.at_hand_only`): for a question that reads nothing but
+        projections and whose work is small then (a neighbourhood, bounded by its limit). The
+        data version is read once: the answer comes from that version's projection alone."""
         if self.offload is None and self.store.in_process:
-
-            def at_hand() -> T:
-                with at_hand_only():
-                    return question(self.store, *args, **kwargs)
-
+            version = self.store.data_version()
             try:
-                return await self.read(at_hand)
+                with deadline.until(self.deadline), at_hand_only(version):
+                    result = question(self.store, *args, **kwargs)
             except NotAtHand:
                 pass
+            else:
+                self.versions.add(version)
+                return result
         return await self.ask(question, *args, **kwargs)
 
     def _versioned(self, fn: Callable[[], T]) -> tuple[T, str, str]:
