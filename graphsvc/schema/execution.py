@@ -305,8 +305,8 @@ def _complete_items(items: Iterable[Any], plan: tuple[_Leaf, ...], type_name: st
 
 
 def _complete_columns(items: Columns, plan: tuple[_Leaf, ...], type_name: str) -> list[Any]:
-    """Each item's answer by ``plan``, a column at a time (each distinct value of an enum
-    coerced once); :class:`_Refused` as :func:`_complete_items`."""
+    """Each item's answer by ``plan``, a column at a time (each distinct object of an enum
+    column coerced once); :class:`_Refused` as :func:`_complete_items`."""
     columns: list[Sequence[Any]] = []
     for leaf in plan:
         if leaf.attribute is None:
@@ -322,14 +322,13 @@ def _complete_columns(items: Columns, plan: tuple[_Leaf, ...], type_name: str) -
             raise _Refused
         coerce = leaf.coerce
         if isinstance(leaf.type, GraphQLEnumType):
-            try:
-                distinct = set(values)
-            except TypeError:  # an unhashable value
-                distinct = None
-            if distinct is not None:
-                coerced = {value: None if value is None else coerce(value) for value in distinct}
-                columns.append(list(map(coerced.__getitem__, values)))
-                continue
+            # each distinct object once, found by identity (a member's hash runs Python code)
+            distinct = dict(zip(map(id, values), values, strict=True))
+            coerced = {
+                key: None if value is None else coerce(value) for key, value in distinct.items()
+            }
+            columns.append(list(map(coerced.__getitem__, map(id, values))))
+            continue
         columns.append([None if value is None else coerce(value) for value in values])
     return _rows_of(len(plan))(*(leaf.key for leaf in plan))(columns)
 
