@@ -810,7 +810,9 @@ class Projection:
         region: str | None = None,
     ) -> BoolArray:
         """The nodes of one of ``types`` (model names), one of ``kinds``, of ``country`` and of
-        ``region``; a filter given as None does not restrict."""
+        ``region``; a filter given as None does not restrict. Work of the graph's size: never
+        :func:`at_hand_only`."""
+        making("a mask of every node")
         mask = np.ones(len(self.ids), dtype=bool)
         if types is not None:
             mask &= np.isin(self._nodes.types, [_TYPE_CODE[t] for t in types])

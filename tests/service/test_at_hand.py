@@ -57,6 +57,9 @@ def test_a_ball_goes_to_a_thread_until_its_projection_is_made(store: EmbeddedSto
         with pytest.raises(NotFound):
             await context.ask_at_hand(ball, "nobody")
         assert pool.handed == 2
+        typed = await context.ask_at_hand(ball, "lab-a", depth=2, types=["Institution"])
+        assert pool.handed == 3  # a mask of every node's type: work of the graph's size
+        assert typed == ball(store, "lab-a", depth=2, types=["Institution"])
         assert context.consistent and context.versions == {store.data_version()}
 
     try:
