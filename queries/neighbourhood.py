@@ -118,6 +118,9 @@ def ball(
     >>> from queries.examples import example_store
     >>> store = example_store()
     >>> ego = ball(store, "lab-a")
+    >>> ego.names
+    ['East Materials Lab', 'Solid-state cathode', 'Western Market Agency', \
+'Aachen Battery Institute']
     >>> ego.nodes, ego.relationship_ids, ego.relationship_types
     (['lab-a', 'ach-battery', 'broker-west', 'uni-de'], ['r1', 'r4', 'r9'], \
 ['DEVELOPED', 'SERVES', 'COLLABORATES_WITH'])
@@ -136,12 +139,19 @@ def ball(
     among = graph.relationships_among(members)
     source, target = graph.relationship_ends
     codes = graph.relationship_type_codes[among].tolist()
+    ids = graph.ids.at(members).tolist()
+    # the relationships' ends are members: their ids taken from the members', not decoded again
+    order = np.argsort(members)
+    ends = np.concatenate((source[among], target[among]))
+    at = order[np.searchsorted(members, ends, sorter=order)]
+    end_ids = list(map(ids.__getitem__, at.tolist()))
     return Ball(
-        graph.ids.at(members).tolist(),
+        ids,
+        graph.names.at(members).tolist(),
         graph.relationship_ids.at(among).tolist(),
         [RELATION_TYPE_NAMES[code] for code in codes],
-        graph.ids.at(source[among]).tolist(),
-        graph.ids.at(target[among]).tolist(),
+        end_ids[: len(among)],
+        end_ids[len(among) :],
         truncated,
     )
 

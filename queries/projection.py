@@ -27,6 +27,7 @@ are cached per data version too.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import itertools
 import operator
 import threading
@@ -34,6 +35,7 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from typing import Any, Final, NamedTuple, Protocol, SupportsIndex, TypeVar, overload
 
 import numpy as np
@@ -171,6 +173,7 @@ class Strings(Sequence[str]):
         [b'a', b'\xe4\xb8\x8a\xe6\xb5\xb7', b'0123456789abcdef']
         """
         if self._prefixes is None:
+            making("the prefixes of texts")
             lengths = np.minimum(self.ends - self.starts, PREFIX)
             table = np.zeros((len(self.starts), PREFIX), dtype=np.uint8)
             rows = np.repeat(np.arange(len(lengths)), lengths)
@@ -182,30 +185,31 @@ class Strings(Sequence[str]):
         return self._prefixes
 
     def tolist(self) -> list[str]:
-        """The texts as a list: their bytes gathered into one buffer in one step, a
-        :data:`COLUMN_SEPARATOR` after each, decoded at once and split there (several times
-        faster than decoding text by text); cut text by text when a text holds that byte.
+        """The texts as a list: each text's bytes and one byte more gathered in one step (that
+        byte then set to :data:`COLUMN_SEPARATOR`), decoded at once and split there (several
+        times faster than decoding text by text); cut text by text when a text holds that byte.
 
         >>> Strings.of(["a", "上海", "", "bc"]).at(np.array([3, 1, 2])).tolist()
         ['bc', '上海', '']
         >>> split = "a" + COLUMN_SEPARATOR + "b"
         >>> Strings.of([split, "c"]).tolist() == [split, "c"]
         True
+        >>> Strings.of(["", ""]).tolist()
+        ['', '']
         """
         count = len(self.starts)
-        if count == 0:
-            return []
-        lengths = self.ends - self.starts
-        total = int(lengths.sum())
-        packed = self.data[segments(self.starts, self.ends)]
-        separator = ord(COLUMN_SEPARATOR)
-        if not np.any(packed == separator):
-            joined = np.full(total + count, separator, dtype=np.uint8)
-            joined[np.arange(total) + np.repeat(np.arange(count), lengths)] = packed
-            return joined[:-1].tobytes().decode().split(COLUMN_SEPARATOR)
-        buffer = packed.tobytes()
-        cuts = np.cumsum(lengths).tolist()
-        return [buffer[a:b].decode() for a, b in itertools.pairwise([0, *cuts])]
+        if count == 0 or len(self.data) == 0:
+            return [""] * count
+        slots = self.ends - self.starts + 1
+        stops = np.cumsum(slots)
+        gather = np.repeat(self.starts - stops + slots, slots) + np.arange(int(stops[-1]))
+        joined = self.data.take(gather, mode="clip")  # the byte past the buffer's end clipped
+        joined[stops - 1] = ord(COLUMN_SEPARATOR)
+        texts = joined[:-1].tobytes().decode().split(COLUMN_SEPARATOR)
+        if len(texts) == count:
+            return texts
+        buffer = joined.tobytes()
+        return [buffer[a : b - 1].decode() for a, b in itertools.pairwise([0, *stops.tolist()])]
 
     def find(self, text: str) -> int | None:
         """The position of ``text`` in these texts, which are in ascending order; None when
@@ -351,13 +355,24 @@ _TEXT_COLUMNS: Final = ("kinds", "countries", "regions", "fields", "statuses")
 
 
 class _Nodes:
-    """Ids in id order and the attributes that filters, groupings and matches use."""
+    """Ids in id order, names, and the attributes that filters, groupings and matches use."""
 
-    __slots__ = ("countries", "fields", "ids", "kinds", "regions", "since", "statuses", "types")
+    __slots__ = (
+        "countries",
+        "fields",
+        "ids",
+        "kinds",
+        "names",
+        "regions",
+        "since",
+        "statuses",
+        "types",
+    )
 
     def __init__(
         self,
         ids: Strings,
+        names: Strings,
         types: IntArray,
         since: IntArray,
         kinds: Coded,
@@ -367,6 +382,7 @@ class _Nodes:
         statuses: Coded,
     ) -> None:
         self.ids = ids
+        self.names = names
         self.types = types
         self.since = since
         self.kinds = kinds
@@ -379,6 +395,7 @@ class _Nodes:
         """The nodes at ``positions`` (ascending)."""
         return _Nodes(
             self.ids.at(positions),
+            self.names.at(positions),
             self.types[positions],
             self.since[positions],
             *(getattr(self, name).at(positions) for name in _TEXT_COLUMNS),
@@ -712,6 +729,12 @@ class Projection:
         return self._nodes.regions[i]
 
     @property
+    def names(self) -> Strings:
+        """Each node's ``name`` (the title of an achievement or a demand), as the store held it
+        in this data version."""
+        return self._nodes.names
+
+    @property
     def fields(self) -> Sequence[str | None]:
         """Each node's ``field`` (achievements and demands), None for the others."""
         return self._nodes.fields
@@ -793,7 +816,9 @@ class Projection:
         region: str | None = None,
     ) -> BoolArray:
         """The nodes of one of ``types`` (model names), one of ``kinds``, of ``country`` and of
-        ``region``; a filter given as None does not restrict."""
+        ``region``; a filter given as None does not restrict. Work of the graph's size: never
+        :func:`at_hand_only`."""
+        making("a mask of every node")
         mask = np.ones(len(self.ids), dtype=bool)
         if types is not None:
             mask &= np.isin(self._nodes.types, [_TYPE_CODE[t] for t in types])
@@ -889,6 +914,7 @@ class Projection:
             if key in self._memo:
                 return self._memo[key]
             key_lock = self._key_locks.setdefault(key, threading.Lock())
+        making(repr(key))
         with key_lock:
             with self._lock:
                 if key in self._memo:
@@ -1059,12 +1085,14 @@ class Projection:
     @classmethod
     def _read(cls, store: Store, version: str) -> Projection:
         node_ids: list[str] = []
+        names: list[str] = []
         types: list[int] = []
         texts: dict[str, list[str | None]] = {name: [] for name in _TEXT_COLUMNS}
         node_dates: list[Any] = []
         for node in store.iter_nodes():
             props = node.properties
             node_ids.append(node.id)
+            names.append(node.name)
             types.append(_TYPE_CODE[node.type])
             for name, value in zip(
                 _TEXT_COLUMNS,
@@ -1102,6 +1130,7 @@ class Projection:
             version,
             _Columns(
                 node_ids,
+                Strings.of(names),
                 np.asarray(types, dtype=np.int64),
                 [Coded.of(texts[name]) for name in _TEXT_COLUMNS],
                 node_dates,
@@ -1128,6 +1157,7 @@ class Projection:
             columns.data_version,
             _Columns(
                 split(columns.node_ids, n),
+                Strings.joined(columns.node_names, n),
                 np.asarray(columns.node_types, dtype=np.int64),
                 [Coded.of(split(getattr(columns, name), n)) for name in _TEXT_COLUMNS],
                 columns.node_dates,
@@ -1153,6 +1183,7 @@ class Projection:
             found[f"{name}.ends"] = texts.ends
 
         strings("node.ids", nodes.ids)
+        strings("node.names", nodes.names)
         found["node.types"] = nodes.types
         found["node.since"] = nodes.since
         for name in _TEXT_COLUMNS:
@@ -1176,6 +1207,7 @@ class Projection:
 
         nodes = _Nodes(
             strings("node.ids"),
+            strings("node.names"),
             arrays["node.types"],
             arrays["node.since"],
             *(
@@ -1200,6 +1232,7 @@ class _Columns(NamedTuple):
     """A graph read from a store, before it is put in integer form."""
 
     node_ids: list[str]
+    node_names: Strings
     node_types: IntArray
     texts: list[Coded]
     node_dates: Sequence[Any]
@@ -1227,12 +1260,11 @@ def _assemble(version: str, columns: _Columns) -> Projection:
     target = positions_in(ordered, np.array(columns.targets, dtype=str))
     del ordered
     days = _days(columns.node_dates)
-    texts = columns.texts
-    types = columns.node_types
+    names, texts, types = columns.node_names, columns.texts, columns.node_types
     if node_order is not None:
-        days, types = days[node_order], types[node_order]
+        days, types, names = days[node_order], types[node_order], names.at(node_order)
         texts = [column.at(node_order) for column in texts]
-    nodes = _Nodes(Strings.of(node_ids), types, days, *texts)
+    nodes = _Nodes(Strings.of(node_ids), names, types, days, *texts)
     edges = _Edges(
         columns.edge_ids,
         source,
@@ -1281,6 +1313,11 @@ class _StoreCache:
         self.lock = threading.Lock()
         self.today: _Derived | None = None
         self.dated: OrderedDict[int, _Derived] = OrderedDict()
+
+    def holds(self, rel_types: frozenset[str] | None, as_of: int | None) -> bool:
+        """Whether the projection asked for is derived already (call with the lock held)."""
+        derived = self.today if as_of is None else self.dated.get(as_of)
+        return derived is not None and (rel_types is None or rel_types in derived.restricted)
 
     def get(self, rel_types: frozenset[str] | None, as_of: int | None) -> Projection:
         """The projection asked for, derived when missing (call with the lock held)."""
@@ -1368,13 +1405,75 @@ def projection(
             cache = _caches[store] = _StoreCache()
     from queries.projection_file import shared_projection  # it builds on this module
 
-    version = store.data_version()
-    while not cache.lock.acquire(timeout=0.05):
+    version = _at_hand.get() or store.data_version()
+    acquired = cache.lock.acquire(blocking=False)
+    while not acquired:
+        making("a projection being read")
         wait_for_build("being read")
+        acquired = cache.lock.acquire(timeout=0.05)
     try:
         if cache.today is None or cache.today.base.version != version:
+            making("the projection of a data version")
             cache.today = _Derived(shared_projection(store))
             cache.dated.clear()
+        if _at_hand.get() is not None and not cache.holds(wanted, day):
+            making("a derived projection")
         return cache.get(wanted, day)
     finally:
         cache.lock.release()
+
+
+class NotAtHand(Exception):
+    """Something a question asked :func:`at_hand_only` needs is not made yet."""
+
+
+_at_hand: ContextVar[str | None] = ContextVar("innonet_at_hand", default=None)
+"""The data version of :func:`at_hand_only`, None outside it."""
+
+
+@contextlib.contextmanager
+def at_hand_only(version: str) -> Iterator[None]:
+    """Within it, :func:`projection` gives the projection of the data version ``version``
+    (the store's, read just before) without reading the store's version again, and it and
+    what a projection makes on first use (its :meth:`~Projection.memo`, the prefixes that
+    :meth:`~Projection.node_index` searches) raise :class:`NotAtHand` instead of reading,
+    building, deriving or waiting for anything: a question whose work is small once those
+    are made (a neighbourhood) can then be answered at once on the event loop, and is asked
+    on a thread when it raises.
+
+    Examples
+    --------
+    >>> from queries.examples import example_store
+    >>> store = example_store()
+    >>> with at_hand_only(store.data_version()):
+    ...     projection(store)
+    Traceback (most recent call last):
+    queries.projection.NotAtHand: the projection of a data version
+    >>> p = projection(store)
+    >>> with at_hand_only(store.data_version()):
+    ...     projection(store) is p, p.node_index("lab-a")
+    Traceback (most recent call last):
+    queries.projection.NotAtHand: the prefixes of texts
+    >>> p.node_index("lab-a")
+    7
+    >>> with at_hand_only(store.data_version()):
+    ...     projection(store) is p, p.node_index("lab-a")
+    (True, 7)
+    >>> with at_hand_only("0-another"):
+    ...     projection(store)
+    Traceback (most recent call last):
+    queries.projection.NotAtHand: the projection of a data version
+    >>> store.close()
+    """
+    token = _at_hand.set(version)
+    try:
+        yield
+    finally:
+        _at_hand.reset(token)
+
+
+def making(what: str) -> None:
+    """Before ``what`` is made, read or waited for: :class:`NotAtHand` within
+    :func:`at_hand_only`, else nothing."""
+    if _at_hand.get() is not None:
+        raise NotAtHand(what)

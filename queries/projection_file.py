@@ -71,8 +71,8 @@ from queries.shelf import Shelf, hold_lock
 MAGIC: Final = b"innonet-proj\x00v01"
 """The first 16 bytes of a projection file."""
 
-FORMAT: Final = 3
-"""The layout version; a file of another is built again."""
+FORMAT: Final = 4
+"""The layout version; a file of another is built again (4: the nodes' names)."""
 
 ALIGN: Final = 64
 """Arrays start at multiples of this many bytes."""

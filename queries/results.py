@@ -76,11 +76,12 @@ class CentralityResult:
 
 @dataclass(frozen=True, slots=True)
 class Ball:
-    """The members of a neighbourhood (ids, in breadth-first order) and the relationships among
-    them (ordered by id) as a projection holds them: each one's id, type, source and target,
-    its other properties left in the store."""
+    """The members of a neighbourhood (ids, in breadth-first order, and their names) and the
+    relationships among them (ordered by id) as a projection holds them: each one's id, type,
+    source and target, its other properties left in the store."""
 
     nodes: list[str]
+    names: list[str]
     relationship_ids: list[str]
     relationship_types: list[str]
     sources: list[str]

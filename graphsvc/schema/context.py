@@ -1,12 +1,13 @@
 """What every resolver of one request shares: the store, its DataLoaders, one graph version.
 
 Store calls are blocking, so each runs in a worker thread of the app's store pool
-(:meth:`Context.call`), not on the event loop; the one exception is the nodes DataLoader's read
+(:meth:`Context.call`), not on the event loop; the exceptions are the nodes DataLoader's read
 by id from a store in this process (:attr:`~graphsvc.stores.contract.Store.in_process`), a few
 microseconds of CPU and no waiting, which cost a tenth of the hand-over to a thread and back
-(:meth:`Context.read`). Each call also reads the store's data version
-just before and just after it; a request whose calls did not all see one and the same version
-has read across a refresh, and the service answers it again from the start (see
+(:meth:`Context.read`), and a question of bounded work on a projection this process holds
+already, for such a store (:meth:`Context.ask_at_hand`). Each call also reads the store's
+data version just before and just after it; a request whose calls did not all see one and the
+same version has read across a refresh, and the service answers it again from the start (see
 :mod:`graphsvc.service.endpoint`). So one answer always comes from one graph: the old one or the new
 one, never a mix.
 """
@@ -24,6 +25,7 @@ from strawberry.dataloader import DataLoader
 
 from graphsvc.stores.contract import Node, Relationship, Store
 from queries import deadline
+from queries.projection import NotAtHand, at_hand_only
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -95,6 +97,27 @@ class Context:
         result, before, after = await self.offload(question, args, kwargs, self.deadline)
         self.versions.update((before, after))
         return result  # type: ignore[return-value]
+
+    async def ask_at_hand(
+        self, question: Callable[Concatenate[Store, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Ask as :meth:`ask` does, but at once on the event loop when the store is in this
+        process, the request is not a heavy one, and everything the question needs of the
+        projection of the current data version is made already
+        (:func:`~queries.projection.at_hand_only`): for a question that reads nothing but
+        projections and whose work is small then (a neighbourhood, bounded by its limit). The
+        data version is read once: the answer comes from that version's projection alone."""
+        if self.offload is None and self.store.in_process:
+            version = self.store.data_version()
+            try:
+                with deadline.until(self.deadline), at_hand_only(version):
+                    result = question(self.store, *args, **kwargs)
+            except NotAtHand:
+                pass
+            else:
+                self.versions.add(version)
+                return result
+        return await self.ask(question, *args, **kwargs)
 
     def _versioned(self, fn: Callable[[], T]) -> tuple[T, str, str]:
         with deadline.until(self.deadline):

@@ -159,7 +159,7 @@ class Query:
     ) -> Subgraph:
         depth = _bounded("depth", depth, 1, MAX_DEPTH)
         limit = _bounded("limit", limit, 500, MAX_LIMIT)
-        found = await info.context.ask(
+        found = await info.context.ask_at_hand(
             neighbourhood.ball,
             id,
             depth=depth,

@@ -171,14 +171,10 @@ class Subgraph:
 
     @strawberry.field(description="The nodes, in breadth-first order from the start.")
     async def nodes(self, info: Info) -> list[Node]:
-        ids = self.found.nodes
-        store = info.context.store
+        found = self.found
         if selected(info) <= NAMED:
-            names = await info.context.read(lambda: store.node_names(ids))
-            present = [id for id in ids if id in names]
-            rows = Columns(id=present, name=[names[id] for id in present])
-            return cast(list[Node], rows)
-        return await load_nodes(info, ids)
+            return cast(list[Node], Columns(id=found.nodes, name=found.names))
+        return await load_nodes(info, found.nodes)
 
     @strawberry.field(description="The relationships among the nodes, ordered by id.")
     async def relationships(self, info: Info) -> list[Relationship]:
@@ -191,9 +187,10 @@ class Subgraph:
             if missing:
                 raise LookupError(f"relationship {missing[0]!r} of an answer is missing")
             return [Relationship.of(rows[id]) for id in ids]
+        members = {name: rel_type_of(name) for name in set(found.relationship_types)}
         columns = Columns(
             id=ids,
-            type=[rel_type_of(name) for name in found.relationship_types],
+            type=list(map(members.__getitem__, found.relationship_types)),
             source=found.sources,
             target=found.targets,
         )
@@ -201,7 +198,7 @@ class Subgraph:
 
 
 NAMED: Final = frozenset({"id", "name", "__typename"})
-"""The fields of a node that its id and a read of names alone answer."""
+"""The fields of a node that the projection's ids and names alone answer."""
 
 STORED_ONLY: Final = frozenset({"weight", "properties"})
 """The fields of a relationship that only the store holds (a projection has the others)."""

@@ -293,11 +293,6 @@ class Store(Protocol):
         """The nodes among ``ids`` that exist, by id (one round trip; for DataLoaders)."""
         ...
 
-    def node_names(self, ids: Sequence[str]) -> dict[str, str]:
-        """The ``name`` of each node among ``ids`` that exists, by id, without the rest of its
-        row (an answer that shows names only: a 500-node neighbourhood)."""
-        ...
-
     def node_refs(self, ids: Iterable[str]) -> dict[str, NodeRef]:
         """Type and holding sources of the nodes among ``ids`` that exist (for validation)."""
         ...
@@ -417,6 +412,7 @@ class GraphColumns:
 
     data_version: str
     node_ids: str
+    node_names: str
     node_types: npt.NDArray[np.int64]
     kinds: str
     countries: str

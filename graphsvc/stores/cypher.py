@@ -615,13 +615,6 @@ READ_NODES: Final = Statement(
 )
 """The nodes among ``$ids`` with their labels and every property (bookkeeping included)."""
 
-NODE_NAMES: Final = Statement(
-    "read.node_names",
-    f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}}) WHERE {visible('n')} "
-    "RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.title AS title",
-)
-"""The nodes among ``$ids`` with their labels and both name columns (``name``, ``title``)."""
-
 NODE_HOLDERS: Final = Statement(
     "read.holders.nodes",
     f"UNWIND $ids AS node_id MATCH (n:{NODE_LABEL} {{id: node_id}}) WHERE {visible('n')} "
@@ -921,7 +914,7 @@ def all_statements() -> Iterator[Statement]:
     yield from schema_statements()
     yield AWAIT_INDEXES
     yield from (CREATE_META, TAKE_META_LOCK, ACQUIRE_LOCK, RENEW_LEASE, RELEASE_LOCK)
-    yield from (READ_NODES, NODE_NAMES, NODE_HOLDERS, RELATIONSHIP_HOLDERS, HELD_NODES)
+    yield from (READ_NODES, NODE_HOLDERS, RELATIONSHIP_HOLDERS, HELD_NODES)
     yield HELD_RELATIONSHIPS
     yield ANY_NODE
     yield from (RECORD_SOURCE, STAGE_NODES, HOLD_NODES, RELEASE_NODES, REMOVE_NODES)

@@ -794,14 +794,6 @@ class EmbeddedStore:
         with self._snapshot() as conn:
             return _read_nodes(conn, ids)
 
-    def node_names(self, ids: Sequence[str]) -> dict[str, str]:
-        """One statement (one snapshot): the ids as one JSON parameter, each looked up by key."""
-        rows = self._reader().execute(
-            "SELECT id, name FROM nodes WHERE id IN (SELECT value FROM json_each(?))",
-            [json.dumps(list(ids), ensure_ascii=False)],
-        )
-        return dict(rows.fetchall())
-
     def node_refs(self, ids: Iterable[str]) -> dict[str, NodeRef]:
         refs: dict[str, NodeRef] = {}
         with self._snapshot() as conn:
@@ -1188,11 +1180,12 @@ class EmbeddedStore:
             return None
         if rels and (r_properties or b"").count(COLUMN_SEPARATOR.encode()) != rels - 1:
             return None
-        ids, types, kinds, countries, regions, fields, statuses, dates = node_row[1:]
+        ids, names, types, kinds, countries, regions, fields, statuses, dates = node_row[1:]
         r_ids, r_types, sources, targets = rel_row[1:]
         return GraphColumns(
             data_version=version,
             node_ids=ids or "",
+            node_names=names or "",
             node_types=_numbers(types, nodes, np.int64),
             kinds=kinds or "",
             countries=countries or "",
@@ -1279,6 +1272,7 @@ def _columns(table: str, columns: list[tuple[str, list[str], str]]) -> tuple[str
 _SINCE_CASES = [(t.name, f"$.{t.since}") for t in NODE_TYPE_BY_NAME.values() if t.since]
 _NODE_AGGREGATES: Final[list[tuple[str, list[str], str]]] = [
     ("id", [], COLUMN_SEPARATOR),
+    ("name", [], COLUMN_SEPARATOR),
     (*_code(NODE_TYPE_NAMES), ","),
     ("ifnull(kind, '')", [], COLUMN_SEPARATOR),
     ("ifnull(country, '')", [], COLUMN_SEPARATOR),

@@ -1205,12 +1205,6 @@ class Neo4jStore:
     def nodes(self, ids: Sequence[str]) -> dict[str, Node]:
         return {r["id"]: node_from_record(r["labels"], r["props"]) for r in self._node_rows(ids)}
 
-    def node_names(self, ids: Sequence[str]) -> dict[str, str]:
-        return {
-            r["id"]: r[NODE_TYPE_BY_NAME[_model_type(r["labels"])].name_column] or ""
-            for r in self._node_rows(ids, cypher.NODE_NAMES)
-        }
-
     def node_refs(self, ids: Iterable[str]) -> dict[str, NodeRef]:
         return {
             r["id"]: NodeRef(_model_type(r["labels"]), frozenset(r["sources"]))

@@ -42,6 +42,7 @@ def assert_same(mapped: Projection, reference: Projection) -> None:
     """Every array and column of the two projections is equal."""
     assert mapped.version == reference.version
     assert list(mapped.ids) == list(reference.ids)
+    assert list(mapped.names) == list(reference.names)
     assert list(mapped.relationship_ids) == list(reference.relationship_ids)
     assert mapped.relationship_types == reference.relationship_types
     for name in _Topology._fields:
@@ -95,7 +96,8 @@ def dated_graphs(draw: st.DrawFn, graphs: Any) -> tuple[list[Node], list[Relatio
             value = draw(st.one_of(st.none(), st.sampled_from(values)))
             if value is not None:
                 props[name] = value
-        nodes.append(Node(prefix[node.id] + node.id, node.type, node.name, props))
+        name = draw(st.sampled_from([node.name, f"上海{node.name}", f"é {node.name}"]))
+        nodes.append(Node(prefix[node.id] + node.id, node.type, name, props))
     rels = []
     for rel in spec.relationships:
         props = dict(rel.properties)
@@ -241,12 +243,12 @@ def test_a_new_data_version_makes_a_new_file_and_removes_the_old(
 def test_a_file_of_the_previous_format_is_built_again(
     generated: EmbeddedStore, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A file the previous layout wrote (format 2: no relationship properties) is not read."""
+    """A file the previous layout wrote (format 3: no node names) is not read."""
     reference = shared_projection(generated)
     folder = folder_of(generated)
     assert folder is not None
     path = folder / file_name(reference.version)
-    arrays = {k: v for k, v in reference.arrays().items() if not k.startswith("edge.properties")}
+    arrays = {k: v for k, v in reference.arrays().items() if not k.startswith("node.names")}
     path.unlink()
     with monkeypatch.context() as old:
         old.setattr(projection_file, "FORMAT", FORMAT - 1)

@@ -16,6 +16,7 @@ from graphsvc.stores.contract import (
     Store,
     TypeChanges,
 )
+from queries.projection import projection
 
 
 def institution(id: str, name: str | None = None, **props: object) -> Node:
@@ -203,12 +204,12 @@ def test_reads(store: Store) -> None:
     }
 
 
-def test_node_names_are_the_name_or_title_alone(store: Store) -> None:
+def test_a_projection_holds_each_node_name_or_title(store: Store) -> None:
     store.refresh("lab", LAB, LAB_RELS)
-    names = store.node_names(["a1", "nobody", "sjtu", "fudan", "a1"])
-    assert names == {"a1": "电池材料", "sjtu": "上海交通大学", "fudan": "复旦大学"}
-    assert names == {id: node.name for id, node in store.nodes(list(names)).items()}
-    assert store.node_names([]) == {}
+    graph = projection(store)
+    names = dict(zip(graph.ids, graph.names, strict=True))
+    assert names == {"a1": "电池材料", "fudan": "复旦大学", "sjtu": "上海交通大学"}
+    assert names == {node.id: node.name for node in store.iter_nodes()}
 
 
 def test_relationships_among_are_those_inside_the_set(store: Store) -> None:

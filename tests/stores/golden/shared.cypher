@@ -46,9 +46,6 @@ MATCH (m:InnonetMeta {key: 'graph'}) WHERE m.refresh_lock = $tag SET m.refresh_d
 // read.nodes
 UNWIND $ids AS node_id MATCH (n:InnonetNode {id: node_id}) WHERE (n.innonet_from <= $published AND (n.innonet_until IS NULL OR n.innonet_until > $published)) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props
 
-// read.node_names
-UNWIND $ids AS node_id MATCH (n:InnonetNode {id: node_id}) WHERE (n.innonet_from <= $published AND (n.innonet_until IS NULL OR n.innonet_until > $published)) RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.title AS title
-
 // read.holders.nodes
 UNWIND $ids AS node_id MATCH (n:InnonetNode {id: node_id}) WHERE (n.innonet_from <= $published AND (n.innonet_until IS NULL OR n.innonet_until > $published)) RETURN n.id AS id, labels(n) AS labels, [(s:InnonetSource)-[h:HOLDS]->(n) WHERE (h.innonet_from <= $published AND (h.innonet_until IS NULL OR h.innonet_until > $published)) | s.name] AS sources
 
