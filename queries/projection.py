@@ -1133,7 +1133,7 @@ class Projection:
                 Strings.of(names),
                 np.asarray(types, dtype=np.int64),
                 [Coded.of(texts[name]) for name in _TEXT_COLUMNS],
-                node_dates,
+                _days(node_dates),
                 Strings.of(edge_ids),
                 np.asarray(rel_types, dtype=np.int64),
                 sources,
@@ -1160,7 +1160,7 @@ class Projection:
                 Strings.joined(columns.node_names, n),
                 np.asarray(columns.node_types, dtype=np.int64),
                 [Coded.of(split(getattr(columns, name), n)) for name in _TEXT_COLUMNS],
-                columns.node_dates,
+                np.asarray(columns.node_days, dtype=np.int64),
                 Strings.joined(columns.relationship_ids, m),
                 np.asarray(columns.relationship_types, dtype=np.int64),
                 split(columns.sources, m),
@@ -1235,7 +1235,7 @@ class _Columns(NamedTuple):
     node_names: Strings
     node_types: IntArray
     texts: list[Coded]
-    node_dates: Sequence[Any]
+    node_days: IntArray
     edge_ids: Strings
     edge_types: IntArray
     sources: list[str]
@@ -1259,7 +1259,7 @@ def _assemble(version: str, columns: _Columns) -> Projection:
     source = positions_in(ordered, np.array(columns.sources, dtype=str))
     target = positions_in(ordered, np.array(columns.targets, dtype=str))
     del ordered
-    days = _days(columns.node_dates)
+    days = columns.node_days
     names, texts, types = columns.node_names, columns.texts, columns.node_types
     if node_order is not None:
         days, types, names = days[node_order], types[node_order], names.at(node_order)

@@ -401,8 +401,8 @@ class GraphColumns:
 
     Text columns hold their values joined by :data:`COLUMN_SEPARATOR`, an empty value for none
     (``"a\x1f\x1fb"``: ``a``, none, ``b``); ``node_types`` and ``relationship_types`` are
-    positions in the model's ``NODE_TYPE_NAMES`` and ``RELATION_TYPE_NAMES``; ``node_dates``
-    holds each node's value of its type's ``since`` property, as stored (None when absent), and
+    positions in the model's ``NODE_TYPE_NAMES`` and ``RELATION_TYPE_NAMES``; ``node_days``
+    holds each node's day (:func:`graphsvc.model.day_of` of its type's ``since`` property) and
     ``relationship_days`` each relationship's day (:func:`graphsvc.model.day_of` of its
     ``RELATION_SINCE`` property);
     ``relationship_properties`` each relationship's properties as :func:`encode_properties`
@@ -419,7 +419,7 @@ class GraphColumns:
     regions: str
     fields: str
     statuses: str
-    node_dates: list[Any]
+    node_days: npt.NDArray[np.int64]
     relationship_ids: str
     relationship_types: npt.NDArray[np.int64]
     sources: str

@@ -97,10 +97,11 @@ UNORDERED_KEYS: Final = 5_000
 """At most this many search keys after the ordered run (nodes added or renamed since the index
 was built in order), and a text alone is paged from the index in rowid order."""
 
-SCHEMA_VERSION: Final = "3"
+SCHEMA_VERSION: Final = "4"
 """Version 2 added the search index and put the target into the source index (so a subgraph's
 relationships are found in the index alone); version 3 the relationships' ``since`` column;
-a file of an earlier version is upgraded when first opened."""
+version 4 the nodes' ``field``, ``status`` and ``since`` columns; a file of an earlier version
+is upgraded when first opened."""
 
 UPGRADE_FROM_1: Final = (
     "DROP INDEX relationships_by_source",
@@ -117,6 +118,38 @@ UPGRADE_FROM_2: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
 )
 """The relationships' day column filled from their dates (``innonet_day`` is
 :func:`graphsvc.model.day_of`, registered on the connection)."""
+
+
+def _json_value(path: str, json_type: str) -> str:
+    """SQL of the JSON property at ``path`` of ``properties`` when it is of ``json_type``, else
+    NULL. ``path`` is a model name, never user input."""
+    assert path.replace("_", "").replace("$.", "").isalnum()
+    return (
+        f"CASE json_type(properties, '{path}') WHEN '{json_type}' "
+        f"THEN json_extract(properties, '{path}') END"
+    )
+
+
+_NODE_DAY_FROM_PROPERTIES: Final = (
+    "CASE type "
+    + " ".join(
+        f"WHEN '{t.name}' THEN innonet_day(coalesce({_json_value(f'$.{t.since}', 'integer')}, "
+        f"{_json_value(f'$.{t.since}', 'text')})) "
+        for t in NODE_TYPE_BY_NAME.values()
+        if t.since
+    )
+    + "ELSE 0 END"
+)
+UPGRADE_FROM_3: Final = (
+    "ALTER TABLE nodes ADD COLUMN field TEXT",
+    "ALTER TABLE nodes ADD COLUMN status TEXT",
+    "ALTER TABLE nodes ADD COLUMN since INTEGER NOT NULL DEFAULT 0",
+    f"UPDATE nodes SET field = {_json_value('$.field', 'text')}, "
+    f"status = {_json_value('$.status', 'text')}, since = {_NODE_DAY_FROM_PROPERTIES}",
+)
+"""The nodes' columns filled from their properties as a load writes them (:func:`_node_row`):
+``field`` and ``status`` when they are texts, ``since`` the day of the node type's date (an
+integer year or a text date; anything else is no date)."""
 
 SEARCH_SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS search_keys (
@@ -151,7 +184,10 @@ CREATE TABLE IF NOT EXISTS nodes (
     kind       TEXT,
     country    TEXT,
     region     TEXT,
-    properties TEXT NOT NULL
+    properties TEXT NOT NULL,
+    field      TEXT,
+    status     TEXT,
+    since      INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS nodes_by_name ON nodes (name, id);
 CREATE INDEX IF NOT EXISTS nodes_by_type ON nodes (type, name, id);
@@ -191,7 +227,8 @@ CREATE TABLE IF NOT EXISTS sources (
 STAGING: Final = """
 CREATE TEMP TABLE stage_nodes (
     id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL,
-    kind TEXT, country TEXT, region TEXT, properties TEXT NOT NULL
+    kind TEXT, country TEXT, region TEXT, properties TEXT NOT NULL,
+    field TEXT, status TEXT, since INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TEMP TABLE stage_relationships (
     id TEXT PRIMARY KEY, type TEXT NOT NULL, source_id TEXT NOT NULL, target_id TEXT NOT NULL,
@@ -208,12 +245,17 @@ CREATE TEMP TABLE removed_relationships (id TEXT PRIMARY KEY, type TEXT NOT NULL
 CREATE TEMP TABLE reindexed_nodes (id TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 
-_NODE_COLUMNS: Final = "id, type, name, kind, country, region, properties"
+_NODE_COLUMNS: Final = "id, type, name, kind, country, region, properties, field, status, since"
 _RELATIONSHIP_COLUMNS: Final = "id, type, source_id, target_id, weight, properties, since"
 
 
-def _node_row(node: Node) -> tuple[str, str, str, Any, Any, Any, str]:
+def _node_row(node: Node) -> tuple[str, str, str, Any, Any, Any, str, str | None, str | None, int]:
+    """The row of ``node``: its ``field`` and ``status`` columns hold those properties when they
+    are texts, its ``since`` column the day of its type's date (:func:`day_of`), so that a
+    projection reads them without parsing the properties."""
     props = node.properties
+    since = NODE_TYPE_BY_NAME[node.type].since
+    field, status = props.get("field"), props.get("status")
     return (
         node.id,
         node.type,
@@ -222,6 +264,9 @@ def _node_row(node: Node) -> tuple[str, str, str, Any, Any, Any, str]:
         props.get("country"),
         props.get("region"),
         encode_properties(props),
+        field if isinstance(field, str) else None,
+        status if isinstance(status, str) else None,
+        day_of(None if since is None else props.get(since)),
     )
 
 
@@ -393,7 +438,7 @@ class EmbeddedStore:
             if version == SCHEMA_VERSION:
                 self._order_search_keys(conn)
                 return
-            if version in ("1", "2"):
+            if version in ("1", "2", "3"):
                 self._upgrade(conn)
                 return
             if version is not None:
@@ -436,7 +481,7 @@ class EmbeddedStore:
             raise
 
     def _upgrade(self, conn: sqlite3.Connection) -> None:
-        """Upgrade a store of schema version 1 or 2 (:data:`SCHEMA_VERSION`) in one
+        """Upgrade a store of schema version 1, 2 or 3 (:data:`SCHEMA_VERSION`) in one
         transaction."""
         conn.create_function("innonet_day", 1, day_of, deterministic=True)
         conn.execute("BEGIN IMMEDIATE")
@@ -452,6 +497,9 @@ class EmbeddedStore:
             if version in ("1", "2"):
                 for statement, params in UPGRADE_FROM_2:
                     conn.execute(statement, params)
+            if version in ("1", "2", "3"):
+                for statement in UPGRADE_FROM_3:
+                    conn.execute(statement)
                 conn.execute(
                     "UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,)
                 )
@@ -598,7 +646,8 @@ class EmbeddedStore:
             f"INSERT INTO nodes ({_NODE_COLUMNS}) SELECT {_NODE_COLUMNS} FROM stage_nodes WHERE 1 "
             "ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, "
             "country = excluded.country, region = excluded.region, "
-            "properties = excluded.properties "
+            "properties = excluded.properties, field = excluded.field, "
+            "status = excluded.status, since = excluded.since "
             "WHERE nodes.name IS NOT excluded.name OR nodes.properties IS NOT excluded.properties"
         )
         conn.execute("INSERT OR IGNORE INTO node_holders SELECT ?, id FROM stage_nodes", (source,))
@@ -1180,7 +1229,7 @@ class EmbeddedStore:
             return None
         if rels and (r_properties or b"").count(COLUMN_SEPARATOR.encode()) != rels - 1:
             return None
-        ids, names, types, kinds, countries, regions, fields, statuses, dates = node_row[1:]
+        ids, names, types, kinds, countries, regions, fields, statuses, node_days = node_row[1:]
         r_ids, r_types, sources, targets = rel_row[1:]
         return GraphColumns(
             data_version=version,
@@ -1192,7 +1241,7 @@ class EmbeddedStore:
             regions=regions or "",
             fields=fields or "",
             statuses=statuses or "",
-            node_dates=_typed_values(dates, nodes),
+            node_days=_numbers(node_days, nodes, np.int64),
             relationship_ids=r_ids or "",
             relationship_types=_numbers(r_types, rels, np.int64),
             sources=sources or "",
@@ -1234,24 +1283,6 @@ def _weights_days_and_properties(
     return (both["weight"].copy(), both["since"].copy()), properties
 
 
-def _typed(path: str) -> tuple[str, list[str]]:
-    """SQL of the JSON property at ``path`` as text that keeps its type: ``i`` and the digits for
-    an integer, ``t`` and the text for a text, empty for anything else (:func:`_typed_values`
-    reads it back)."""
-    return (
-        "CASE json_type(properties, ?) WHEN 'integer' THEN 'i' || json_extract(properties, ?) "
-        "WHEN 'text' THEN 't' || json_extract(properties, ?) ELSE '' END",
-        [path, path, path],
-    )
-
-
-def _text_property(path: str) -> tuple[str, list[str]]:
-    return (
-        "CASE json_type(properties, ?) WHEN 'text' THEN json_extract(properties, ?) ELSE '' END",
-        [path, path],
-    )
-
-
 def _code(names: Sequence[str]) -> tuple[str, list[str]]:
     """SQL of the ``type`` column as its position in ``names``."""
     return "CASE type " + " ".join(f"WHEN ? THEN {i}" for i in range(len(names))) + " END", list(
@@ -1269,7 +1300,6 @@ def _columns(table: str, columns: list[tuple[str, list[str], str]]) -> tuple[str
     return f"SELECT count(*), {parts} FROM {table} NOT INDEXED", params
 
 
-_SINCE_CASES = [(t.name, f"$.{t.since}") for t in NODE_TYPE_BY_NAME.values() if t.since]
 _NODE_AGGREGATES: Final[list[tuple[str, list[str], str]]] = [
     ("id", [], COLUMN_SEPARATOR),
     ("name", [], COLUMN_SEPARATOR),
@@ -1277,15 +1307,9 @@ _NODE_AGGREGATES: Final[list[tuple[str, list[str], str]]] = [
     ("ifnull(kind, '')", [], COLUMN_SEPARATOR),
     ("ifnull(country, '')", [], COLUMN_SEPARATOR),
     ("ifnull(region, '')", [], COLUMN_SEPARATOR),
-    (*_text_property("$.field"), COLUMN_SEPARATOR),
-    (*_text_property("$.status"), COLUMN_SEPARATOR),
-    (
-        "CASE type "
-        + " ".join(f"WHEN ? THEN {_typed(path)[0]}" for _, path in _SINCE_CASES)
-        + " ELSE '' END",
-        [p for name, path in _SINCE_CASES for p in (name, *_typed(path)[1])],
-        COLUMN_SEPARATOR,
-    ),
+    ("ifnull(field, '')", [], COLUMN_SEPARATOR),
+    ("ifnull(status, '')", [], COLUMN_SEPARATOR),
+    ("since", [], ","),
 ]
 _RELATIONSHIP_AGGREGATES: Final[list[tuple[str, list[str], str]]] = [
     ("id", [], COLUMN_SEPARATOR),
@@ -1318,19 +1342,6 @@ def _numbers(text: str | None, count: int, dtype: type) -> Any:
     if not count or text is None:
         return np.zeros(0, dtype=dtype)
     return np.array(text.split(","), dtype=dtype)
-
-
-def _typed_values(text: str | None, count: int) -> list[Any]:
-    """The values :func:`_typed` wrote, back as int, str or None (each distinct value decoded
-    once)."""
-    if not count or text is None:
-        return []
-    parts = text.split(COLUMN_SEPARATOR)
-    decoded = {
-        part: (int(part[1:]) if part[0] == "i" else part[1:]) if part else None
-        for part in set(parts)
-    }
-    return list(map(decoded.__getitem__, parts))
 
 
 def _rows_by_id(conn: sqlite3.Connection, select: str, ids: Sequence[str]) -> Iterator[Any]:

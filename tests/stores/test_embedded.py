@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import subprocess
 import sys
@@ -9,10 +10,11 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from graphsvc.stores import open_store
-from graphsvc.stores.contract import Node, Relationship, StoreBusy, StoreError
+from graphsvc.stores.contract import GraphColumns, Node, Relationship, StoreBusy, StoreError
 from graphsvc.stores.embedded import EmbeddedStore
 
 
@@ -114,6 +116,52 @@ def test_commands_that_read_refuse_a_missing_store(tmp_path: Path, command: list
     assert not missing.exists()
 
 
+def _plain(columns: GraphColumns) -> dict[str, object]:
+    """The fields of ``columns``, arrays as lists (comparable with ``==``)."""
+    return {
+        f.name: np.asarray(getattr(columns, f.name)).tolist() for f in dataclasses.fields(columns)
+    }
+
+
+def test_a_store_of_schema_version_3_gets_the_node_columns_when_opened(tmp_path: Path) -> None:
+    """Version 3 kept a node's field, status and date only in its JSON properties; opening such
+    a store adds the columns, filled as a load fills them (texts only; a year or a text date)."""
+    path = tmp_path / "old.db"
+    store = EmbeddedStore(path)
+    dates: list[object] = [2019, "2021-03-04", "soon", None, True, 2019.0, [2019]]
+    texts: list[object] = ["电子信息", 3, None, "", True, "available", {"a": 1}]
+    nodes = [
+        Node(f"a{i}", "Achievement", f"a{i}", {"year": d, "field": t, "status": t})
+        for i, (d, t) in enumerate(zip(dates, texts, strict=True))
+    ]
+    nodes += [
+        Node("d", "Demand", "d", {"posted": "2020-05-06", "year": 2001}),
+        Node("i", "Institution", "i", {"founded": 1999, "field": "新能源"}),
+        Node("x", "Institution", "x", {"year": 2001}),
+    ]
+    store.refresh("s", nodes, [])
+    written = store.graph_columns()
+    store.close()
+    conn = sqlite3.connect(path)
+    with conn:
+        for column in ("field", "status", "since"):
+            conn.execute(f"ALTER TABLE nodes DROP COLUMN {column}")
+        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    conn.close()
+
+    store = EmbeddedStore(path)
+    upgraded = store.graph_columns()
+    store.close()
+    assert written is not None and upgraded is not None
+    assert upgraded.node_days.tolist() == [20190101, 20210304, 0, 0, 0, 0, 0, 20200506, 19990101, 0]
+    fields = ["电子信息", "", "", "", "", "available", "", "", "新能源", ""]
+    assert upgraded.fields.split("\x1f") == fields
+    assert _plain(upgraded) == _plain(written)
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("4",)
+    conn.close()
+
+
 def test_a_store_of_schema_version_2_gets_the_relationship_days_when_opened(
     tmp_path: Path,
 ) -> None:
@@ -133,6 +181,9 @@ def test_a_store_of_schema_version_2_gets_the_relationship_days_when_opened(
     conn = sqlite3.connect(path)
     with conn:
         conn.execute("ALTER TABLE relationships DROP COLUMN since")
+        conn.execute("ALTER TABLE nodes DROP COLUMN field")
+        conn.execute("ALTER TABLE nodes DROP COLUMN status")
+        conn.execute("ALTER TABLE nodes DROP COLUMN since")
         conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     conn.close()
 
@@ -143,5 +194,5 @@ def test_a_store_of_schema_version_2_gets_the_relationship_days_when_opened(
     assert upgraded.relationship_days.tolist() == [20210304, 20190101, 0, 0, 0, 0]
     assert written.relationship_days.tolist() == upgraded.relationship_days.tolist()
     conn = sqlite3.connect(path)
-    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("4",)
     conn.close()

@@ -173,6 +173,9 @@ def make_version_1(path: Path) -> None:
         conn.execute("DROP INDEX relationships_by_ends")
         conn.execute("CREATE INDEX relationships_by_source ON relationships (source_id)")
         conn.execute("ALTER TABLE relationships DROP COLUMN since")
+        conn.execute("ALTER TABLE nodes DROP COLUMN field")
+        conn.execute("ALTER TABLE nodes DROP COLUMN status")
+        conn.execute("ALTER TABLE nodes DROP COLUMN since")
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     conn.close()
 
@@ -199,7 +202,7 @@ def test_a_store_written_before_the_index_gets_it_when_opened(tmp_path: Path) ->
     assert store.search(SearchFilter(text="上海")).total == 0
     store.close()
     conn = sqlite3.connect(path)
-    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("4",)
     indexes = {
         row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
     }
@@ -214,7 +217,7 @@ def test_a_store_of_a_later_innonet_is_refused(tmp_path: Path) -> None:
     with conn:
         conn.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
     conn.close()
-    with pytest.raises(StoreError, match="schema version 9, this innonet expects 3"):
+    with pytest.raises(StoreError, match="schema version 9, this innonet expects 4"):
         EmbeddedStore(path)
 
 
