@@ -531,54 +531,6 @@ def sorted_unique(values: IntArray) -> IntArray:
     return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
-def positions_in(ordered: npt.NDArray[np.str_], wanted: npt.NDArray[np.str_]) -> IntArray:
-    """The position of each of ``wanted`` in ``ordered`` (ascending, distinct), -1 where it is
-    not there, with no Python object per value: each text hashed to 64 bits (a dot product of
-    its code points with fixed random odd numbers), the hashes of ``ordered`` sorted, each of
-    ``wanted`` found there by binary search and confirmed by comparing the texts. Should two of
-    ``ordered`` hash alike, the texts themselves are searched (slower: a text comparison per
-    step of each search). Ids hold no NUL (:data:`graphsvc.model.ID_PATTERN`), which numpy's
-    texts would drop at the end.
-
-    >>> positions_in(np.array(["a", "c", "dd"]), np.array(["dd", "b", "a", "e", "ddd"])).tolist()
-    [2, -1, 0, -1, -1]
-    """
-    if len(ordered) == 0:
-        return np.full(len(wanted), -1, dtype=np.int64)
-    width = max(ordered.dtype.itemsize, wanted.dtype.itemsize) // 4
-    ordered, wanted = ordered.astype(f"<U{width}"), wanted.astype(f"<U{width}")
-    keys, wanted_keys = _hashes(ordered), _hashes(wanted)
-    order = np.argsort(keys)
-    keys = keys[order]
-    if len(keys) > 1 and np.any(keys[1:] == keys[:-1]):
-        found = np.searchsorted(ordered, wanted).astype(np.int64)
-        found[found == len(ordered)] = 0
-    else:
-        at = np.searchsorted(keys, wanted_keys)
-        at[at == len(keys)] = 0
-        found = order[at].astype(np.int64)
-    found[ordered[found] != wanted] = -1
-    return found
-
-
-_HASH_FACTORS: Final = np.random.default_rng(20250101).integers(
-    0, 2**63, size=256, dtype=np.uint64
-) * np.uint64(2) + np.uint64(1)
-"""The odd 64-bit numbers :func:`_hashes` multiplies code points by (ids hold 128 at most)."""
-
-
-def _hashes(texts: npt.NDArray[np.str_]) -> npt.NDArray[np.uint64]:
-    """A 64-bit hash of each text: its code points (NUL-padded to the array's width) dotted
-    with :data:`_HASH_FACTORS`, wrapping around."""
-    width = texts.dtype.itemsize // 4
-    points = texts.view(np.uint32).reshape(len(texts), width)
-    found = np.zeros(len(texts), dtype=np.uint64)
-    for column in range(width):
-        factor = _HASH_FACTORS[column % len(_HASH_FACTORS)] + np.uint64(column // 256)
-        found += points[:, column].astype(np.uint64) * factor
-    return found
-
-
 def _days(values: Sequence[Any]) -> IntArray:
     """The day (:func:`queries.timeline.day_of`) of each value, each distinct value once.
 
@@ -1249,16 +1201,15 @@ def _assemble(version: str, columns: _Columns) -> Projection:
     """The projection of a graph read from a store: nodes put in id order (stores give them so
     already), endpoints as node indices, relationships whose end is missing left out."""
     node_ids = columns.node_ids
-    ordered = np.array(node_ids, dtype=str)
     node_order: IntArray | None = None
-    if np.any(ordered[1:] < ordered[:-1]):
-        node_order = np.argsort(ordered, kind="stable").astype(np.int64)
-        ordered = ordered[node_order]
-        node_ids = ordered.tolist()
+    if any(map(operator.gt, node_ids, itertools.islice(node_ids, 1, None))):
+        node_order = np.array(sorted(range(len(node_ids)), key=node_ids.__getitem__), np.int64)
+        node_ids = [node_ids[i] for i in node_order.tolist()]
     m = len(columns.edge_types)
-    source = positions_in(ordered, np.array(columns.sources, dtype=str))
-    target = positions_in(ordered, np.array(columns.targets, dtype=str))
-    del ordered
+    position = dict(zip(node_ids, range(len(node_ids)), strict=True)).get
+    missing = itertools.repeat(-1)
+    source = np.fromiter(map(position, columns.sources, missing), dtype=np.int64, count=m)
+    target = np.fromiter(map(position, columns.targets, missing), dtype=np.int64, count=m)
     days = columns.node_days
     names, texts, types = columns.node_names, columns.texts, columns.node_types
     if node_order is not None:
