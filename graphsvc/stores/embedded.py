@@ -25,6 +25,7 @@ than a round trip per row.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
@@ -1195,7 +1196,7 @@ class EmbeddedStore:
 
     def graph_columns(self) -> GraphColumns | None:
         """The whole graph column by column: each text column one ``group_concat`` over its
-        table in id order, the weights read as numbers (exact, and cheaper than as text), so no
+        table in id order, the weights read as numbers (exact, where a text would not be), so no
         Python object is made per row but a weight. Three reads run at once on three connections
         (SQLite reads without the interpreter lock); when their snapshots are not of one data
         version (a refresh committed between them), they run again."""
@@ -1203,7 +1204,7 @@ class EmbeddedStore:
             with ThreadPoolExecutor(3, "innonet-bulk-read") as pool:
                 nodes_read = pool.submit(self._in_snapshot, _aggregate(_NODE_STATEMENT))
                 ends_read = pool.submit(self._in_snapshot, _aggregate(_RELATIONSHIP_STATEMENT))
-                more_read = pool.submit(self._in_snapshot, _weights_days_and_properties)
+                more_read = pool.submit(self._in_snapshot, _weights_and_properties)
                 versions = {nodes_read.result()[0], ends_read.result()[0], more_read.result()[0]}
             if len(versions) == 1:
                 break
@@ -1214,7 +1215,7 @@ class EmbeddedStore:
             )
         version, node_row = nodes_read.result()
         rel_row = ends_read.result()[1]
-        (weights, days), r_properties = more_read.result()[1]
+        weights, r_properties = more_read.result()[1]
         nodes, rels = node_row[0], rel_row[0]
         checks = [
             *zip(node_row[1:], [nodes] * len(_NODE_AGGREGATES), _NODE_AGGREGATES, strict=True),
@@ -1230,7 +1231,7 @@ class EmbeddedStore:
         if rels and (r_properties or b"").count(COLUMN_SEPARATOR.encode()) != rels - 1:
             return None
         ids, names, types, kinds, countries, regions, fields, statuses, node_days = node_row[1:]
-        r_ids, r_types, sources, targets = rel_row[1:]
+        r_ids, r_types, sources, targets, r_days = rel_row[1:]
         return GraphColumns(
             data_version=version,
             node_ids=ids or "",
@@ -1247,7 +1248,7 @@ class EmbeddedStore:
             sources=sources or "",
             targets=targets or "",
             weights=weights,
-            relationship_days=days,
+            relationship_days=_numbers(r_days, rels, np.int64),
             relationship_properties=r_properties or b"",
         )
 
@@ -1272,15 +1273,14 @@ def _aggregate(statement: tuple[str, list[str]]) -> Callable[[sqlite3.Connection
     return lambda conn: conn.execute(*statement).fetchone()
 
 
-def _weights_days_and_properties(
+def _weights_and_properties(
     conn: sqlite3.Connection,
-) -> tuple[tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]], bytes | None]:
-    """Every relationship's weight and day (read as numbers: exact, and cheaper than as text),
-    and their properties joined by :data:`COLUMN_SEPARATOR` as UTF-8 bytes, in id order."""
+) -> tuple[npt.NDArray[np.float64], bytes | None]:
+    """Every relationship's weight (read as a number: exact, where a text would not be), and
+    their properties joined by :data:`COLUMN_SEPARATOR` as UTF-8 bytes, in id order."""
     (properties,) = conn.execute(*_PROPERTIES_STATEMENT).fetchone()
-    rows = conn.execute("SELECT weight, since FROM relationships NOT INDEXED")
-    both = np.fromiter(rows, dtype=[("weight", np.float64), ("since", np.int64)])
-    return (both["weight"].copy(), both["since"].copy()), properties
+    rows = conn.execute("SELECT weight FROM relationships NOT INDEXED")
+    return np.fromiter(itertools.chain.from_iterable(rows), dtype=np.float64), properties
 
 
 def _code(names: Sequence[str]) -> tuple[str, list[str]]:
@@ -1316,6 +1316,7 @@ _RELATIONSHIP_AGGREGATES: Final[list[tuple[str, list[str], str]]] = [
     (*_code(RELATION_TYPE_NAMES), ","),
     ("source_id", [], COLUMN_SEPARATOR),
     ("target_id", [], COLUMN_SEPARATOR),
+    ("since", [], ","),
 ]
 _NODE_STATEMENT: Final = _columns("nodes", _NODE_AGGREGATES)
 _RELATIONSHIP_STATEMENT: Final = _columns("relationships", _RELATIONSHIP_AGGREGATES)
@@ -1339,9 +1340,11 @@ def _holds(text: str | None, count: int, sep: str) -> bool:
 
 
 def _numbers(text: str | None, count: int, dtype: type) -> Any:
+    """The ``count`` integers of ``text`` joined by commas, parsed in C (no Python text or
+    integer per value)."""
     if not count or text is None:
         return np.zeros(0, dtype=dtype)
-    return np.array(text.split(","), dtype=dtype)
+    return np.fromstring(text, dtype=dtype, sep=",")
 
 
 def _rows_by_id(conn: sqlite3.Connection, select: str, ids: Sequence[str]) -> Iterator[Any]:
