@@ -121,32 +121,36 @@ UPGRADE_FROM_2: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
 :func:`graphsvc.model.day_of`, registered on the connection)."""
 
 
-def _json_value(path: str, json_type: str) -> str:
-    """SQL of the JSON property at ``path`` of ``properties`` when it is of ``json_type``, else
-    NULL. ``path`` is a model name, never user input."""
-    assert path.replace("_", "").replace("$.", "").isalnum()
-    return (
-        f"CASE json_type(properties, '{path}') WHEN '{json_type}' "
-        f"THEN json_extract(properties, '{path}') END"
-    )
+_JSON_VALUE: Final = "CASE json_type(properties, ?) WHEN ? THEN json_extract(properties, ?) END"
+"""SQL of the JSON property at a path of ``properties`` when it is of a JSON type, else NULL
+(parameters: the path, the type, the path)."""
 
 
-_NODE_DAY_FROM_PROPERTIES: Final = (
-    "CASE type "
-    + " ".join(
-        f"WHEN '{t.name}' THEN innonet_day(coalesce({_json_value(f'$.{t.since}', 'integer')}, "
-        f"{_json_value(f'$.{t.since}', 'text')})) "
-        for t in NODE_TYPE_BY_NAME.values()
-        if t.since
-    )
-    + "ELSE 0 END"
-)
-UPGRADE_FROM_3: Final = (
-    "ALTER TABLE nodes ADD COLUMN field TEXT",
-    "ALTER TABLE nodes ADD COLUMN status TEXT",
-    "ALTER TABLE nodes ADD COLUMN since INTEGER NOT NULL DEFAULT 0",
-    f"UPDATE nodes SET field = {_json_value('$.field', 'text')}, "
-    f"status = {_json_value('$.status', 'text')}, since = {_NODE_DAY_FROM_PROPERTIES}",
+def _node_day_from_properties() -> tuple[str, tuple[str, ...]]:
+    """SQL (and its parameters) of a node's day: :func:`day_of` (``innonet_day``) of its type's
+    date when that is an integer or a text, else 0."""
+    sql, params = "CASE type", list[str]()
+    for t in NODE_TYPE_BY_NAME.values():
+        if t.since:
+            path = f"$.{t.since}"
+            sql += f" WHEN ? THEN innonet_day(coalesce({_JSON_VALUE}, {_JSON_VALUE}))"
+            params += [t.name, path, "integer", path, path, "text", path]
+    return sql + " ELSE 0 END", tuple(params)
+
+
+UPGRADE_FROM_3: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
+    ("ALTER TABLE nodes ADD COLUMN field TEXT", ()),
+    ("ALTER TABLE nodes ADD COLUMN status TEXT", ()),
+    ("ALTER TABLE nodes ADD COLUMN since INTEGER NOT NULL DEFAULT 0", ()),
+    (
+        f"UPDATE nodes SET field = {_JSON_VALUE}, status = {_JSON_VALUE}, "
+        f"since = {_node_day_from_properties()[0]}",
+        (
+            *("$.field", "text", "$.field"),
+            *("$.status", "text", "$.status"),
+            *_node_day_from_properties()[1],
+        ),
+    ),
 )
 """The nodes' columns filled from their properties as a load writes them (:func:`_node_row`):
 ``field`` and ``status`` when they are texts, ``since`` the day of the node type's date (an
@@ -499,8 +503,8 @@ class EmbeddedStore:
                 for statement, params in UPGRADE_FROM_2:
                     conn.execute(statement, params)
             if version in ("1", "2", "3"):
-                for statement in UPGRADE_FROM_3:
-                    conn.execute(statement)
+                for statement, params in UPGRADE_FROM_3:
+                    conn.execute(statement, params)
                 conn.execute(
                     "UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,)
                 )
