@@ -234,9 +234,10 @@ def hop_route(
     and reads the arrays in place, so a projection mapped from its file is searched without a
     copy. Each step grows by one level the side whose frontier has fewer neighbour entries to
     scan (so a hub in one frontier is expanded only when the other side costs more), and the
-    search stops at the first node the other side has reached; the nodes reached are kept in a
-    table that grows with the search, so its cost follows what it touches, not the graph's
-    size. The request's deadline (:mod:`queries.deadline`) is looked at every level and every
+    search stops at the first node the other side has reached; the nodes reached are marked in
+    per-node arrays reused from search to search (a search clears only the marks it set), so
+    its cost follows what it touches, not the graph's size. The request's deadline
+    (:mod:`queries.deadline`) is looked at every level and every
     :data:`~queries.deadline.EVERY` neighbour entries.
 
     Parameters
