@@ -158,9 +158,11 @@ def map_server(city: Store, pages_dir: Path) -> Iterator[LoopbackServer]:
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
-    """A Playwright browser context on Debian's Chromium with a fresh profile.
+    """A Playwright browser context on Debian's Chromium with a fresh profile, one a test module
+    (three use it): Playwright's synchronous API holds an event loop open in the main thread while
+    it runs, and tests elsewhere start their own with ``asyncio.run``.
 
     Skips when Chromium or Playwright is missing, unless ``CI=true``, where that is a failure.
     """
