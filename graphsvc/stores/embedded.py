@@ -1199,16 +1199,16 @@ class EmbeddedStore:
             conn.close()
 
     def graph_columns(self) -> GraphColumns | None:
-        """The whole graph column by column: each text column one ``group_concat`` over its
-        table in id order, the weights read as numbers (exact, where a text would not be), so no
-        Python object is made per row but a weight. Three reads run at once on three connections
-        (SQLite reads without the interpreter lock); when their snapshots are not of one data
-        version (a refresh committed between them), they run again."""
+        """The whole graph column by column: each column one ``group_concat`` over its table
+        in id order (texts as UTF-8 bytes, never decoded), the weights as exact integers
+        (:data:`WEIGHT_BITS`), so no Python object is made per row. Three reads run at once on
+        three connections (SQLite reads without the interpreter lock); when their snapshots are
+        not of one data version (a refresh committed between them), they run again."""
         for _ in range(BULK_ATTEMPTS):
             with ThreadPoolExecutor(3, "innonet-bulk-read") as pool:
                 nodes_read = pool.submit(self._in_snapshot, _aggregate(_NODE_STATEMENT))
-                ends_read = pool.submit(self._in_snapshot, _aggregate(_RELATIONSHIP_STATEMENT))
-                more_read = pool.submit(self._in_snapshot, _weights_and_properties)
+                ends_read = pool.submit(self._in_snapshot, _relationships)
+                more_read = pool.submit(self._in_snapshot, _aggregate(_PROPERTIES_STATEMENT))
                 versions = {nodes_read.result()[0], ends_read.result()[0], more_read.result()[0]}
             if len(versions) == 1:
                 break
@@ -1218,39 +1218,39 @@ class EmbeddedStore:
                 "reads; ask again"
             )
         version, node_row = nodes_read.result()
-        rel_row = ends_read.result()[1]
-        weights, r_properties = more_read.result()[1]
+        rel_row, weights = ends_read.result()[1]
+        (r_properties,) = more_read.result()[1]
         nodes, rels = node_row[0], rel_row[0]
         checks = [
             *zip(node_row[1:], [nodes] * len(_NODE_AGGREGATES), _NODE_AGGREGATES, strict=True),
-            *zip(
-                rel_row[1:],
-                [rels] * len(_RELATIONSHIP_AGGREGATES),
-                _RELATIONSHIP_AGGREGATES,
+            *zip(  # the weights' column counted by _relationships
+                rel_row[1:-1],
+                [rels] * (len(_RELATIONSHIP_AGGREGATES) - 1),
+                _RELATIONSHIP_AGGREGATES[:-1],
                 strict=True,
             ),
         ]
         if len(weights) != rels or not all(_holds(t, n, sep) for t, n, (_, _, sep) in checks):
             return None
-        if rels and (r_properties or b"").count(COLUMN_SEPARATOR.encode()) != rels - 1:
+        if not _holds(r_properties, rels, COLUMN_SEPARATOR):
             return None
         ids, names, types, kinds, countries, regions, fields, statuses, node_days = node_row[1:]
-        r_ids, r_types, sources, targets, r_days = rel_row[1:]
+        r_ids, r_types, sources, targets, r_days, _ = rel_row[1:]
         return GraphColumns(
             data_version=version,
-            node_ids=ids or "",
-            node_names=names or "",
+            node_ids=ids or b"",
+            node_names=names or b"",
             node_types=_numbers(types, nodes, np.int64),
-            kinds=kinds or "",
-            countries=countries or "",
-            regions=regions or "",
-            fields=fields or "",
-            statuses=statuses or "",
+            kinds=kinds or b"",
+            countries=countries or b"",
+            regions=regions or b"",
+            fields=fields or b"",
+            statuses=statuses or b"",
             node_days=_numbers(node_days, nodes, np.int64),
-            relationship_ids=r_ids or "",
+            relationship_ids=r_ids or b"",
             relationship_types=_numbers(r_types, rels, np.int64),
-            sources=sources or "",
-            targets=targets or "",
+            sources=sources or b"",
+            targets=targets or b"",
             weights=weights,
             relationship_days=_numbers(r_days, rels, np.int64),
             relationship_properties=r_properties or b"",
@@ -1277,34 +1277,70 @@ def _aggregate(statement: tuple[str, list[str]]) -> Callable[[sqlite3.Connection
     return lambda conn: conn.execute(*statement).fetchone()
 
 
-def _weights_and_properties(
-    conn: sqlite3.Connection,
-) -> tuple[npt.NDArray[np.float64], bytes | None]:
-    """Every relationship's weight (read as a number: exact, where a text would not be), and
-    their properties joined by :data:`COLUMN_SEPARATOR` as UTF-8 bytes, in id order."""
-    (properties,) = conn.execute(*_PROPERTIES_STATEMENT).fetchone()
+def _relationships(conn: sqlite3.Connection) -> tuple[Any, npt.NDArray[np.float64]]:
+    """The row of :data:`_RELATIONSHIP_STATEMENT`, and every relationship's weight in id order:
+    from its scaled integers (exact) when every weight has one, else read as numbers (exact,
+    a Python float a row) in the same snapshot.
+
+    >>> conn = sqlite3.connect(":memory:")
+    >>> _ = conn.execute(
+    ...     "CREATE TABLE relationships (id TEXT PRIMARY KEY, type TEXT, source_id TEXT,"
+    ...     " target_id TEXT, weight REAL, since INTEGER) WITHOUT ROWID")
+    >>> row = ("r", "SERVES", "a", "b")
+    >>> _ = conn.executemany("INSERT INTO relationships VALUES (?, ?, ?, ?, ?, 0)",
+    ...                      [(f"{row[0]}{i}", *row[1:], w) for i, w in enumerate([1.0, 0.07])])
+    >>> _relationships(conn)[1].tolist()
+    [1.0, 0.07]
+    >>> _ = conn.execute("UPDATE relationships SET weight = 1e-30 WHERE id = 'r0'")
+    >>> _relationships(conn)[1].tolist()  # below 2**-4: read as numbers
+    [1e-30, 0.07]
+    """
+    row = conn.execute(*_RELATIONSHIP_STATEMENT).fetchone()
+    count, scaled = row[0], row[-1]
+    if count and _holds(scaled, count, ","):
+        return row, np.ldexp(_numbers(scaled, count, np.int64).astype(np.float64), -WEIGHT_BITS)
     rows = conn.execute("SELECT weight FROM relationships NOT INDEXED")
-    return np.fromiter(itertools.chain.from_iterable(rows), dtype=np.float64), properties
+    return row, np.fromiter(itertools.chain.from_iterable(rows), dtype=np.float64)
 
 
 def _code(names: Sequence[str]) -> tuple[str, list[str]]:
-    """SQL of the ``type`` column as its position in ``names``."""
-    return "CASE type " + " ".join(f"WHEN ? THEN {i}" for i in range(len(names))) + " END", list(
+    """SQL of the ``type`` column as its position in ``names``, a text constant (joined as it
+    is; an integer would be turned into a new text a row)."""
+    return "CASE type " + " ".join(f"WHEN ? THEN '{i}'" for i in range(len(names))) + " END", list(
         names
     )
 
 
-def _columns(table: str, columns: list[tuple[str, list[str], str]]) -> tuple[str, list[str]]:
+def _columns(table: str, columns: list[tuple[str, list[Any], str]]) -> tuple[str, list[Any]]:
     """One statement aggregating each column ``(sql, params, separator)`` over the rows of
-    ``table`` in id order, joined by its separator. The table is walked itself (``NOT
-    INDEXED``: a table without rowid is kept in id order), not through an ordered subquery,
-    which would copy every row once more."""
-    parts = ", ".join(f"group_concat({sql}, ?)" for sql, _, _ in columns)
+    ``table`` in id order, joined by its separator: a text column (joined by
+    :data:`COLUMN_SEPARATOR`) as its UTF-8 bytes, numbers (joined by commas) as a text. The
+    table is walked itself (``NOT INDEXED``: a table without rowid is kept in id order), not
+    through an ordered subquery, which would copy every row once more."""
+    parts = ", ".join(
+        f"CAST(group_concat({sql}, ?) AS BLOB)"
+        if sep == COLUMN_SEPARATOR
+        else f"group_concat({sql}, ?)"
+        for sql, _, sep in columns
+    )
     params = [p for sql, ps, sep in columns for p in (*ps, sep)]
     return f"SELECT count(*), {parts} FROM {table} NOT INDEXED", params
 
 
-_NODE_AGGREGATES: Final[list[tuple[str, list[str], str]]] = [
+WEIGHT_BITS: Final = 56
+"""A relationship's weight is read as the integer ``weight * 2**WEIGHT_BITS`` when every
+weight lies from 2**-4 to 2**7 (from 0.0625 to 128, 128 left out): the product of such a
+double (a 53-bit integer times 2**-56 or more) is exact, an integer below 2**63, so its text is
+exact, where a text of the weight itself would not be. Otherwise the weights are read as
+numbers, a row at a time."""
+_WEIGHT_AS_INTEGER: Final = (
+    "CASE WHEN weight >= ? AND weight < ? THEN CAST(weight * ? AS INTEGER) END",
+    [2.0**-4, 2.0**7, 2.0**WEIGHT_BITS],
+)
+"""A weight as its integer (:data:`WEIGHT_BITS`); NULL, left out of the ``group_concat``, when
+it has none."""
+
+_NODE_AGGREGATES: Final[list[tuple[str, list[Any], str]]] = [
     ("id", [], COLUMN_SEPARATOR),
     ("name", [], COLUMN_SEPARATOR),
     (*_code(NODE_TYPE_NAMES), ","),
@@ -1315,12 +1351,13 @@ _NODE_AGGREGATES: Final[list[tuple[str, list[str], str]]] = [
     ("ifnull(status, '')", [], COLUMN_SEPARATOR),
     ("since", [], ","),
 ]
-_RELATIONSHIP_AGGREGATES: Final[list[tuple[str, list[str], str]]] = [
+_RELATIONSHIP_AGGREGATES: Final[list[tuple[str, list[Any], str]]] = [
     ("id", [], COLUMN_SEPARATOR),
     (*_code(RELATION_TYPE_NAMES), ","),
     ("source_id", [], COLUMN_SEPARATOR),
     ("target_id", [], COLUMN_SEPARATOR),
     ("since", [], ","),
+    (*_WEIGHT_AS_INTEGER, ","),
 ]
 _NODE_STATEMENT: Final = _columns("nodes", _NODE_AGGREGATES)
 _RELATIONSHIP_STATEMENT: Final = _columns("relationships", _RELATIONSHIP_AGGREGATES)
@@ -1329,17 +1366,21 @@ _PROPERTIES_STATEMENT: Final = (
     [COLUMN_SEPARATOR],
 )
 """The statements of :meth:`EmbeddedStore.graph_columns`: the nodes; the relationships' ids,
-types and ends; their properties (canonical JSON, as stored)."""
+types, ends, days and weights (scaled, where they can be); their properties (canonical JSON, as
+stored)."""
 
 BULK_ATTEMPTS: Final = 3
 """Reads of the bulk statements before giving up on a graph being refreshed."""
 
 
-def _holds(text: str | None, count: int, sep: str) -> bool:
+def _holds(text: str | bytes | None, count: int, sep: str) -> bool:
     """True when the joined column ``text`` holds exactly ``count`` values (no value held the
-    separator)."""
+    separator, none was NULL)."""
     if count == 0:
         return True
+    if isinstance(text, bytes):  # counted by numpy: several times faster than bytes.count
+        found = np.count_nonzero(np.frombuffer(text, dtype=np.uint8) == ord(sep))
+        return int(found) == count - 1
     return text is not None and text.count(sep) == count - 1
 
 
