@@ -221,10 +221,15 @@ static PyObject *ascending(PyObject *module, PyObject *const *args, Py_ssize_t n
 
 /* --- a hash table of texts ---------------------------------------------------------------- */
 
-/* Open addressing over texts: slot -> the index of a text (NONE: empty), with its hash. */
+/* Open addressing over texts: each slot the index of a text (NONE: empty) and its hash, side
+ * by side (one cache line read a probe). */
 typedef struct {
-    int64_t *slot;
-    uint64_t *hash;
+    int64_t key;
+    uint64_t hash;
+} Slot;
+
+typedef struct {
+    Slot *slot;
     uint64_t mask;
 } Table;
 
@@ -244,21 +249,17 @@ static int table_make(Table *table, int64_t count) {
         size *= 2;
     }
     table->mask = size - 1;
-    table->slot = malloc(size * sizeof(int64_t));
-    table->hash = malloc(size * sizeof(uint64_t));
-    if (table->slot == NULL || table->hash == NULL) {
-        free(table->slot);
-        free(table->hash);
+    table->slot = malloc(size * sizeof(Slot));
+    if (table->slot == NULL) {
         return -1;
     }
-    memset(table->slot, 0xff, size * sizeof(int64_t)); /* every slot NONE */
+    for (uint64_t at = 0; at < size; at++) {
+        table->slot[at].key = NONE;
+    }
     return 0;
 }
 
-static void table_free(Table *table) {
-    free(table->slot);
-    free(table->hash);
-}
+static void table_free(Table *table) { free(table->slot); }
 
 /* The slot holding the text `text` of `length` bytes (hash h) among `keys`, or the empty slot
  * where it would go. */
@@ -266,11 +267,11 @@ static inline uint64_t table_find(const Table *table, const Texts *keys, uint64_
                                   const uint8_t *text, int64_t length) {
     uint64_t at = h & table->mask;
     for (;;) {
-        int64_t key = table->slot[at];
+        int64_t key = table->slot[at].key;
         if (key == NONE) {
             return at;
         }
-        if (table->hash[at] == h && keys->ends[key] - keys->starts[key] == length &&
+        if (table->slot[at].hash == h && keys->ends[key] - keys->starts[key] == length &&
             memcmp(keys->data + keys->starts[key], text, (size_t)length) == 0) {
             return at;
         }
@@ -295,8 +296,7 @@ static enum Outcome run_positions(const Texts *keys, const Texts *texts, int64_t
         int64_t length = keys->ends[k] - keys->starts[k];
         uint64_t h = hash_of(text, length);
         uint64_t at = table_find(&table, keys, h, text, length);
-        table.slot[at] = k; /* a key given twice: its last position, as a dict keeps */
-        table.hash[at] = h;
+        table.slot[at] = (Slot){k, h}; /* a key given twice: its last position, as a dict */
     }
     for (int64_t i = 0; i < texts->count; i++) {
         if (!text_ok(texts, i)) {
@@ -305,7 +305,7 @@ static enum Outcome run_positions(const Texts *keys, const Texts *texts, int64_t
         }
         const uint8_t *text = texts->data + texts->starts[i];
         int64_t length = texts->ends[i] - texts->starts[i];
-        out[i] = table.slot[table_find(&table, keys, hash_of(text, length), text, length)];
+        out[i] = table.slot[table_find(&table, keys, hash_of(text, length), text, length)].key;
     }
 done:
     table_free(&table);
@@ -377,7 +377,7 @@ static enum Outcome run_codes(const Texts *texts, int32_t *out, Firsts *firsts) 
         }
         uint64_t h = hash_of(text, length);
         uint64_t at = table_find(&table, texts, h, text, length);
-        if (table.slot[at] == NONE) { /* a new value: its code is the count of values so far */
+        if (table.slot[at].key == NONE) { /* a new value: its code is the count of values so far */
             if (firsts->count == INT32_MAX) {
                 outcome = OUT_OF_MEMORY;
                 break;
@@ -393,8 +393,7 @@ static enum Outcome run_codes(const Texts *texts, int32_t *out, Firsts *firsts) 
                 firsts->capacity = capacity;
             }
             firsts->items[firsts->count++] = i;
-            table.slot[at] = i;
-            table.hash[at] = h;
+            table.slot[at] = (Slot){i, h};
             if ((uint64_t)firsts->count * 2 > table.mask) { /* keep it at most half full */
                 Table bigger;
                 if (table_make(&bigger, firsts->count * 2) < 0) {
@@ -407,15 +406,14 @@ static enum Outcome run_codes(const Texts *texts, int32_t *out, Firsts *firsts) 
                     int64_t size = texts->ends[first] - texts->starts[first];
                     uint64_t hv = hash_of(value, size);
                     uint64_t to = table_find(&bigger, texts, hv, value, size);
-                    bigger.slot[to] = first;
-                    bigger.hash[to] = hv;
+                    bigger.slot[to] = (Slot){first, hv};
                 }
                 table_free(&table);
                 table = bigger;
             }
             out[i] = (int32_t)(firsts->count - 1);
         } else {
-            out[i] = out[table.slot[at]];
+            out[i] = out[table.slot[at].key];
         }
     }
     table_free(&table);
