@@ -1221,38 +1221,35 @@ class EmbeddedStore:
         rel_row, weights = ends_read.result()[1]
         (r_properties,) = more_read.result()[1]
         nodes, rels = node_row[0], rel_row[0]
-        checks = [
-            *zip(node_row[1:], [nodes] * len(_NODE_AGGREGATES), _NODE_AGGREGATES, strict=True),
-            *zip(  # the weights' column counted by _relationships
-                rel_row[1:-1],
-                [rels] * (len(_RELATIONSHIP_AGGREGATES) - 1),
-                _RELATIONSHIP_AGGREGATES[:-1],
-                strict=True,
-            ),
+        node_columns = zip(node_row[1:], _NODE_AGGREGATES, strict=True)
+        # the weights, the last column, as _relationships read them
+        rel_columns = zip(rel_row[1:-1], _RELATIONSHIP_AGGREGATES[:-1], strict=True)
+        found = [
+            *(_column(value, nodes, sep) for value, (_, _, sep) in node_columns),
+            *(_column(value, rels, sep) for value, (_, _, sep) in rel_columns),
         ]
-        if len(weights) != rels or not all(_holds(t, n, sep) for t, n, (_, _, sep) in checks):
+        if len(weights) != rels or any(column is None for column in found):
             return None
-        if not _holds(r_properties, rels, COLUMN_SEPARATOR):
-            return None
-        ids, names, types, kinds, countries, regions, fields, statuses, node_days = node_row[1:]
-        r_ids, r_types, sources, targets, r_days, _ = rel_row[1:]
+        ids, names, types, kinds, countries, regions, fields, statuses, node_days = found[:9]
+        r_ids, r_types, sources, targets, r_days = found[9:]
         return GraphColumns(
             data_version=version,
-            node_ids=ids or b"",
-            node_names=names or b"",
-            node_types=_numbers(types, nodes, np.int64),
-            kinds=kinds or b"",
-            countries=countries or b"",
-            regions=regions or b"",
-            fields=fields or b"",
-            statuses=statuses or b"",
-            node_days=_numbers(node_days, nodes, np.int64),
-            relationship_ids=r_ids or b"",
-            relationship_types=_numbers(r_types, rels, np.int64),
-            sources=sources or b"",
-            targets=targets or b"",
+            node_ids=ids,
+            node_names=names,
+            node_types=types,
+            kinds=kinds,
+            countries=countries,
+            regions=regions,
+            fields=fields,
+            statuses=statuses,
+            node_days=node_days,
+            relationship_ids=r_ids,
+            relationship_types=r_types,
+            sources=sources,
+            targets=targets,
             weights=weights,
-            relationship_days=_numbers(r_days, rels, np.int64),
+            relationship_days=r_days,
+            # not counted: canonical JSON writes the separator as an escape, never as itself
             relationship_properties=r_properties or b"",
         )
 
@@ -1296,33 +1293,32 @@ def _relationships(conn: sqlite3.Connection) -> tuple[Any, npt.NDArray[np.float6
     [1e-30, 0.07]
     """
     row = conn.execute(*_RELATIONSHIP_STATEMENT).fetchone()
-    count, scaled = row[0], row[-1]
-    if count and _holds(scaled, count, ","):
-        return row, np.ldexp(_numbers(scaled, count, np.int64).astype(np.float64), -WEIGHT_BITS)
+    scaled = _column(row[-1], row[0], ",")
+    if scaled is not None:
+        return row, np.ldexp(scaled.astype(np.float64), -WEIGHT_BITS)
     rows = conn.execute("SELECT weight FROM relationships NOT INDEXED")
     return row, np.fromiter(itertools.chain.from_iterable(rows), dtype=np.float64)
 
 
 def _code(names: Sequence[str]) -> tuple[str, list[str]]:
-    """SQL of the ``type`` column as its position in ``names``, a text constant (joined as it
-    is; an integer would be turned into a new text a row)."""
-    return "CASE type " + " ".join(f"WHEN ? THEN '{i}'" for i in range(len(names))) + " END", list(
-        names
-    )
+    """SQL of the ``type`` column as its position in ``names``: the character ``"0"`` plus it,
+    a constant joined as it is, with no separator (an integer would be turned into a new text a
+    row, and parsed back).
+
+    >>> _code(["A", "B"])
+    ("CASE type WHEN ? THEN '0' WHEN ? THEN '1' END", ['A', 'B'])
+    """
+    assert len(names) < ord("z") - ord("0")  # one ASCII character each
+    arms = " ".join(f"WHEN ? THEN '{chr(ord('0') + i)}'" for i in range(len(names)))
+    return f"CASE type {arms} END", list(names)
 
 
 def _columns(table: str, columns: list[tuple[str, list[Any], str]]) -> tuple[str, list[Any]]:
     """One statement aggregating each column ``(sql, params, separator)`` over the rows of
-    ``table`` in id order, joined by its separator: a text column (joined by
-    :data:`COLUMN_SEPARATOR`) as its UTF-8 bytes, numbers (joined by commas) as a text. The
-    table is walked itself (``NOT INDEXED``: a table without rowid is kept in id order), not
-    through an ordered subquery, which would copy every row once more."""
-    parts = ", ".join(
-        f"CAST(group_concat({sql}, ?) AS BLOB)"
-        if sep == COLUMN_SEPARATOR
-        else f"group_concat({sql}, ?)"
-        for sql, _, sep in columns
-    )
+    ``table`` in id order, joined by its separator (:func:`_column` reads them), as UTF-8 bytes.
+    The table is walked itself (``NOT INDEXED``: a table without rowid is kept in id order),
+    not through an ordered subquery, which would copy every row once more."""
+    parts = ", ".join(f"CAST(group_concat({sql}, ?) AS BLOB)" for sql, _, _ in columns)
     params = [p for sql, ps, sep in columns for p in (*ps, sep)]
     return f"SELECT count(*), {parts} FROM {table} NOT INDEXED", params
 
@@ -1343,7 +1339,7 @@ it has none."""
 _NODE_AGGREGATES: Final[list[tuple[str, list[Any], str]]] = [
     ("id", [], COLUMN_SEPARATOR),
     ("name", [], COLUMN_SEPARATOR),
-    (*_code(NODE_TYPE_NAMES), ","),
+    (*_code(NODE_TYPE_NAMES), ""),
     ("ifnull(kind, '')", [], COLUMN_SEPARATOR),
     ("ifnull(country, '')", [], COLUMN_SEPARATOR),
     ("ifnull(region, '')", [], COLUMN_SEPARATOR),
@@ -1353,7 +1349,7 @@ _NODE_AGGREGATES: Final[list[tuple[str, list[Any], str]]] = [
 ]
 _RELATIONSHIP_AGGREGATES: Final[list[tuple[str, list[Any], str]]] = [
     ("id", [], COLUMN_SEPARATOR),
-    (*_code(RELATION_TYPE_NAMES), ","),
+    (*_code(RELATION_TYPE_NAMES), ""),
     ("source_id", [], COLUMN_SEPARATOR),
     ("target_id", [], COLUMN_SEPARATOR),
     ("since", [], ","),
@@ -1373,23 +1369,30 @@ BULK_ATTEMPTS: Final = 3
 """Reads of the bulk statements before giving up on a graph being refreshed."""
 
 
-def _holds(text: str | bytes | None, count: int, sep: str) -> bool:
-    """True when the joined column ``text`` holds exactly ``count`` values (no value held the
-    separator, none was NULL)."""
-    if count == 0:
-        return True
-    if isinstance(text, bytes):  # counted by numpy: several times faster than bytes.count
-        found = np.count_nonzero(np.frombuffer(text, dtype=np.uint8) == ord(sep))
-        return int(found) == count - 1
-    return text is not None and text.count(sep) == count - 1
+def _column(value: bytes | None, count: int, sep: str) -> Any:
+    """The column ``value`` of a bulk statement, None unless it holds ``count`` values (a value
+    held the separator, or was NULL): texts joined by :data:`COLUMN_SEPARATOR` as they are,
+    integers joined by commas and codes (:func:`_code`) as an int64 array, parsed in C (no Python
+    object per value).
 
-
-def _numbers(text: str | None, count: int, dtype: type) -> Any:
-    """The ``count`` integers of ``text`` joined by commas, parsed in C (no Python text or
-    integer per value)."""
-    if not count or text is None:
-        return np.zeros(0, dtype=dtype)
-    return np.fromstring(text, dtype=dtype, sep=",")
+    >>> joined = COLUMN_SEPARATOR.encode().join([b"a", b"b"])
+    >>> _column(joined, 2, COLUMN_SEPARATOR) == joined, _column(joined, 3, COLUMN_SEPARATOR)
+    (True, None)
+    >>> _column(b"20190101,0", 2, ",").tolist(), _column(b"102", 3, "").tolist()
+    ([20190101, 0], [1, 0, 2])
+    >>> _column(None, 0, ","), _column(b"7", 2, ",")
+    (array([], dtype=int64), None)
+    """
+    data = value or b""
+    if sep == ",":
+        numbers = np.fromstring(data, dtype=np.int64, sep=",")
+        return numbers if len(numbers) == count else None
+    if sep == "":
+        codes = np.frombuffer(data, dtype=np.uint8).astype(np.int64) - ord("0")
+        return codes if len(codes) == count else None
+    # counted by numpy: several times faster than bytes.count
+    found = np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == ord(sep))
+    return data if (int(found) == count - 1 if count else not data) else None
 
 
 def _rows_by_id(conn: sqlite3.Connection, select: str, ids: Sequence[str]) -> Iterator[Any]:
