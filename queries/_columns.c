@@ -17,7 +17,7 @@
 #define SEPARATOR 0x1f /* graphsvc.stores.contract.COLUMN_SEPARATOR */
 #define NONE (-1)      /* a text that is not a key; a column's empty value */
 
-enum Outcome { DONE, OUT_OF_MEMORY, BAD_TEXTS, BAD_COUNT, BAD_GRAPH };
+enum Outcome { DONE, OUT_OF_MEMORY, BAD_TEXTS, BAD_COUNT, BAD_GRAPH, TOO_LARGE };
 
 static PyObject *fail(enum Outcome outcome) {
     switch (outcome) {
@@ -31,6 +31,9 @@ static PyObject *fail(enum Outcome outcome) {
         return NULL;
     case BAD_GRAPH:
         PyErr_SetString(PyExc_ValueError, "a relationship's end is not a node index");
+        return NULL;
+    case TOO_LARGE:
+        PyErr_SetString(PyExc_ValueError, "at most 2**31 - 2 nodes and 2**30 - 1 relationships");
         return NULL;
     case DONE:
         break;
@@ -485,30 +488,35 @@ typedef struct {
     int64_t pair_count, arc_count;
 } Graph;
 
+/* The working arrays of the sorts hold node indices and entry numbers as 32-bit integers: half
+ * the memory to scatter into than 64-bit ones (topology at 100k: 0.055 -> 0.045 s). */
+typedef int32_t Index;
+#define MOST_INDEX INT32_MAX
+
 /* Order the keys (a, b) of `count` entries by a then b, stably (equal keys in entry order):
  * two counting sorts, by b then by a, over node indices below n. `order` receives the entry
  * of each rank; `scratch` holds count entries, `counts` n + 1. */
-static void sort_pairs(const int64_t *a, const int64_t *b, int64_t count, int64_t n,
-                       int64_t *order, int64_t *scratch, int64_t *counts) {
-    memset(counts, 0, (size_t)(n + 1) * sizeof(int64_t));
-    for (int64_t i = 0; i < count; i++) {
+static void sort_pairs(const Index *a, const Index *b, Index count, Index n, Index *order,
+                       Index *scratch, Index *counts) {
+    memset(counts, 0, (size_t)(n + 1) * sizeof(Index));
+    for (Index i = 0; i < count; i++) {
         counts[b[i] + 1]++;
     }
-    for (int64_t v = 0; v < n; v++) {
+    for (Index v = 0; v < n; v++) {
         counts[v + 1] += counts[v];
     }
-    for (int64_t i = 0; i < count; i++) {
+    for (Index i = 0; i < count; i++) {
         scratch[counts[b[i]]++] = i;
     }
-    memset(counts, 0, (size_t)(n + 1) * sizeof(int64_t));
-    for (int64_t i = 0; i < count; i++) {
+    memset(counts, 0, (size_t)(n + 1) * sizeof(Index));
+    for (Index i = 0; i < count; i++) {
         counts[a[i] + 1]++;
     }
-    for (int64_t v = 0; v < n; v++) {
+    for (Index v = 0; v < n; v++) {
         counts[v + 1] += counts[v];
     }
-    for (int64_t r = 0; r < count; r++) {
-        int64_t i = scratch[r];
+    for (Index r = 0; r < count; r++) {
+        Index i = scratch[r];
         order[counts[a[i]]++] = i;
     }
 }
@@ -521,23 +529,26 @@ static enum Outcome run_topology(Graph *g) {
             return BAD_GRAPH;
         }
     }
+    if (n >= MOST_INDEX || m >= MOST_INDEX / 2) {
+        return TOO_LARGE;
+    }
     /* arcs: every relationship between two nodes, and its reverse when its type is symmetric;
      * U's pairs use the first m of them (low, high) */
-    int64_t *from = malloc((size_t)(2 * m + 1) * sizeof(int64_t));
-    int64_t *to = malloc((size_t)(2 * m + 1) * sizeof(int64_t));
-    int64_t *edge = malloc((size_t)(m + 1) * sizeof(int64_t));
-    int64_t *order = malloc((size_t)(2 * m + 1) * sizeof(int64_t));
-    int64_t *scratch = malloc((size_t)(2 * m + 1) * sizeof(int64_t));
-    int64_t *counts = malloc((size_t)(n + 1) * sizeof(int64_t));
+    Index *from = malloc((size_t)(2 * m + 1) * sizeof(Index));
+    Index *to = malloc((size_t)(2 * m + 1) * sizeof(Index));
+    Index *edge = malloc((size_t)(m + 1) * sizeof(Index));
+    Index *order = malloc((size_t)(2 * m + 1) * sizeof(Index));
+    Index *scratch = malloc((size_t)(2 * m + 1) * sizeof(Index));
+    Index *counts = malloc((size_t)(n + 1) * sizeof(Index));
     enum Outcome outcome = DONE;
     if (!from || !to || !edge || !order || !scratch || !counts) {
         outcome = OUT_OF_MEMORY;
         goto done;
     }
     memset(g->degree, 0, (size_t)n * sizeof(int64_t));
-    int64_t kept = 0;
+    Index kept = 0;
     for (int64_t e = 0; e < m; e++) {
-        int64_t s = g->source[e], t = g->target[e];
+        Index s = (Index)g->source[e], t = (Index)g->target[e];
         g->degree[s]++;
         if (s == t) {
             continue; /* a loop counts in its node's degree, and is no edge of U or D */
@@ -545,14 +556,14 @@ static enum Outcome run_topology(Graph *g) {
         g->degree[t]++;
         from[kept] = s < t ? s : t;
         to[kept] = s < t ? t : s;
-        edge[kept++] = e;
+        edge[kept++] = (Index)e;
     }
     /* U: the distinct pairs in order, each with its cheapest relationship (the first of equal
      * costs, the sort being stable) */
-    sort_pairs(from, to, kept, n, order, scratch, counts);
+    sort_pairs(from, to, kept, (Index)n, order, scratch, counts);
     int64_t pairs = 0;
-    for (int64_t r = 0; r < kept;) {
-        int64_t first = order[r], low = from[first], high = to[first], best = first;
+    for (Index r = 0; r < kept;) {
+        Index first = order[r], low = from[first], high = to[first], best = first;
         for (r++; r < kept && from[order[r]] == low && to[order[r]] == high; r++) {
             if (g->cost[edge[order[r]]] < g->cost[edge[best]]) {
                 best = order[r];
@@ -575,7 +586,9 @@ static enum Outcome run_topology(Graph *g) {
     for (int64_t v = 0; v < n; v++) {
         g->indptr[v + 1] += g->indptr[v];
     }
-    memcpy(counts, g->indptr, (size_t)n * sizeof(int64_t));
+    for (Index v = 0; v < n; v++) {
+        counts[v] = (Index)g->indptr[v];
+    }
     for (int side = 1; side >= 0; side--) {
         for (int64_t p = 0; p < pairs; p++) {
             int64_t row = g->pairs[2 * p + side], at = counts[row]++;
@@ -585,23 +598,22 @@ static enum Outcome run_topology(Graph *g) {
         }
     }
     /* D: the distinct arcs in order */
-    int64_t arcs = 0;
-    for (int64_t k = 0; k < kept; k++) {
-        int64_t e = edge[k];
-        from[k] = g->source[e];
-        to[k] = g->target[e];
+    for (Index k = 0; k < kept; k++) {
+        Index e = edge[k];
+        from[k] = (Index)g->source[e];
+        to[k] = (Index)g->target[e];
     }
-    arcs = kept;
-    for (int64_t k = 0; k < kept; k++) {
-        int64_t e = edge[k];
+    Index arcs = kept;
+    for (Index k = 0; k < kept; k++) {
+        Index e = edge[k];
         if (g->symmetric[g->type[e]]) {
-            from[arcs] = g->target[e];
-            to[arcs++] = g->source[e];
+            from[arcs] = (Index)g->target[e];
+            to[arcs++] = (Index)g->source[e];
         }
     }
-    sort_pairs(from, to, arcs, n, order, scratch, counts);
+    sort_pairs(from, to, arcs, (Index)n, order, scratch, counts);
     int64_t distinct = 0;
-    for (int64_t r = 0; r < arcs; r++) {
+    for (Index r = 0; r < arcs; r++) {
         int64_t a = from[order[r]], b = to[order[r]];
         if (distinct > 0 && g->arcs[2 * distinct - 2] == a && g->arcs[2 * distinct - 1] == b) {
             continue;
