@@ -1,6 +1,6 @@
 # innonet: the CLI and the GraphQL service.
-# The build stage compiles innonet's one C extension (queries/_route.c) into a wheel; the image
-# installs that wheel and its dependencies' wheels, so it holds no compiler.
+# The build stage compiles innonet's C extensions (queries/_route.c, queries/_columns.c) into a
+# wheel; the image installs that wheel and its dependencies' wheels, so it holds no compiler.
 FROM python:3.12-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
     && rm -rf /var/lib/apt/lists/*

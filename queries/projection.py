@@ -49,7 +49,7 @@ from graphsvc.model import (
     RELATION_TYPE_NAMES,
 )
 from graphsvc.stores.contract import COLUMN_SEPARATOR, GraphColumns, Relationship, Store
-from queries import deadline
+from queries import _columns, deadline
 from queries.errors import NotFound, Pending, QueryError, check_relation_types
 from queries.results import Path
 from queries.timeline import check_as_of, day_of
@@ -107,7 +107,11 @@ class Strings(Sequence[str]):
 
     @classmethod
     def of(cls, texts: Sequence[str]) -> Strings:
-        """The texts packed."""
+        """The texts packed.
+
+        >>> Strings.of(["b", "上海"]).data.tobytes().decode()
+        'b上海'
+        """
         encoded = [t.encode() for t in texts]
         ends = np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)))
         starts = ends - np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
@@ -122,13 +126,9 @@ class Strings(Sequence[str]):
         >>> list(Strings.joined("a\x1f上海", 2)), list(Strings.joined("a\x1f上海".encode(), 2))
         (['a', '上海'], ['a', '上海'])
         """
-        if count == 0:
-            empty = np.zeros(0, dtype=np.int64)
-            return cls(np.zeros(0, dtype=np.uint8), empty, empty)
         data = np.frombuffer(text.encode() if isinstance(text, str) else text, dtype=np.uint8)
-        cuts = np.flatnonzero(data == ord(COLUMN_SEPARATOR))
-        starts = np.concatenate(([0], cuts + 1)).astype(np.int64)
-        ends = np.concatenate((cuts, [len(data)])).astype(np.int64)
+        starts, ends = np.empty(count, dtype=np.int64), np.empty(count, dtype=np.int64)
+        _columns.cut(data, starts, ends)  # ValueError unless data holds count texts
         return cls(data, starts, ends)
 
     def __len__(self) -> int:
@@ -164,6 +164,18 @@ class Strings(Sequence[str]):
     def at(self, positions: IntArray) -> Strings:
         """The texts at ``positions``."""
         return Strings(self.data, self.starts[positions], self.ends[positions])
+
+    def packed(self) -> Strings:
+        """The texts in a buffer of their own, one after the other, as :meth:`of` packs them.
+
+        >>> texts = Strings.joined("b\x1f上海\x1fa", 3).at(np.array([2, 1]))
+        >>> packed = texts.packed()
+        >>> packed.data.tobytes().decode(), packed.starts.tolist(), packed.ends.tolist()
+        ('a上海', [0, 1], [1, 7])
+        """
+        lengths = self.ends - self.starts
+        ends = np.cumsum(lengths)
+        return Strings(self.data[segments(self.starts, self.ends)], ends - lengths, ends)
 
     def prefixes(self) -> npt.NDArray[np.bytes_]:
         """The first :data:`PREFIX` bytes of each text (NUL-padded, so in the texts' order),
@@ -258,11 +270,24 @@ class Coded(Sequence[str | None]):
     @classmethod
     def of(cls, values: Sequence[str | None]) -> Coded:
         """The column of ``values`` (None or the empty text for none)."""
-        words = sorted({v for v in values if v})
-        code_of: dict[str | None, int] = {v: c for c, v in enumerate(words)}
-        code_of[None] = code_of[""] = -1
-        codes = np.fromiter(map(code_of.__getitem__, values), dtype=np.int32, count=len(values))
-        return cls(codes, Strings.of(words))
+        return cls.of_strings(Strings.of([value or "" for value in values]))
+
+    @classmethod
+    def of_strings(cls, texts: Strings) -> Coded:
+        """The column of ``texts`` (the empty text for none): each distinct text found in C
+        (``queries/_columns.c``: no Python object per row), then the few found sorted.
+
+        >>> column = Coded.of_strings(Strings.joined("vc\x1f\x1flab\x1fvc", 4))
+        >>> column.codes.tolist(), list(column.vocabulary)
+        ([1, -1, 0, 1], ['lab', 'vc'])
+        """
+        codes = np.empty(len(texts), dtype=np.int32)
+        firsts = _columns.codes(texts.data, texts.starts, texts.ends, codes)
+        words = [texts[i] for i in firsts]  # in order of first appearance
+        order = sorted(range(len(words)), key=words.__getitem__)
+        rank = np.full(len(words) + 1, -1, dtype=np.int32)  # code -1 stays -1
+        rank[order] = np.arange(len(words), dtype=np.int32)
+        return cls(rank[codes], Strings.of([words[c] for c in order]))
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -420,37 +445,47 @@ class _Topology(NamedTuple):
 
     @classmethod
     def of(cls, n: int, edges: _Edges) -> _Topology:
-        source, target = edges.source, edges.target
-        loop = source == target
-        degree = np.bincount(source, minlength=n) + np.bincount(target[~loop], minlength=n)
-        position = np.flatnonzero(~loop)
-        s, t, cost = source[position], target[position], edges.cost[position]
-        low, high = np.minimum(s, t), np.maximum(s, t)
-        key = low * n + high
-        chosen = _cheapest_of_each(key, cost)
-        pairs = np.column_stack((low[chosen], high[chosen])).reshape(-1, 2)
-        pair_cost = cost[chosen]
-        rows = np.concatenate((pairs[:, 0], pairs[:, 1]))
-        cols = np.concatenate((pairs[:, 1], pairs[:, 0]))
-        pair_of = np.concatenate((np.arange(len(chosen)), np.arange(len(chosen))))
-        csr = np.argsort(rows * n + cols)  # distinct keys: any sort gives the one order
-        csr_pair = pair_of[csr]
-        symmetric = _SYMMETRIC[edges.type[position]]
-        arc_source = np.concatenate((s, t[symmetric]))
-        arc_target = np.concatenate((t, s[symmetric]))
-        arc_key = sorted_unique(arc_source * n + arc_target)
+        """U and D of ``n`` nodes and ``edges``, in C (``queries/_columns.c``: stable counting
+        sorts over the node indices, a pair's cheapest relationship the first of its lowest
+        cost); ``tests/queries/test_projection_columns.py`` holds the same in numpy.
+
+        Three relationships, 0 -> 2 and 1 -> 0 collaborating (symmetric), 1 -> 0 developing:
+
+        >>> both, one = _REL_CODE["COLLABORATES_WITH"], _REL_CODE["DEVELOPED"]
+        >>> edges = _Edges(Strings.of(list("abc")), np.array([0, 1, 1]), np.array([2, 0, 0]),
+        ...                np.array([both, one, both]), np.array([1.0, 2.0, 0.5]),
+        ...                np.zeros(3, np.int64), Strings.of(list("xyz")))
+        >>> U = _Topology.of(3, edges)
+        >>> U.pairs.tolist(), U.pair_edge.tolist(), U.indptr.tolist(), U.indices.tolist()
+        ([[0, 1], [0, 2]], [2, 0], [0, 2, 3, 4], [1, 2, 0, 0])
+        >>> U.arcs.tolist(), U.degree.tolist()
+        ([[0, 1], [0, 2], [1, 0], [2, 0]], [3, 2, 1])
+        """
+        m = len(edges.source)
+        source = np.ascontiguousarray(edges.source, dtype=np.int64)
+        target = np.ascontiguousarray(edges.target, dtype=np.int64)
+        types = np.ascontiguousarray(edges.type, dtype=np.int64)
+        cost = np.ascontiguousarray(edges.cost, dtype=np.float64)
+        degree, indptr = np.empty(n, dtype=np.int64), np.empty(n + 1, dtype=np.int64)
+        pairs, pair_edge = np.empty(2 * m, dtype=np.int64), np.empty(m, dtype=np.int64)
+        pair_cost = np.empty(m, dtype=np.float64)
+        indices, csr_pair = np.empty(2 * m, dtype=np.int64), np.empty(2 * m, dtype=np.int64)
+        csr_cost, arcs = np.empty(2 * m, dtype=np.float64), np.empty(4 * m, dtype=np.int64)
+        found, arc_count = _columns.topology(
+            source, target, types, cost, _SYMMETRIC.view(np.uint8), degree, indptr,
+            pairs, pair_cost, pair_edge, indices, csr_pair, csr_cost, arcs,
+        )  # fmt: skip
         return cls(
-            arcs=np.column_stack((arc_key // n, arc_key % n)).reshape(-1, 2),
-            csr_cost=pair_cost[csr_pair],
-            csr_pair=csr_pair.astype(np.int64, copy=False),
-            degree=degree.astype(np.int64, copy=False),
-            indices=cols[csr].astype(np.int64, copy=False),
-            indptr=np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n)))).astype(
-                np.int64, copy=False
-            ),
-            pair_cost=pair_cost,
-            pair_edge=position[chosen].astype(np.int64, copy=False),
-            pairs=pairs.astype(np.int64, copy=False),
+            # the parts filled: the pages of the rest were never touched, so they take no memory
+            arcs=arcs[: 2 * arc_count].reshape(-1, 2),
+            csr_cost=csr_cost[: 2 * found],
+            csr_pair=csr_pair[: 2 * found],
+            degree=degree,
+            indices=indices[: 2 * found],
+            indptr=indptr,
+            pair_cost=pair_cost[:found],
+            pair_edge=pair_edge[:found],
+            pairs=pairs[: 2 * found].reshape(-1, 2),
         )
 
 
@@ -483,27 +518,6 @@ class Rows(Sequence[list[Any]]):
             raise IndexError(u)
         result: list[Any] = self.values[self.indptr[u] : self.indptr[u + 1]].tolist()
         return result
-
-
-def _cheapest_of_each(key: IntArray, cost: npt.NDArray[np.float64]) -> IntArray:
-    """For each distinct ``key`` in ascending order, the position of its lowest ``cost`` (the
-    lowest position among equal costs): one stable sort, then linear passes.
-
-    >>> _cheapest_of_each(np.array([7, 3, 7, 3, 7]), np.array([2.0, 1.0, 1.0, 1.0, 1.0])).tolist()
-    [1, 2]
-    """
-    if len(key) == 0:
-        return np.zeros(0, dtype=np.int64)
-    order = np.argsort(key, kind="stable")
-    ordered_key, ordered_cost = key[order], cost[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered_key[1:] != ordered_key[:-1])))
-    opens = np.zeros(len(order), dtype=bool)
-    opens[starts] = True
-    group = np.cumsum(opens) - 1
-    cheapest = np.minimum.reduceat(ordered_cost, starts)
-    candidate = np.flatnonzero(ordered_cost == cheapest[group])
-    first = np.concatenate(([True], group[candidate][1:] != group[candidate][:-1]))
-    return order[candidate[first]].astype(np.int64)
 
 
 def segments(starts: IntArray, ends: IntArray) -> IntArray:
@@ -1081,15 +1095,15 @@ class Projection:
         return _assemble(
             version,
             _Columns(
-                node_ids,
+                Strings.of(node_ids),
                 Strings.of(names),
                 np.asarray(types, dtype=np.int64),
                 [Coded.of(texts[name]) for name in _TEXT_COLUMNS],
                 _days(node_dates),
                 Strings.of(edge_ids),
                 np.asarray(rel_types, dtype=np.int64),
-                sources,
-                targets,
+                Strings.of(sources),
+                Strings.of(targets),
                 np.asarray(weights, dtype=np.float64),
                 _days(dates),
                 Strings.of(properties),
@@ -1101,22 +1115,21 @@ class Projection:
         """The projection of a store's graph read in bulk (:class:`BulkRead`)."""
         n = len(columns.node_types)
         m = len(columns.relationship_types)
-
-        def split(text: str, count: int) -> list[str]:
-            return text.split(COLUMN_SEPARATOR) if count else []
-
         return _assemble(
             columns.data_version,
             _Columns(
-                split(columns.node_ids, n),
+                Strings.joined(columns.node_ids, n),
                 Strings.joined(columns.node_names, n),
                 np.asarray(columns.node_types, dtype=np.int64),
-                [Coded.of(split(getattr(columns, name), n)) for name in _TEXT_COLUMNS],
+                [
+                    Coded.of_strings(Strings.joined(getattr(columns, name), n))
+                    for name in _TEXT_COLUMNS
+                ],
                 np.asarray(columns.node_days, dtype=np.int64),
                 Strings.joined(columns.relationship_ids, m),
                 np.asarray(columns.relationship_types, dtype=np.int64),
-                split(columns.sources, m),
-                split(columns.targets, m),
+                Strings.joined(columns.sources, m),
+                Strings.joined(columns.targets, m),
                 np.asarray(columns.weights, dtype=np.float64),
                 np.asarray(columns.relationship_days, dtype=np.int64),
                 Strings.joined(columns.relationship_properties, m),
@@ -1183,15 +1196,15 @@ class Projection:
 class _Columns(NamedTuple):
     """A graph read from a store, before it is put in integer form."""
 
-    node_ids: list[str]
+    node_ids: Strings
     node_names: Strings
     node_types: IntArray
     texts: list[Coded]
     node_days: IntArray
     edge_ids: Strings
     edge_types: IntArray
-    sources: list[str]
-    targets: list[str]
+    sources: Strings
+    targets: Strings
     weights: npt.NDArray[np.float64]
     edge_days: IntArray
     edge_properties: Strings
@@ -1199,23 +1212,27 @@ class _Columns(NamedTuple):
 
 def _assemble(version: str, columns: _Columns) -> Projection:
     """The projection of a graph read from a store: nodes put in id order (stores give them so
-    already), endpoints as node indices, relationships whose end is missing left out."""
-    node_ids = columns.node_ids
+    already), endpoints as node indices, relationships whose end is missing left out.
+
+    The ends are found among the node ids in C (``queries/_columns.c``: a hash table of the
+    ids' UTF-8 bytes), a node id given twice standing for its last position, as a ``dict`` of
+    the ids would."""
+    ids = columns.node_ids
     node_order: IntArray | None = None
-    if any(map(operator.gt, node_ids, itertools.islice(node_ids, 1, None))):
-        node_order = np.array(sorted(range(len(node_ids)), key=node_ids.__getitem__), np.int64)
-        node_ids = [node_ids[i] for i in node_order.tolist()]
+    if not _columns.ascending(ids.data, ids.starts, ids.ends):  # UTF-8 order: code points'
+        listed = ids.tolist()
+        node_order = np.array(sorted(range(len(listed)), key=listed.__getitem__), np.int64)
+        ids = ids.at(node_order)
     m = len(columns.edge_types)
-    position = dict(zip(node_ids, range(len(node_ids)), strict=True)).get
-    missing = itertools.repeat(-1)
-    source = np.fromiter(map(position, columns.sources, missing), dtype=np.int64, count=m)
-    target = np.fromiter(map(position, columns.targets, missing), dtype=np.int64, count=m)
+    source, target = np.empty(m, dtype=np.int64), np.empty(m, dtype=np.int64)
+    for ends, found in ((columns.sources, source), (columns.targets, target)):
+        _columns.positions(ids.data, ids.starts, ids.ends, ends.data, ends.starts, ends.ends, found)
     days = columns.node_days
     names, texts, types = columns.node_names, columns.texts, columns.node_types
     if node_order is not None:
         days, types, names = days[node_order], types[node_order], names.at(node_order)
         texts = [column.at(node_order) for column in texts]
-    nodes = _Nodes(Strings.of(node_ids), names, types, days, *texts)
+    nodes = _Nodes(ids.packed(), names, types, days, *texts)
     edges = _Edges(
         columns.edge_ids,
         source,

@@ -399,31 +399,31 @@ class GraphColumns:
     """Every node and relationship of one data version, column by column, each in id order:
     what a projection is built from when the store reads the graph in bulk (:class:`BulkRead`).
 
-    Text columns hold their values joined by :data:`COLUMN_SEPARATOR`, an empty value for none
-    (``"a\x1f\x1fb"``: ``a``, none, ``b``); ``node_types`` and ``relationship_types`` are
+    Text columns hold their values' UTF-8 joined by :data:`COLUMN_SEPARATOR`, an empty value for
+    none (``b"a\x1f\x1fb"``: ``a``, none, ``b``; bytes: neither decoded nor encoded again on
+    their way into a projection); ``node_types`` and ``relationship_types`` are
     positions in the model's ``NODE_TYPE_NAMES`` and ``RELATION_TYPE_NAMES``; ``node_days``
     holds each node's day (:func:`graphsvc.model.day_of` of its type's ``since`` property) and
     ``relationship_days`` each relationship's day (:func:`graphsvc.model.day_of` of its
     ``RELATION_SINCE`` property);
     ``relationship_properties`` each relationship's properties as :func:`encode_properties`
-    writes them, joined by :data:`COLUMN_SEPARATOR` (JSON escapes that character), in UTF-8
-    (bytes: the text is neither decoded nor encoded again on its way into a projection).
+    writes them, a text column too (JSON escapes :data:`COLUMN_SEPARATOR`).
     """
 
     data_version: str
-    node_ids: str
-    node_names: str
+    node_ids: bytes
+    node_names: bytes
     node_types: npt.NDArray[np.int64]
-    kinds: str
-    countries: str
-    regions: str
-    fields: str
-    statuses: str
+    kinds: bytes
+    countries: bytes
+    regions: bytes
+    fields: bytes
+    statuses: bytes
     node_days: npt.NDArray[np.int64]
-    relationship_ids: str
+    relationship_ids: bytes
     relationship_types: npt.NDArray[np.int64]
-    sources: str
-    targets: str
+    sources: bytes
+    targets: bytes
     weights: npt.NDArray[np.float64]
     relationship_days: npt.NDArray[np.int64]
     relationship_properties: bytes

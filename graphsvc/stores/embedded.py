@@ -1199,16 +1199,16 @@ class EmbeddedStore:
             conn.close()
 
     def graph_columns(self) -> GraphColumns | None:
-        """The whole graph column by column: each text column one ``group_concat`` over its
-        table in id order, the weights read as numbers (exact, where a text would not be), so no
-        Python object is made per row but a weight. Three reads run at once on three connections
-        (SQLite reads without the interpreter lock); when their snapshots are not of one data
-        version (a refresh committed between them), they run again."""
+        """The whole graph column by column: each column one ``group_concat`` over its table
+        in id order (texts as UTF-8 bytes, never decoded), the weights as exact integers
+        (:data:`WEIGHT_BITS`), so no Python object is made per row. Three reads run at once on
+        three connections (SQLite reads without the interpreter lock); when their snapshots are
+        not of one data version (a refresh committed between them), they run again."""
         for _ in range(BULK_ATTEMPTS):
             with ThreadPoolExecutor(3, "innonet-bulk-read") as pool:
                 nodes_read = pool.submit(self._in_snapshot, _aggregate(_NODE_STATEMENT))
-                ends_read = pool.submit(self._in_snapshot, _aggregate(_RELATIONSHIP_STATEMENT))
-                more_read = pool.submit(self._in_snapshot, _weights_and_properties)
+                ends_read = pool.submit(self._in_snapshot, _relationships)
+                more_read = pool.submit(self._in_snapshot, _aggregate(_PROPERTIES_STATEMENT))
                 versions = {nodes_read.result()[0], ends_read.result()[0], more_read.result()[0]}
             if len(versions) == 1:
                 break
@@ -1218,41 +1218,38 @@ class EmbeddedStore:
                 "reads; ask again"
             )
         version, node_row = nodes_read.result()
-        rel_row = ends_read.result()[1]
-        weights, r_properties = more_read.result()[1]
+        rel_row, weights = ends_read.result()[1]
+        (r_properties,) = more_read.result()[1]
         nodes, rels = node_row[0], rel_row[0]
-        checks = [
-            *zip(node_row[1:], [nodes] * len(_NODE_AGGREGATES), _NODE_AGGREGATES, strict=True),
-            *zip(
-                rel_row[1:],
-                [rels] * len(_RELATIONSHIP_AGGREGATES),
-                _RELATIONSHIP_AGGREGATES,
-                strict=True,
-            ),
+        node_columns = zip(node_row[1:], _NODE_AGGREGATES, strict=True)
+        # the weights, the last column, as _relationships read them
+        rel_columns = zip(rel_row[1:-1], _RELATIONSHIP_AGGREGATES[:-1], strict=True)
+        found = [
+            *(_column(value, nodes, sep) for value, (_, _, sep) in node_columns),
+            *(_column(value, rels, sep) for value, (_, _, sep) in rel_columns),
         ]
-        if len(weights) != rels or not all(_holds(t, n, sep) for t, n, (_, _, sep) in checks):
+        if len(weights) != rels or any(column is None for column in found):
             return None
-        if rels and (r_properties or b"").count(COLUMN_SEPARATOR.encode()) != rels - 1:
-            return None
-        ids, names, types, kinds, countries, regions, fields, statuses, node_days = node_row[1:]
-        r_ids, r_types, sources, targets, r_days = rel_row[1:]
+        ids, names, types, kinds, countries, regions, fields, statuses, node_days = found[:9]
+        r_ids, r_types, sources, targets, r_days = found[9:]
         return GraphColumns(
             data_version=version,
-            node_ids=ids or "",
-            node_names=names or "",
-            node_types=_numbers(types, nodes, np.int64),
-            kinds=kinds or "",
-            countries=countries or "",
-            regions=regions or "",
-            fields=fields or "",
-            statuses=statuses or "",
-            node_days=_numbers(node_days, nodes, np.int64),
-            relationship_ids=r_ids or "",
-            relationship_types=_numbers(r_types, rels, np.int64),
-            sources=sources or "",
-            targets=targets or "",
+            node_ids=ids,
+            node_names=names,
+            node_types=types,
+            kinds=kinds,
+            countries=countries,
+            regions=regions,
+            fields=fields,
+            statuses=statuses,
+            node_days=node_days,
+            relationship_ids=r_ids,
+            relationship_types=r_types,
+            sources=sources,
+            targets=targets,
             weights=weights,
-            relationship_days=_numbers(r_days, rels, np.int64),
+            relationship_days=r_days,
+            # not counted: canonical JSON writes the separator as an escape, never as itself
             relationship_properties=r_properties or b"",
         )
 
@@ -1277,37 +1274,72 @@ def _aggregate(statement: tuple[str, list[str]]) -> Callable[[sqlite3.Connection
     return lambda conn: conn.execute(*statement).fetchone()
 
 
-def _weights_and_properties(
-    conn: sqlite3.Connection,
-) -> tuple[npt.NDArray[np.float64], bytes | None]:
-    """Every relationship's weight (read as a number: exact, where a text would not be), and
-    their properties joined by :data:`COLUMN_SEPARATOR` as UTF-8 bytes, in id order."""
-    (properties,) = conn.execute(*_PROPERTIES_STATEMENT).fetchone()
+def _relationships(conn: sqlite3.Connection) -> tuple[Any, npt.NDArray[np.float64]]:
+    """The row of :data:`_RELATIONSHIP_STATEMENT`, and every relationship's weight in id order:
+    from its scaled integers (exact) when every weight has one, else read as numbers (exact,
+    a Python float a row) in the same snapshot.
+
+    >>> conn = sqlite3.connect(":memory:")
+    >>> _ = conn.execute(
+    ...     "CREATE TABLE relationships (id TEXT PRIMARY KEY, type TEXT, source_id TEXT,"
+    ...     " target_id TEXT, weight REAL, since INTEGER) WITHOUT ROWID")
+    >>> row = ("r", "SERVES", "a", "b")
+    >>> _ = conn.executemany("INSERT INTO relationships VALUES (?, ?, ?, ?, ?, 0)",
+    ...                      [(f"{row[0]}{i}", *row[1:], w) for i, w in enumerate([1.0, 0.07])])
+    >>> _relationships(conn)[1].tolist()
+    [1.0, 0.07]
+    >>> _ = conn.execute("UPDATE relationships SET weight = 1e-30 WHERE id = 'r0'")
+    >>> _relationships(conn)[1].tolist()  # below 2**-4: read as numbers
+    [1e-30, 0.07]
+    """
+    row = conn.execute(*_RELATIONSHIP_STATEMENT).fetchone()
+    scaled = _column(row[-1], row[0], ",")
+    if scaled is not None:
+        return row, np.ldexp(scaled.astype(np.float64), -WEIGHT_BITS)
     rows = conn.execute("SELECT weight FROM relationships NOT INDEXED")
-    return np.fromiter(itertools.chain.from_iterable(rows), dtype=np.float64), properties
+    return row, np.fromiter(itertools.chain.from_iterable(rows), dtype=np.float64)
 
 
 def _code(names: Sequence[str]) -> tuple[str, list[str]]:
-    """SQL of the ``type`` column as its position in ``names``."""
-    return "CASE type " + " ".join(f"WHEN ? THEN {i}" for i in range(len(names))) + " END", list(
-        names
-    )
+    """SQL of the ``type`` column as its position in ``names``: the character ``"0"`` plus it,
+    a constant joined as it is, with no separator (an integer would be turned into a new text a
+    row, and parsed back).
+
+    >>> _code(["A", "B"])
+    ("CASE type WHEN ? THEN '0' WHEN ? THEN '1' END", ['A', 'B'])
+    """
+    assert len(names) < ord("z") - ord("0")  # one ASCII character each
+    arms = " ".join(f"WHEN ? THEN '{chr(ord('0') + i)}'" for i in range(len(names)))
+    return f"CASE type {arms} END", list(names)
 
 
-def _columns(table: str, columns: list[tuple[str, list[str], str]]) -> tuple[str, list[str]]:
+def _columns(table: str, columns: list[tuple[str, list[Any], str]]) -> tuple[str, list[Any]]:
     """One statement aggregating each column ``(sql, params, separator)`` over the rows of
-    ``table`` in id order, joined by its separator. The table is walked itself (``NOT
-    INDEXED``: a table without rowid is kept in id order), not through an ordered subquery,
-    which would copy every row once more."""
-    parts = ", ".join(f"group_concat({sql}, ?)" for sql, _, _ in columns)
+    ``table`` in id order, joined by its separator (:func:`_column` reads them), as UTF-8 bytes.
+    The table is walked itself (``NOT INDEXED``: a table without rowid is kept in id order),
+    not through an ordered subquery, which would copy every row once more."""
+    parts = ", ".join(f"CAST(group_concat({sql}, ?) AS BLOB)" for sql, _, _ in columns)
     params = [p for sql, ps, sep in columns for p in (*ps, sep)]
     return f"SELECT count(*), {parts} FROM {table} NOT INDEXED", params
 
 
-_NODE_AGGREGATES: Final[list[tuple[str, list[str], str]]] = [
+WEIGHT_BITS: Final = 56
+"""A relationship's weight is read as the integer ``weight * 2**WEIGHT_BITS`` when every
+weight lies from 2**-4 to 2**7 (from 0.0625 to 128, 128 left out): the product of such a
+double (a 53-bit integer times 2**-56 or more) is exact, an integer below 2**63, so its text is
+exact, where a text of the weight itself would not be. Otherwise the weights are read as
+numbers, a row at a time."""
+_WEIGHT_AS_INTEGER: Final = (
+    "CASE WHEN weight >= ? AND weight < ? THEN CAST(weight * ? AS INTEGER) END",
+    [2.0**-4, 2.0**7, 2.0**WEIGHT_BITS],
+)
+"""A weight as its integer (:data:`WEIGHT_BITS`); NULL, left out of the ``group_concat``, when
+it has none."""
+
+_NODE_AGGREGATES: Final[list[tuple[str, list[Any], str]]] = [
     ("id", [], COLUMN_SEPARATOR),
     ("name", [], COLUMN_SEPARATOR),
-    (*_code(NODE_TYPE_NAMES), ","),
+    (*_code(NODE_TYPE_NAMES), ""),
     ("ifnull(kind, '')", [], COLUMN_SEPARATOR),
     ("ifnull(country, '')", [], COLUMN_SEPARATOR),
     ("ifnull(region, '')", [], COLUMN_SEPARATOR),
@@ -1315,12 +1347,13 @@ _NODE_AGGREGATES: Final[list[tuple[str, list[str], str]]] = [
     ("ifnull(status, '')", [], COLUMN_SEPARATOR),
     ("since", [], ","),
 ]
-_RELATIONSHIP_AGGREGATES: Final[list[tuple[str, list[str], str]]] = [
+_RELATIONSHIP_AGGREGATES: Final[list[tuple[str, list[Any], str]]] = [
     ("id", [], COLUMN_SEPARATOR),
-    (*_code(RELATION_TYPE_NAMES), ","),
+    (*_code(RELATION_TYPE_NAMES), ""),
     ("source_id", [], COLUMN_SEPARATOR),
     ("target_id", [], COLUMN_SEPARATOR),
     ("since", [], ","),
+    (*_WEIGHT_AS_INTEGER, ","),
 ]
 _NODE_STATEMENT: Final = _columns("nodes", _NODE_AGGREGATES)
 _RELATIONSHIP_STATEMENT: Final = _columns("relationships", _RELATIONSHIP_AGGREGATES)
@@ -1329,26 +1362,37 @@ _PROPERTIES_STATEMENT: Final = (
     [COLUMN_SEPARATOR],
 )
 """The statements of :meth:`EmbeddedStore.graph_columns`: the nodes; the relationships' ids,
-types and ends; their properties (canonical JSON, as stored)."""
+types, ends, days and weights (scaled, where they can be); their properties (canonical JSON, as
+stored)."""
 
 BULK_ATTEMPTS: Final = 3
 """Reads of the bulk statements before giving up on a graph being refreshed."""
 
 
-def _holds(text: str | None, count: int, sep: str) -> bool:
-    """True when the joined column ``text`` holds exactly ``count`` values (no value held the
-    separator)."""
-    if count == 0:
-        return True
-    return text is not None and text.count(sep) == count - 1
+def _column(value: bytes | None, count: int, sep: str) -> Any:
+    """The column ``value`` of a bulk statement, None unless it holds ``count`` values (a value
+    held the separator, or was NULL): texts joined by :data:`COLUMN_SEPARATOR` as they are,
+    integers joined by commas and codes (:func:`_code`) as an int64 array, parsed in C (no Python
+    object per value).
 
-
-def _numbers(text: str | None, count: int, dtype: type) -> Any:
-    """The ``count`` integers of ``text`` joined by commas, parsed in C (no Python text or
-    integer per value)."""
-    if not count or text is None:
-        return np.zeros(0, dtype=dtype)
-    return np.fromstring(text, dtype=dtype, sep=",")
+    >>> joined = COLUMN_SEPARATOR.encode().join([b"a", b"b"])
+    >>> _column(joined, 2, COLUMN_SEPARATOR) == joined, _column(joined, 3, COLUMN_SEPARATOR)
+    (True, None)
+    >>> _column(b"20190101,0", 2, ",").tolist(), _column(b"102", 3, "").tolist()
+    ([20190101, 0], [1, 0, 2])
+    >>> _column(None, 0, ","), _column(b"7", 2, ",")
+    (array([], dtype=int64), None)
+    """
+    data = value or b""
+    if sep == ",":
+        numbers = np.fromstring(data, dtype=np.int64, sep=",")
+        return numbers if len(numbers) == count else None
+    if sep == "":
+        codes = np.frombuffer(data, dtype=np.uint8).astype(np.int64) - ord("0")
+        return codes if len(codes) == count else None
+    # counted by numpy: several times faster than bytes.count
+    found = np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == ord(sep))
+    return data if (int(found) == count - 1 if count else not data) else None
 
 
 def _rows_by_id(conn: sqlite3.Connection, select: str, ids: Sequence[str]) -> Iterator[Any]:

@@ -155,7 +155,7 @@ def test_a_store_of_schema_version_3_gets_the_node_columns_when_opened(tmp_path:
     assert written is not None and upgraded is not None
     assert upgraded.node_days.tolist() == [20190101, 20210304, 0, 0, 0, 0, 0, 20200506, 19990101, 0]
     fields = ["电子信息", "", "", "", "", "available", "", "", "新能源", ""]
-    assert upgraded.fields.split("\x1f") == fields
+    assert upgraded.fields.decode().split("\x1f") == fields
     assert _plain(upgraded) == _plain(written)
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("4",)
