@@ -142,19 +142,25 @@ def register(conn: sqlite3.Connection) -> None:
 
 UNINDEX: Final = (
     "INSERT INTO search_trigrams (search_trigrams, rowid, name, id) "
-    "SELECT 'delete', key, lower(name), lower(id) FROM search_keys WHERE id IN ({ids})",
+    "SELECT 'delete', key, lower(name), lower(id) FROM search_keys WHERE id IN ({ids}) "
+    "ORDER BY key",
     "INSERT INTO search_grams (search_grams, rowid, grams) "
-    "SELECT 'delete', key, innonet_grams(name, id) FROM search_keys WHERE id IN ({ids})",
+    "SELECT 'delete', key, innonet_grams(name, id) FROM search_keys WHERE id IN ({ids}) "
+    "ORDER BY key",
 )
-"""Remove the nodes whose ids the subquery ``{ids}`` gives from both FTS tables."""
+"""Remove the nodes whose ids the subquery ``{ids}`` gives from both FTS tables, in key order
+(see :data:`INDEX`)."""
 
 INDEX: Final = (
     "INSERT INTO search_trigrams (rowid, name, id) "
-    "SELECT key, lower(name), lower(id) FROM search_keys WHERE id IN ({ids})",
+    "SELECT key, lower(name), lower(id) FROM search_keys WHERE id IN ({ids}) ORDER BY key",
     "INSERT INTO search_grams (rowid, grams) "
-    "SELECT key, innonet_grams(name, id) FROM search_keys WHERE id IN ({ids})",
+    "SELECT key, innonet_grams(name, id) FROM search_keys WHERE id IN ({ids}) ORDER BY key",
 )
-"""Add the nodes whose ids the subquery ``{ids}`` gives to both FTS tables."""
+"""Add the nodes whose ids the subquery ``{ids}`` gives to both FTS tables, in key (rowid)
+order: FTS5 writes its pending terms out as a new segment whenever a rowid comes below the last
+one, so rows in id order (the order the ``IN`` lookup gives) made a segment every few rows and
+merged them again: about 3.5 of a 50k-node first load's 18 s went there, 0.3 s in key order."""
 
 ORDERED: Final = "search_ordered"
 """The ``meta`` key holding the last key of the ordered run: every key up to it was given in
