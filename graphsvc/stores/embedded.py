@@ -20,7 +20,9 @@ Tables (their ``CHECK`` vocabularies are generated from :mod:`graphsvc.model`):
 
 A refresh stages the rows in temporary tables, checks them against the graph, and then merges
 with a handful of set-based statements, so its cost is a few passes over indexed tables rather
-than a round trip per row.
+than a round trip per row. The first refresh of a store that holds nothing writes the rows
+straight into their tables instead, with the secondary indexes dropped and made again after
+them, and builds the search index from the nodes: the same rows, report and refusals.
 """
 
 from __future__ import annotations
