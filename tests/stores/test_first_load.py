@@ -18,7 +18,7 @@ from graphsvc.stores.contract import (
     Relationship,
     SearchFilter,
 )
-from graphsvc.stores.embedded import MAX_CONFLICTS, EmbeddedStore
+from graphsvc.stores.embedded import BATCH, MAX_CONFLICTS, EmbeddedStore
 from loaders.refresh import refresh_bundle
 from loaders.synthetic import write_bundle
 
@@ -156,6 +156,20 @@ REFUSED: dict[str, tuple[list[Node], list[Relationship]]] = {
     "a relationship given twice": (
         [institution("i1"), achievement("a1")],
         [Relationship("r1", "DEVELOPED", "i1", "a1", {})] * 2,
+    ),
+    "a node given again in a later batch": (
+        [institution(f"i{n}") for n in range(BATCH + 10)] + [institution("i3")],
+        [],
+    ),
+    "nodes given twice within a later batch": (
+        [institution(f"i{n}") for n in range(BATCH + 10)]
+        + [institution("x"), institution("y"), institution("x"), institution("y")],
+        [],
+    ),
+    "a relationship given again in a later batch": (
+        [institution("i1"), achievement("a1")],
+        [Relationship(f"r{n}", "DEVELOPED", "i1", "a1", {}) for n in range(BATCH + 1)]
+        + [Relationship("r7", "DEVELOPED", "i1", "a1", {})],
     ),
     "an unknown type given twice": (
         [institution("i1"), achievement("a1")],
