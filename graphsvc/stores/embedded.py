@@ -20,8 +20,8 @@ Tables (their ``CHECK`` vocabularies are generated from :mod:`graphsvc.model`):
 
 A refresh stages the rows in temporary tables, checks them against the graph, and then merges
 with a handful of set-based statements, so its cost is a few passes over indexed tables rather
-than a round trip per row. The first refresh of a store that holds nothing writes the rows
-straight into their tables instead, with the secondary indexes dropped and made again after
+than a round trip per row. The first refresh of a store that holds nothing copies the rows
+into their tables in id order instead, with the secondary indexes dropped and made again after
 them, and builds the search index from the nodes: the same rows, report and refusals.
 """
 
@@ -724,12 +724,13 @@ class EmbeddedStore:
         started: float,
     ) -> RefreshReport:
         """:meth:`_refresh` of a store that holds nothing yet, with the same outcome (rows,
-        report, refusals), written the short way: the rows go straight into their tables, whose
-        secondary indexes are dropped first and made again at the end (a sort each, rather than
-        an index updated row by row), and the search index is built from the nodes; the checks
-        against the graph come down to the endpoint checks of :class:`_FirstLoadChecks`. Inside
-        the caller's transaction, so a failure leaves the indexes and the empty store as they
-        were."""
+        report, refusals), written the short way: no staging, merge or comparison with the
+        graph; the rows are copied into their tables in id order (:meth:`_write_in_id_order`),
+        whose secondary indexes are dropped first and made again at the end (a sort each, rather
+        than an index updated row by row), and the search index is built from the nodes; the
+        checks against the graph come down to the endpoint checks of :class:`_FirstLoadChecks`.
+        Inside the caller's transaction, so a failure leaves the indexes and the empty store as
+        they were."""
         indexes = conn.execute(
             "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
             f"AND tbl_name IN ({_placeholders(len(FIRST_LOAD_TABLES))}) ORDER BY name",
