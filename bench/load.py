@@ -6,8 +6,8 @@ next to plain inserts of the same rows.
 The bundle is generated with :func:`loaders.synthetic.write_bundle` into a temporary directory
 (removed afterwards), and each load runs as its own ``innonet load`` process so that its peak
 resident memory can be read from the kernel's accounting of that one child. Prints seconds,
-rows per second and peak RSS per load. Targets on a 2-core machine: each load <= 60 s, peak RSS
-<= 1.5 GB.
+rows per second, peak RSS and the seconds of each stage of its progress per load. Targets on a
+2-core machine: each load <= 60 s, peak RSS <= 1.5 GB.
 
 Then the rows the first load stored are read back and inserted again, timed, into two new files:
 *plain*, innonet's own schema (its tables, indexes and search index, ``embedded.SCHEMA``) with one
@@ -36,25 +36,39 @@ from loaders.synthetic import write_bundle
 INNONET = [sys.executable, "-m", "graphsvc.cli"]
 
 
-def timed_load(bundle: Path, store: Path) -> tuple[float, int]:
-    """Run ``innonet load`` once; its wall seconds and peak memory in bytes, as the load reports
-    it (its own high-water mark: ``ru_maxrss`` would include this script's size). Exits if it
-    fails."""
+def timed_load(bundle: Path, store: Path) -> tuple[float, int, dict[str, float]]:
+    """Run ``innonet load`` once; its wall seconds, its peak memory in bytes, as the load reports
+    it (its own high-water mark: ``ru_maxrss`` would include this script's size), and the seconds
+    from each stage of its progress lines to the next (the ``validating`` stages as one; the
+    first includes starting Python). Exits if it fails."""
     started = time.perf_counter()
-    done = subprocess.run(
+    process = subprocess.Popen(
         [*INNONET, "load", str(bundle), "--store", str(store)],
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "INNONET_PROJECTIONS": "off"},
     )
+    assert process.stderr is not None and process.stdout is not None
+    stages: dict[str, float] = {}
+    for line in process.stderr:
+        stage = line.split(":")[0].strip()
+        stage = "validating" if stage.startswith("validating") else stage
+        if stage and stage not in stages:
+            stages[stage] = time.perf_counter()
+    out = process.stdout.read()
+    process.wait()
     seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(f"innonet load {bundle} failed with exit code {done.returncode}")
-    peak = re.search(r"peak memory ([\d,]+) MiB", done.stdout)
+    if process.returncode != 0:
+        sys.exit(f"innonet load {bundle} failed with exit code {process.returncode}")
+    peak = re.search(r"peak memory ([\d,]+) MiB", out)
     if peak is None:
-        sys.exit(f"innonet load did not report its peak memory:\n{done.stdout}")
-    return seconds, int(peak.group(1).replace(",", "")) * 1024 * 1024
+        sys.exit(f"innonet load did not report its peak memory:\n{out}")
+    times = [started, *list(stages.values())[1:], started + seconds]
+    phases = {
+        stage: end - start for stage, start, end in zip(stages, times[:-1], times[1:], strict=True)
+    }
+    return seconds, int(peak.group(1).replace(",", "")) * 1024 * 1024, phases
 
 
 TABLES = ("nodes", "relationships", "node_holders", "relationship_holders", "sources", "meta")
@@ -118,12 +132,13 @@ def main() -> int:
         store = Path(scratch) / "bench.db"
         first = 0.0
         for label in ("first load", "unchanged reload"):
-            seconds, peak = timed_load(bundle, store)
+            seconds, peak, phases = timed_load(bundle, store)
             first = first or seconds
             print(
                 f"{label:17} {seconds:6.1f} s  {rows / seconds:9,.0f} rows/s  "
                 f"peak RSS {peak / 2**20:6.0f} MiB"
             )
+            print("  " + ", ".join(f"{stage} {took:.1f} s" for stage, took in phases.items()))
         stored = stored_rows(store)
         size = store.stat().st_size + _wal(store)
         print(f"store file {size / 2**20:.0f} MiB; {os.cpu_count()} CPUs")

@@ -95,12 +95,14 @@ class Bundle:
         return cls(path, files, unknown)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Record:
     """One CSV record: the physical line it starts on and its fields (the header is line 1).
 
     ``offset`` is the byte offset of the record in its file when the reading was asked to count
     them (see :func:`read_records`), else 0; :func:`read_record_at` reads the record again there.
+    Not frozen: a load makes two a row, and a frozen dataclass takes six times as long to make
+    (its ``__init__`` sets each field through ``object.__setattr__``).
     """
 
     line: int

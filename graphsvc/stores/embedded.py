@@ -20,11 +20,14 @@ Tables (their ``CHECK`` vocabularies are generated from :mod:`graphsvc.model`):
 
 A refresh stages the rows in temporary tables, checks them against the graph, and then merges
 with a handful of set-based statements, so its cost is a few passes over indexed tables rather
-than a round trip per row.
+than a round trip per row. The first refresh of a store that holds nothing copies the rows
+into their tables in id order instead, with the secondary indexes dropped and made again after
+them, and builds the search index from the nodes: the same rows, report and refusals.
 """
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import json
 import os
@@ -32,6 +35,7 @@ import sqlite3
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -252,6 +256,25 @@ CREATE TEMP TABLE reindexed_nodes (id TEXT PRIMARY KEY) WITHOUT ROWID;
 
 _NODE_COLUMNS: Final = "id, type, name, kind, country, region, properties, field, status, since"
 _RELATIONSHIP_COLUMNS: Final = "id, type, source_id, target_id, weight, properties, since"
+
+FIRST_STAGING: Final = {
+    "nodes": (
+        "first_nodes",
+        _NODE_COLUMNS,
+        "CREATE TEMP TABLE first_nodes (id TEXT NOT NULL, type TEXT NOT NULL, "
+        "name TEXT NOT NULL, kind TEXT, country TEXT, region TEXT, properties TEXT NOT NULL, "
+        "field TEXT, status TEXT, since INTEGER NOT NULL)",
+    ),
+    "relationships": (
+        "first_relationships",
+        _RELATIONSHIP_COLUMNS,
+        "CREATE TEMP TABLE first_relationships (id TEXT NOT NULL, type TEXT NOT NULL, "
+        "source_id TEXT NOT NULL, target_id TEXT NOT NULL, weight REAL NOT NULL, "
+        "properties TEXT NOT NULL, since INTEGER NOT NULL)",
+    ),
+}
+"""Per table a first load writes: the temporary table its rows are appended to (the columns
+and constraints of :data:`STAGING`'s, without the key), its columns, and its definition."""
 
 
 def _node_row(node: Node) -> tuple[str, str, str, Any, Any, Any, str, str | None, str | None, int]:
@@ -552,7 +575,8 @@ class EmbeddedStore:
                     ) from exc
                 raise
             try:
-                report = self._refresh(conn, source, nodes, relationships, progress, started)
+                write = self._first_refresh if _holds_nothing(conn) else self._refresh
+                report = write(conn, source, nodes, relationships, progress, started)
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:  # SQLite has already rolled back after a full disk
@@ -688,6 +712,103 @@ class EmbeddedStore:
         ):
             rel_changes[type_] = _with_removed(rel_changes.get(type_), count)
 
+        return self._finish(conn, source, node_changes, rel_changes, started)
+
+    def _first_refresh(
+        self,
+        conn: sqlite3.Connection,
+        source: str,
+        nodes: Iterable[Node],
+        relationships: Iterable[Relationship],
+        progress: Progress | None,
+        started: float,
+    ) -> RefreshReport:
+        """:meth:`_refresh` of a store that holds nothing yet, with the same outcome (rows,
+        report, refusals), written the short way: no staging, merge or comparison with the
+        graph; the rows are copied into their tables in id order (:meth:`_write_in_id_order`),
+        whose secondary indexes are dropped first and made again at the end (a sort each, rather
+        than an index updated row by row), and the search index is built from the nodes; the
+        checks against the graph come down to the endpoint checks of :class:`_FirstLoadChecks`.
+        Inside the caller's transaction, so a failure leaves the indexes and the empty store as
+        they were."""
+        indexes = conn.execute(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({_placeholders(len(FIRST_LOAD_TABLES))}) ORDER BY name",
+            FIRST_LOAD_TABLES,
+        ).fetchall()
+        for name, _ in indexes:
+            conn.execute(f'DROP INDEX "{name}"')
+        checks = _FirstLoadChecks()
+        self._write_in_id_order(conn, "nodes", checks.node_rows(nodes), progress)
+        # A relationship of an unknown type is refused below, as _check_conflicts refuses it,
+        # after the ids given twice (as staging finds those first), not by the table's CHECK.
+        conn.execute("PRAGMA ignore_check_constraints=ON")
+        try:
+            self._write_in_id_order(
+                conn, "relationships", checks.relationship_rows(relationships), progress
+            )
+        finally:
+            conn.execute("PRAGMA ignore_check_constraints=OFF")
+        checks.raise_refused()
+        if progress:
+            progress("indexing", 0)
+        conn.execute("INSERT INTO node_holders SELECT ?, id FROM nodes", (source,))
+        conn.execute("INSERT INTO relationship_holders SELECT ?, id FROM relationships", (source,))
+        for _, sql in indexes:
+            conn.execute(sql)
+        # As _reindex gives them: keys after the ordered run, in (name, id) order, which become
+        # the ordered run (the index is empty); the FTS rows in key order.
+        conn.execute(
+            "INSERT INTO search_keys (key, id, name) "
+            "SELECT (SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?) "
+            "+ row_number() OVER (ORDER BY name, id), id, name FROM nodes",
+            (search_index.ORDERED,),
+        )
+        conn.execute(
+            "UPDATE meta SET value = (SELECT ifnull(max(key), 0) FROM search_keys) WHERE key = ?",
+            (search_index.ORDERED,),
+        )
+        for statement in search_index.INDEX:
+            conn.execute(statement.format(ids="SELECT id FROM search_keys"))
+        return self._finish(
+            conn, source, checks.node_changes(), checks.relationship_changes(), started
+        )
+
+    def _write_in_id_order(
+        self,
+        conn: sqlite3.Connection,
+        table: str,
+        rows: Iterator[tuple[Any, ...]],
+        progress: Progress | None,
+    ) -> None:
+        """Write ``rows`` into ``table`` (``nodes`` or ``relationships``, empty) in id order:
+        appended to a temporary table first, then copied over sorted. Inserting them as they
+        come took 13.5 s for 1M relationships (each lands on a page of its own in the id
+        order), appending and copying 8 s. An id given twice is refused as :meth:`_stage`
+        refuses it in staging, naming the repeats of the first batch holding one."""
+        staged, columns, definition = FIRST_STAGING[table]
+        conn.execute(definition)
+        self._stage(conn, staged, columns, rows, table, progress)
+        try:
+            conn.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staged} ORDER BY id"
+            )
+        except sqlite3.IntegrityError as exc:
+            repeats = _first_repeats(conn, staged, table)
+            if not repeats:
+                raise
+            raise RefreshConflict(repeats) from exc
+        conn.execute(f"DROP TABLE {staged}")
+
+    def _finish(
+        self,
+        conn: sqlite3.Connection,
+        source: str,
+        node_changes: dict[str, TypeChanges],
+        rel_changes: dict[str, TypeChanges],
+        started: float,
+    ) -> RefreshReport:
+        """Mark ``source`` loaded now and move the data version on; the refresh's report."""
         loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
         conn.execute(
             "INSERT INTO sources (name, loaded_at) VALUES (?, ?) "
@@ -1410,6 +1531,106 @@ def _read_nodes(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, Node]
 def _read_relationships(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, Relationship]:
     select = "SELECT id, type, source_id, target_id, properties FROM relationships"
     return {row[0]: _relationship(row) for row in _rows_by_id(conn, select, ids)}
+
+
+FIRST_LOAD_TABLES: Final = ("nodes", "relationships", "node_holders", "relationship_holders")
+"""The tables whose secondary indexes a first load drops and makes again at its end."""
+
+RELATION_FITS: Final = frozenset(
+    (t.name, source, target) for t in RELATION_TYPES for source in t.sources for target in t.targets
+)
+"""(relation type, source type, target type) for every pair of endpoint types allowed."""
+
+
+def _holds_nothing(conn: sqlite3.Connection) -> bool:
+    """True when the store holds no node, relationship, source or search key (asked inside the
+    refresh's write transaction, so no other load can write meanwhile)."""
+    (empty,) = conn.execute(
+        "SELECT NOT EXISTS (SELECT 1 FROM nodes) AND NOT EXISTS (SELECT 1 FROM relationships) "
+        "AND NOT EXISTS (SELECT 1 FROM sources) AND NOT EXISTS (SELECT 1 FROM node_holders) "
+        "AND NOT EXISTS (SELECT 1 FROM relationship_holders) "
+        "AND NOT EXISTS (SELECT 1 FROM search_keys)"
+    ).fetchone()
+    return bool(empty)
+
+
+class _FirstLoadChecks:
+    """What :meth:`EmbeddedStore._check_conflicts` finds when the graph holds nothing (no node
+    of the load has another type there, and no other source holds an endpoint): relationships
+    with an end that is no node of the load, or whose type cannot join its ends' types. Worked
+    out from each node's type as the rows stream by, with the same messages in the same order
+    (by relationship id, the first :data:`MAX_CONFLICTS`); the counts of the report too."""
+
+    def __init__(self) -> None:
+        self.node_types: dict[str, str] = {}
+        self.nodes: Counter[str] = Counter()
+        self.relationships: Counter[str] = Counter()
+        self.refused: list[tuple[str, str]] = []  # (relationship id, why), trimmed to the first
+
+    def node_rows(self, nodes: Iterable[Node]) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``nodes``, each node's type noted."""
+        for node in nodes:
+            row = _node_row(node)
+            self.node_types[node.id] = node.type
+            self.nodes[node.type] += 1
+            yield row
+
+    def relationship_rows(self, relationships: Iterable[Relationship]) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``relationships`` (after every node), each checked against its ends."""
+        types = self.node_types
+        for rel in relationships:
+            row = _relationship_row(rel)
+            self.relationships[rel.type] += 1
+            source, target = types.get(rel.source), types.get(rel.target)
+            if (rel.type, source, target) not in RELATION_FITS:
+                self._refuse(rel, source, target)
+            yield row
+
+    def _refuse(self, rel: Relationship, source: str | None, target: str | None) -> None:
+        if source is None:
+            why = f"relationship {rel.id!r}: source {rel.source!r} exists nowhere"
+        elif target is None:
+            why = f"relationship {rel.id!r}: target {rel.target!r} exists nowhere"
+        else:
+            why = (
+                f"relationship {rel.id!r}: {rel.type} cannot join "
+                f"{source} {rel.source!r} to {target} {rel.target!r}"
+            )
+        self.refused.append((rel.id, why))
+        if len(self.refused) >= 100 * MAX_CONFLICTS:
+            self.refused = heapq.nsmallest(MAX_CONFLICTS, self.refused)
+
+    def raise_refused(self) -> None:
+        """Raise the :class:`RefreshConflict` of the relationships refused, if any."""
+        if self.refused:
+            first = heapq.nsmallest(MAX_CONFLICTS, self.refused)
+            raise RefreshConflict([why for _, why in first])
+
+    def node_changes(self) -> dict[str, TypeChanges]:
+        return {type_: TypeChanges(created=count) for type_, count in self.nodes.items()}
+
+    def relationship_changes(self) -> dict[str, TypeChanges]:
+        return {type_: TypeChanges(created=count) for type_, count in self.relationships.items()}
+
+
+def _first_repeats(conn: sqlite3.Connection, staged: str, stage: str) -> list[str]:
+    """What :meth:`EmbeddedStore._stage` says of the rows appended to ``staged`` (rowids 1, 2,
+    ... in the order given) had they been staged by id: the ids given twice within the first
+    batch of :data:`BATCH` rows that repeats an id given before it (none when no id repeats)."""
+    conn.execute(f"CREATE INDEX temp.{staged}_by_id ON {staged} (id)")
+    (repeat,) = conn.execute(
+        f"SELECT min(rowid) FROM {staged} AS s WHERE EXISTS "
+        f"(SELECT 1 FROM {staged} AS e WHERE e.id = s.id AND e.rowid < s.rowid)"
+    ).fetchone()
+    if repeat is None:
+        return []
+    start = (repeat - 1) // BATCH * BATCH + 1
+    batch = conn.execute(
+        f"SELECT id FROM {staged} WHERE rowid >= ? AND rowid < ? ORDER BY rowid",
+        (start, start + BATCH),
+    ).fetchall()
+    duplicates = _duplicates_in(batch) or ["(an id given twice across batches)"]
+    return [f"{stage}: id {dup!r} given twice" for dup in duplicates[:MAX_CONFLICTS]]
 
 
 def _with_removed(changes: TypeChanges | None, removed: int) -> TypeChanges:

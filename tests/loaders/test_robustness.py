@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import signal
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ import pytest
 
 from graphsvc.stores import open_store
 from graphsvc.stores.contract import GraphCounts
+from graphsvc.stores.embedded import SCHEMA
 from tests.loaders.conftest import INNONET, VALID_BUNDLE, Loader, stats, write_files
 
 BIG_SIZES = {"embedded": (25_000, 250_000), "neo4j": (5_000, 50_000)}
@@ -118,6 +120,31 @@ def test_a_load_killed_half_way_leaves_the_earlier_graph(
     assert process.returncode == -signal.SIGKILL
 
     assert counts_of(store_uri) == earlier_graph  # same data version: nothing of it is left
+    run = load(big_bundle.path, "--source", "big")
+    assert run.returncode == 0, run.stderr
+    after = stats(store_uri)
+    assert (after["nodes"], after["relationships"]) == (big_bundle.nodes, big_bundle.relations)
+
+
+@pytest.mark.slow
+def test_a_first_load_killed_half_way_leaves_an_empty_store(
+    big_bundle: BigBundle, load: Loader, store_uri: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INNONET_REFRESH_LEASE", "2")
+    empty = counts_of(store_uri)
+    process = start_load(big_bundle.path, store_uri, "--source", "big")
+    wait_for_stage(process, WRITING)  # the embedded store has dropped its secondary indexes
+    process.send_signal(signal.SIGKILL)
+    process.communicate()
+    assert process.returncode == -signal.SIGKILL
+
+    assert counts_of(store_uri) == empty
+    if "://" not in store_uri:
+        with sqlite3.connect(store_uri) as conn:
+            indexes = conn.execute(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
+            ).fetchone()[0]
+        assert indexes == len(re.findall(r"CREATE INDEX", SCHEMA))
     run = load(big_bundle.path, "--source", "big")
     assert run.returncode == 0, run.stderr
     after = stats(store_uri)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from graphsvc.stores.embedded import EmbeddedStore
 from loaders.synthetic import write_bundle
 from tests.loaders.conftest import VALID_BUNDLE, run_innonet, stats, write_files
 
@@ -70,6 +71,25 @@ def test_a_refresh_on_a_full_disk_is_named_and_writes_nothing(
     assert f"store {store}: disk full: the refresh of 'big' was rolled back" in run.stderr
     assert "cannot rollback" not in run.stderr and "Traceback" not in run.stderr
     assert stats(store) == before
+
+
+def test_a_first_load_on_a_full_disk_is_named_and_leaves_the_store_empty(
+    small_disk: SmallDisk, tmp_path: Path
+) -> None:
+    disk = small_disk(400)
+    store = disk / "innonet.db"
+    EmbeddedStore(store).close()
+    before = stats(store)
+    big = tmp_path / "big"
+    write_bundle(big, nodes=3000, seed=3)
+    run = run_innonet("load", big, "--store", store, "--source", "big")
+    assert run.returncode == 1, run.stderr
+    assert f"store {store}: disk full: the refresh of 'big' was rolled back" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert stats(store) == before
+    small = write_files(tmp_path / "small", VALID_BUNDLE)
+    assert run_innonet("load", small, "--store", store, "--source", "small").returncode == 0
+    assert stats(store)["nodes"] == 9
 
 
 def test_a_damaged_store_is_named_without_a_traceback(tmp_path: Path) -> None:
