@@ -78,7 +78,7 @@ class CheckedRows:
     """The nodes and relationships the first pass found, in reading order (a relation row that
     repeats an earlier one cell for cell once), so that the second pass does not read and parse
     the files again: each file's rows as tuples of their fields, in marshal chunks of
-    ``_CHUNK`` rows in an anonymous temporary file (about the size of the files; memory holds
+    ``_CHUNK`` rows in an anonymous temporary file (1.8 times the size of the files; memory holds
     one chunk). Close it to drop the file.
 
     >>> kept = CheckedRows()
