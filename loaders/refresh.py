@@ -1,21 +1,25 @@
 """Refreshing one source of the graph from a bundle: validate everything, then write it at once.
 
 Pass 1 (:mod:`loaders.validate`) reads every file and checks every record, keeping in memory only
-what the checks need. If anything is wrong, nothing is written. Otherwise pass 2 reads the files
-again and streams the nodes and relationships into ``store.refresh``, which replaces what the
-source held in one transaction. Each file is hashed in both passes; if it changed in between,
-the refresh is abandoned (rolled back) with :class:`loaders.bundle.BundleChanged`.
+what the checks need, and on disk (:class:`loaders.validate.CheckedRows`) the nodes and
+relationships it found. If anything is wrong, nothing is written. Otherwise pass 2 streams those
+nodes and relationships into ``store.refresh``, which replaces what the source held in one
+transaction; the files are not parsed again. Each file is hashed as pass 1 reads it and again in
+pass 2, after its rows went to the store: if it changed in between, the refresh is abandoned
+(rolled back) with :class:`loaders.bundle.BundleChanged`. What is written is always what pass 1
+parsed and checked (the bytes its hash was taken of).
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from graphsvc.model import ID_PATTERN, NODE_TYPE_BY_FILE, RELATION_FILE
+from graphsvc.model import ID_PATTERN, RELATION_FILE
 from graphsvc.stores.contract import (
     Node,
     Progress,
@@ -27,14 +31,11 @@ from graphsvc.stores.contract import (
 from loaders.bundle import (
     Bundle,
     BundleError,
-    Record,
     file_changed,
     new_digest,
-    read_records,
 )
-from loaders.problems import Problem, ProblemLog
-from loaders.rows import NodeRows, RelationRows
-from loaders.validate import BundleContents, BundleValidator
+from loaders.problems import ProblemLog
+from loaders.validate import BundleContents, BundleValidator, CheckedRows
 
 WRITING_STAGES = {"nodes": "writing nodes", "relationships": "writing relationships"}
 """How the store's progress stages are shown."""
@@ -123,16 +124,17 @@ def refresh_bundle(
     name = source_name(bundle_dir, source)
     bundle = Bundle.open(bundle_dir)
     problems = ProblemLog(kept=problems_kept)
+    kept = None if dry_run else CheckedRows()
     try:
-        contents = BundleValidator(store, name, problems, progress).validate(bundle)
+        contents = BundleValidator(store, name, problems, progress, kept).validate(bundle)
         conflicts: list[str] = []
         report = None
-        if not problems and not dry_run:
+        if not problems and kept is not None:
             try:
                 report = store.refresh(
                     name,
-                    _nodes(bundle, contents),
-                    _relationships(bundle, contents),
+                    _nodes(bundle, contents, kept),
+                    _relationships(bundle, contents, kept),
                     progress=_writing(progress),
                 )
             except RefreshConflict as exc:
@@ -140,6 +142,9 @@ def refresh_bundle(
     except BaseException:
         problems.close()
         raise
+    finally:
+        if kept is not None:
+            kept.close()
     return LoadResult(
         name, bundle, contents, problems, conflicts, report, dry_run, time.perf_counter() - started
     )
@@ -155,46 +160,33 @@ def _writing(progress: Progress | None) -> Progress | None:
     return report
 
 
-def _records(bundle: Bundle, name: str, contents: BundleContents) -> Iterator[Record]:
-    """The records of file ``name`` again (header first), checking it is the file validated."""
+def _check_unchanged(bundle: Bundle, name: str, contents: BundleContents) -> None:
+    """Raise :class:`BundleChanged` unless file ``name`` holds the bytes pass 1 read."""
     path = bundle.path / name
-    digest = new_digest()
-    for item in read_records(path, digest):
-        if isinstance(item, Problem):
-            raise file_changed(path)
-        yield item
-    if digest.digest() != contents.digests[name]:
+    try:
+        with path.open("rb") as file:
+            digest = hashlib.file_digest(file, new_digest).digest()
+    except OSError:
+        raise file_changed(path) from None
+    if digest != contents.digests[name]:
         raise file_changed(path)
 
 
-def _nodes(bundle: Bundle, contents: BundleContents) -> Iterator[Node]:
-    """Every node of the bundle, read again from its files."""
+def _nodes(bundle: Bundle, contents: BundleContents, kept: CheckedRows) -> Iterator[Node]:
+    """Every node of the bundle, as pass 1 found them."""
     for name in bundle.files:
         if name == RELATION_FILE:
             continue
-        records = _records(bundle, name, contents)
-        rows = NodeRows(NODE_TYPE_BY_FILE[name], next(records).fields)
-        for record in records:
-            node, problems = rows.transform(record)
-            if node is None or problems:
-                raise file_changed(bundle.path / name)
-            yield node
+        yield from kept.nodes(name)
+        _check_unchanged(bundle, name, contents)
 
 
-def _relationships(bundle: Bundle, contents: BundleContents) -> Iterator[Relationship]:
-    """Every relationship of the bundle, read again from ``relations.csv``, once each: the rows
-    pass 1 found repeating an earlier one cell for cell are skipped."""
+def _relationships(
+    bundle: Bundle, contents: BundleContents, kept: CheckedRows
+) -> Iterator[Relationship]:
+    """Every relationship of the bundle, once each, as pass 1 found them (the rows repeating an
+    earlier one cell for cell were not kept)."""
     if RELATION_FILE not in bundle.files:
         return
-    records = _records(bundle, RELATION_FILE, contents)
-    rows = RelationRows(RELATION_FILE, next(records).fields)
-    repeated = iter(contents.repeated)
-    skip = next(repeated, 0)
-    for record in records:
-        if record.line == skip:
-            skip = next(repeated, 0)
-            continue
-        relationship, problems = rows.transform(record)
-        if relationship is None or problems:
-            raise file_changed(bundle.path / RELATION_FILE)
-        yield relationship
+    yield from kept.relationships(RELATION_FILE)
+    _check_unchanged(bundle, RELATION_FILE, contents)

@@ -1,8 +1,9 @@
-"""The first pass over a bundle: check every record, keep only what later checks need.
+"""The first pass over a bundle: check every record, keep only what later checks need, and (for a
+load that writes) the nodes and relationships found, on disk (:class:`CheckedRows`).
 
 What stays in memory is one small entry per node id (its type and first line), one per relation
 key (its first line, byte offset and a 64-bit hash of its cells), the lines of rows that repeat an
-earlier relation cell for cell (merged: pass 2 skips them), and the graph's answer for endpoints
+earlier relation cell for cell (merged: kept once), and the graph's answer for endpoints
 the bundle does not hold. A row repeating a relation's key with other cells is read back from its
 offset to say which cells differ. Checks that ask the graph (an id held by a node of another
 type, an endpoint from another source) are made in batches; problems are reported in line order
@@ -12,11 +13,14 @@ within each batch of records, and a file's count of further invalid UTF-8 lines 
 from __future__ import annotations
 
 import hashlib
+import marshal
+import tempfile
 from array import array
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import IO, Any, Final
 
 from graphsvc.model import (
     NODE_TYPE_BY_FILE,
@@ -26,7 +30,7 @@ from graphsvc.model import (
     RELATION_TYPES,
     relation_id,
 )
-from graphsvc.stores.contract import NodeRef, Progress, Relationship, Store
+from graphsvc.stores.contract import Node, NodeRef, Progress, Relationship, Store
 from loaders.bundle import (
     Bundle,
     Record,
@@ -70,6 +74,88 @@ class BundleContents:
     """The lines of relation rows that repeat an earlier row cell for cell, in order."""
 
 
+class CheckedRows:
+    """The nodes and relationships the first pass found, in reading order (a relation row that
+    repeats an earlier one cell for cell once), so that the second pass does not read and parse
+    the files again: each file's rows as tuples of their fields, in marshal chunks of
+    ``_CHUNK`` rows in an anonymous temporary file (1.8 times the size of the files; memory holds
+    one chunk). Close it to drop the file.
+
+    >>> kept = CheckedRows()
+    >>> kept.start("brokers.csv")
+    >>> kept.add_node(Node("b1", "Broker", "Exchange", {"kind": "agency"}))
+    >>> kept.finish()
+    >>> list(kept.nodes("brokers.csv"))
+    [Node(id='b1', type='Broker', name='Exchange', properties={'kind': 'agency'})]
+    >>> kept.close()
+    """
+
+    _SIZE: Final = 8  # bytes of a chunk's length, before it
+    _CHUNK: Final = 250
+    """Rows a chunk: validating 300k rows took 0.5 s longer keeping chunks of 5,000 (their
+    objects no longer reused while warm), 0.17 s longer keeping chunks of 200."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self._starts: dict[str, tuple[int, int]] = {}  # file -> offset of its first chunk, chunks
+        self._file_name = ""
+        self._chunk: list[tuple[Any, ...]] = []
+
+    def start(self, file: str) -> None:
+        """The rows added from now on are of ``file``."""
+        self._write_chunk()
+        self._file_name = file
+        self._starts[file] = (self._file.tell(), 0)
+
+    def add_node(self, node: Node) -> None:
+        self._add((node.id, node.type, node.name, node.properties))
+
+    def add_relationship(self, rel: Relationship) -> None:
+        self._add((rel.id, rel.type, rel.source, rel.target, rel.properties))
+
+    def finish(self) -> None:
+        """Write out the rows added last."""
+        self._write_chunk()
+        self._file.flush()
+
+    def nodes(self, file: str) -> Iterator[Node]:
+        """The nodes added from ``file``, in the order added."""
+        for row in self._rows(file):
+            yield Node(*row)
+
+    def relationships(self, file: str) -> Iterator[Relationship]:
+        """The relationships added from ``file``, in the order added."""
+        for row in self._rows(file):
+            yield Relationship(*row)
+
+    def close(self) -> None:
+        self._file.close()
+
+    def _add(self, row: tuple[Any, ...]) -> None:
+        self._chunk.append(row)
+        if len(self._chunk) >= self._CHUNK:
+            self._write_chunk()
+
+    def _write_chunk(self) -> None:
+        if not self._chunk:
+            return
+        data = marshal.dumps(self._chunk)
+        self._file.write(len(data).to_bytes(self._SIZE, "little"))
+        self._file.write(data)
+        offset, chunks = self._starts[self._file_name]
+        self._starts[self._file_name] = (offset, chunks + 1)
+        self._chunk = []
+
+    def _rows(self, file: str) -> Iterator[tuple[Any, ...]]:
+        position, chunks = self._starts.get(file, (0, 0))
+        for _ in range(chunks):  # seeking each time: two readers may take turns
+            self._file.seek(position)
+            size = int.from_bytes(self._file.read(self._SIZE), "little")
+            data = self._file.read(size)
+            position += self._SIZE + size
+            yield from marshal.loads(data)
+
+
 def _described(types: tuple[str, ...]) -> str:
     return " or ".join(types)
 
@@ -88,12 +174,18 @@ class BundleValidator:
     """Checks a bundle against the model, itself and the graph, for a refresh of ``source``."""
 
     def __init__(
-        self, store: Store, source: str, problems: ProblemLog, progress: Progress | None = None
+        self,
+        store: Store,
+        source: str,
+        problems: ProblemLog,
+        progress: Progress | None = None,
+        kept: CheckedRows | None = None,
     ) -> None:
         self.store = store
         self.source = source
         self.problems = problems
         self.progress = progress
+        self.kept = kept  # where the nodes and relationships found go, for a load that writes
         self._node_index: dict[str, int] = {}  # id -> first line << _TYPE_BITS | type index
         self._relations: dict[str, int] = {}  # relationship id -> offset, line, cells' hash
         self._graph: dict[str, NodeRef | None] = {}  # endpoints the bundle does not hold
@@ -102,10 +194,14 @@ class BundleValidator:
         """Check every file of ``bundle``; problems go to the log, the contents are returned."""
         contents = BundleContents()
         for name in bundle.files:
+            if self.kept is not None:
+                self.kept.start(name)
             digest = new_digest()
             records = self._validate_file(bundle, name, digest, contents)
             contents.digests[name] = digest.digest()
             contents.records[name] = records
+        if self.kept is not None:
+            self.kept.finish()
         self._relations.clear()
         return contents
 
@@ -170,6 +266,8 @@ class BundleValidator:
         self._node_index[node.id] = record.line << _TYPE_BITS | _TYPE_INDEX[node.type]
         batch.nodes.append((record.line, node.id, node.type))
         contents.nodes[node.type] += 1
+        if self.kept is not None:
+            self.kept.add_node(node)
 
     def _index_node(self, rows: NodeRows, record: Record) -> None:
         """Know the id of a record whose file's rows are not checked, as an endpoint."""
@@ -201,6 +299,8 @@ class BundleValidator:
             record.offset << _LINE_BITS | record.line
         ) << _HASH_BITS | cells
         contents.relationships[relationship.type] += 1
+        if self.kept is not None:
+            self.kept.add_relationship(relationship)
         source = self._node_index.get(relationship.source)
         target = self._node_index.get(relationship.target)
         if source is not None and target is not None:

@@ -336,6 +336,36 @@ def test_a_bundle_changed_between_validation_and_writing_is_not_written(
         store.close()
 
 
+def test_a_bundle_changed_while_its_rows_are_written_is_not_written(
+    tmp_path: Path, store_uri: str
+) -> None:
+    """Pass 2 writes what pass 1 kept, not the files. The embedded store writes nodes while it
+    still takes the relationships: relations.csv, changed meanwhile, is found changed (hashed
+    again once its rows are taken) and the write rolled back. Neo4j takes every row before it
+    writes: the file is unchanged when hashed again, and the rows written are those checked."""
+    directory = write_files(tmp_path / "bundle", VALID_BUNDLE)
+    relations = directory / "relations.csv"
+
+    def edit_while_writing(stage: str, rows: int) -> None:
+        if stage == "writing nodes":
+            relations.write_text(VALID_BUNDLE["relations.csv"] + "sjtu,ach-1,DEVELOPED,x\n")
+
+    store = open_store(str(store_uri))
+    try:
+        if store_uri.startswith(("bolt", "neo4j")):
+            with refresh_bundle(store, directory, progress=edit_while_writing) as result:
+                assert result.valid
+            assert store.counts().relationships == 10
+        else:
+            with pytest.raises(
+                BundleChanged, match=r"relations\.csv: the file changed while loading"
+            ):
+                refresh_bundle(store, directory, progress=edit_while_writing)
+            assert store.counts().nodes == 0
+    finally:
+        store.close()
+
+
 def test_generate_writes_a_bundle_that_loads(tmp_path: Path, load: Loader, store_uri: str) -> None:
     out = tmp_path / "synthetic"
     made = run_innonet("generate", out, "--nodes", "300", "--relations", "900", "--seed", "7")
