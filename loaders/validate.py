@@ -12,6 +12,7 @@ within each batch of records, and a file's count of further invalid UTF-8 lines 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import tempfile
@@ -33,6 +34,7 @@ from graphsvc.model import (
 from graphsvc.stores.contract import Node, NodeRef, Progress, Relationship, Store
 from loaders.bundle import (
     Bundle,
+    BundleError,
     Record,
     file_changed,
     new_digest,
@@ -72,6 +74,10 @@ class BundleContents:
     relationships: Counter[str] = field(default_factory=Counter)
     repeated: array[int] = field(default_factory=lambda: array("Q"))
     """The lines of relation rows that repeat an earlier row cell for cell, in order."""
+
+
+class TemporaryFolderFull(BundleError):
+    """The temporary folder had no room for the rows the first pass keeps."""
 
 
 class CheckedRows:
@@ -116,7 +122,10 @@ class CheckedRows:
     def finish(self) -> None:
         """Write out the rows added last."""
         self._write_chunk()
-        self._file.flush()
+        try:
+            self._file.flush()
+        except OSError as exc:
+            raise self._full(exc) from exc
 
     def nodes(self, file: str) -> Iterator[Node]:
         """The nodes added from ``file``, in the order added."""
@@ -129,7 +138,9 @@ class CheckedRows:
             yield Relationship(*row)
 
     def close(self) -> None:
-        self._file.close()
+        """Drop the file (what it could not write, after a full disk, is dropped with it)."""
+        with contextlib.suppress(OSError):
+            self._file.close()
 
     def _add(self, row: tuple[Any, ...]) -> None:
         self._chunk.append(row)
@@ -140,11 +151,22 @@ class CheckedRows:
         if not self._chunk:
             return
         data = marshal.dumps(self._chunk)
-        self._file.write(len(data).to_bytes(self._SIZE, "little"))
-        self._file.write(data)
+        try:
+            self._file.write(len(data).to_bytes(self._SIZE, "little"))
+            self._file.write(data)
+        except OSError as exc:
+            raise self._full(exc) from exc
         offset, chunks = self._starts[self._file_name]
         self._starts[self._file_name] = (offset, chunks + 1)
         self._chunk = []
+
+    @staticmethod
+    def _full(exc: OSError) -> TemporaryFolderFull:
+        return TemporaryFolderFull(
+            f"no room to keep the checked rows in the temporary folder {tempfile.gettempdir()} "
+            f"({exc.strerror}); nothing was written: free space there, or set TMPDIR to a "
+            "folder with about twice the bundle's size free"
+        )
 
     def _rows(self, file: str) -> Iterator[tuple[Any, ...]]:
         position, chunks = self._starts.get(file, (0, 0))

@@ -104,3 +104,23 @@ def test_a_damaged_store_is_named_without_a_traceback(tmp_path: Path) -> None:
     assert run.returncode in (1, 2), run.stderr
     assert str(store) in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_full_temporary_folder_is_named_and_nothing_is_written(
+    small_disk: SmallDisk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pass 1 keeps the rows it checked in the temporary folder; when that fills up the load
+    says where, and writes nothing."""
+    store = tmp_path / "innonet.db"
+    small = write_files(tmp_path / "small", VALID_BUNDLE)
+    assert run_innonet("load", small, "--store", store, "--source", "small").returncode == 0
+    before = stats(store)
+    big = tmp_path / "big"
+    write_bundle(big, nodes=3000, seed=3)
+    scratch = small_disk(200)
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    run = run_innonet("load", big, "--store", store, "--source", "big")
+    assert run.returncode == 2, run.stderr
+    assert f"no room to keep the checked rows in the temporary folder {scratch}" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert stats(store) == before
