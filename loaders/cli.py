@@ -238,7 +238,7 @@ def _print_summary(result: LoadResult) -> None:
     console = Console(highlight=False, soft_wrap=True)
     rate = result.records / result.seconds if result.seconds else 0.0
     contents = result.contents
-    repeated = len(contents.repeated)
+    repeated = contents.repeated
     merged = (
         f"; {repeated} repeated relation row{'s' if repeated > 1 else ''} merged"
         if repeated

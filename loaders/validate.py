@@ -2,9 +2,9 @@
 load that writes) the nodes and relationships found, on disk (:class:`CheckedRows`).
 
 What stays in memory is one small entry per node id (its type and first line), one per relation
-key (its first line, byte offset and a 64-bit hash of its cells), the lines of rows that repeat an
-earlier relation cell for cell (merged: kept once), and the graph's answer for endpoints
-the bundle does not hold. A row repeating a relation's key with other cells is read back from its
+key (its first line, byte offset and a 64-bit hash of its cells), a count of the rows that repeat
+an earlier relation cell for cell (merged: kept once), and the graph's answer for endpoints the
+bundle does not hold. A row repeating a relation's key with other cells is read back from its
 offset to say which cells differ. Checks that ask the graph (an id held by a node of another
 type, an endpoint from another source) are made in batches; problems are reported in line order
 within each batch of records, and a file's count of further invalid UTF-8 lines at its end.
@@ -16,7 +16,6 @@ import contextlib
 import hashlib
 import marshal
 import tempfile
-from array import array
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -72,8 +71,8 @@ class BundleContents:
     records: dict[str, int] = field(default_factory=dict)
     nodes: Counter[str] = field(default_factory=Counter)
     relationships: Counter[str] = field(default_factory=Counter)
-    repeated: array[int] = field(default_factory=lambda: array("Q"))
-    """The lines of relation rows that repeat an earlier row cell for cell, in order."""
+    repeated: int = 0
+    """How many relation rows repeat an earlier row cell for cell (merged: kept once)."""
 
 
 class TemporaryFolderFull(BundleError):
@@ -313,7 +312,7 @@ class BundleValidator:
         first = self._relations.get(relationship.id)
         if first is not None:
             if first & _HASH_MASK == cells:
-                contents.repeated.append(record.line)
+                contents.repeated += 1
             else:
                 batch.problems.extend(_conflicts(path, rows, record, relationship, first))
             return
