@@ -254,6 +254,13 @@ CREATE TEMP TABLE removed_relationships (id TEXT PRIMARY KEY, type TEXT NOT NULL
 CREATE TEMP TABLE reindexed_nodes (id TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 
+_WHOLE_RUN_ORDERED: Final = (
+    "UPDATE meta SET value = (SELECT ifnull(max(key), 0) FROM search_keys) WHERE key = ?",
+    (search_index.ORDERED,),
+)
+"""The search keys given to an empty index (in (name, id) order) made the ordered run: its last
+key is the last key given."""
+
 _NODE_COLUMNS: Final = "id, type, name, kind, country, region, properties, field, status, since"
 _RELATIONSHIP_COLUMNS: Final = "id, type, source_id, target_id, weight, properties, since"
 
@@ -605,10 +612,7 @@ class EmbeddedStore:
         for statement in STAGING.split(";"):
             if statement.strip():
                 conn.execute(statement)
-        conn.executemany(
-            "INSERT INTO relation_fits VALUES (?, ?, ?)",
-            [(t.name, s, g) for t in RELATION_TYPES for s in t.sources for g in t.targets],
-        )
+        conn.executemany("INSERT INTO relation_fits VALUES (?, ?, ?)", RELATION_FITS)
         self._stage(conn, "stage_nodes", _NODE_COLUMNS, map(_node_row, nodes), "nodes", progress)
         self._stage(
             conn,
@@ -764,10 +768,7 @@ class EmbeddedStore:
             "+ row_number() OVER (ORDER BY name, id), id, name FROM nodes",
             (search_index.ORDERED,),
         )
-        conn.execute(
-            "UPDATE meta SET value = (SELECT ifnull(max(key), 0) FROM search_keys) WHERE key = ?",
-            (search_index.ORDERED,),
-        )
+        conn.execute(*_WHOLE_RUN_ORDERED)
         for statement in search_index.INDEX:
             conn.execute(statement.format(ids="SELECT id FROM search_keys"))
         return self._finish(
@@ -856,11 +857,7 @@ class EmbeddedStore:
             (max(ordered, last),),
         )
         if empty:
-            conn.execute(
-                "UPDATE meta SET value = (SELECT ifnull(max(key), 0) FROM search_keys) "
-                "WHERE key = ?",
-                (search_index.ORDERED,),
-            )
+            conn.execute(*_WHOLE_RUN_ORDERED)
         for statement in search_index.INDEX:
             conn.execute(statement.format(ids="SELECT id FROM reindexed_nodes"))
 
@@ -881,10 +878,7 @@ class EmbeddedStore:
             try:
                 conn.executemany(statement, batch)
             except sqlite3.IntegrityError as exc:
-                duplicates = _duplicates_in(batch) or ["(an id given twice across batches)"]
-                raise RefreshConflict(
-                    [f"{stage}: id {dup!r} given twice" for dup in duplicates[:MAX_CONFLICTS]]
-                ) from exc
+                raise RefreshConflict(_given_twice(stage, batch)) from exc
             done += len(batch)
             if progress:
                 progress(stage, done)
@@ -921,16 +915,7 @@ class EmbeddedStore:
             f"ORDER BY id LIMIT {MAX_CONFLICTS}",
             (source, source),
         )
-        for id, type_, src, tgt, src_type, tgt_type in rows:
-            if src_type is None:
-                problems.append(f"relationship {id!r}: source {src!r} exists nowhere")
-            elif tgt_type is None:
-                problems.append(f"relationship {id!r}: target {tgt!r} exists nowhere")
-            else:
-                problems.append(
-                    f"relationship {id!r}: {type_} cannot join "
-                    f"{src_type} {src!r} to {tgt_type} {tgt!r}"
-                )
+        problems += [_endpoint_problem(*row) for row in rows]
         if problems:
             raise RefreshConflict(problems[:MAX_CONFLICTS])
 
@@ -1587,15 +1572,7 @@ class _FirstLoadChecks:
             yield row
 
     def _refuse(self, rel: Relationship, source: str | None, target: str | None) -> None:
-        if source is None:
-            why = f"relationship {rel.id!r}: source {rel.source!r} exists nowhere"
-        elif target is None:
-            why = f"relationship {rel.id!r}: target {rel.target!r} exists nowhere"
-        else:
-            why = (
-                f"relationship {rel.id!r}: {rel.type} cannot join "
-                f"{source} {rel.source!r} to {target} {rel.target!r}"
-            )
+        why = _endpoint_problem(rel.id, rel.type, rel.source, rel.target, source, target)
         self.refused.append((rel.id, why))
         if len(self.refused) >= 100 * MAX_CONFLICTS:
             self.refused = heapq.nsmallest(MAX_CONFLICTS, self.refused)
@@ -1611,6 +1588,28 @@ class _FirstLoadChecks:
 
     def relationship_changes(self) -> dict[str, TypeChanges]:
         return {type_: TypeChanges(created=count) for type_, count in self.relationships.items()}
+
+
+def _endpoint_problem(
+    id: str, type_: str, source: str, target: str, source_type: str | None, target_type: str | None
+) -> str:
+    """Why relationship ``id`` is refused: an end that exists nowhere (its type None), or ends
+    of types its type cannot join."""
+    if source_type is None:
+        return f"relationship {id!r}: source {source!r} exists nowhere"
+    if target_type is None:
+        return f"relationship {id!r}: target {target!r} exists nowhere"
+    return (
+        f"relationship {id!r}: {type_} cannot join "
+        f"{source_type} {source!r} to {target_type} {target!r}"
+    )
+
+
+def _given_twice(stage: str, batch: list[tuple[Any, ...]]) -> list[str]:
+    """What is said of a batch of ``stage`` rows holding an id given before: the ids repeated
+    within it (the first :data:`MAX_CONFLICTS`), or that one repeats an earlier batch's."""
+    duplicates = _duplicates_in(batch) or ["(an id given twice across batches)"]
+    return [f"{stage}: id {dup!r} given twice" for dup in duplicates[:MAX_CONFLICTS]]
 
 
 def _first_repeats(conn: sqlite3.Connection, staged: str, stage: str) -> list[str]:
@@ -1629,8 +1628,7 @@ def _first_repeats(conn: sqlite3.Connection, staged: str, stage: str) -> list[st
         f"SELECT id FROM {staged} WHERE rowid >= ? AND rowid < ? ORDER BY rowid",
         (start, start + BATCH),
     ).fetchall()
-    duplicates = _duplicates_in(batch) or ["(an id given twice across batches)"]
-    return [f"{stage}: id {dup!r} given twice" for dup in duplicates[:MAX_CONFLICTS]]
+    return _given_twice(stage, batch)
 
 
 def _with_removed(changes: TypeChanges | None, removed: int) -> TypeChanges:
