@@ -730,42 +730,52 @@ class EmbeddedStore:
     ) -> RefreshReport:
         """:meth:`_refresh` of a store that holds nothing yet, with the same outcome (rows,
         report, refusals), written the short way: no staging, merge or comparison with the
-        graph; the rows are copied into their tables in id order (:meth:`_write_in_id_order`),
+        graph; the rows are copied into their tables in id order (:meth:`_stage_first`, then
+        :meth:`_copy_in_id_order`),
         whose secondary indexes are dropped first and made again at the end (a sort each, rather
         than an index updated row by row), and the search index is built from the nodes; the
         checks against the graph come down to the endpoint checks of :class:`_FirstLoadChecks`.
         Inside the caller's transaction, so a failure leaves the indexes and the empty store as
         they were.
 
-        The search grams of the nodes (Python, :func:`search_index.grams`) are worked out in a
-        second thread while SQLite copies the relationships and makes the indexes, statements
-        that run without holding Python's lock: about 2 s of a 200k-node load off its clock
-        (:func:`_grams_in_key_order`)."""
+        The long statements, which run without holding Python's lock, share the two cores with
+        Python's work (:func:`_meanwhile`): while the nodes are copied and indexed, a second
+        thread makes the first relationship rows; while the relationships are copied and
+        indexed, it works out the nodes' search grams (:func:`_grams_in_key_order`). That took
+        a 200k-node, 1M-relationship first load from 32.2-32.7 s to ... s."""
         indexes = conn.execute(
-            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
+            "SELECT name, sql, tbl_name LIKE 'node%' FROM sqlite_schema "
+            "WHERE type = 'index' AND sql IS NOT NULL "
             f"AND tbl_name IN ({_placeholders(len(FIRST_LOAD_TABLES))}) ORDER BY name",
             FIRST_LOAD_TABLES,
         ).fetchall()
-        for name, _ in indexes:
+        for name, _, _ in indexes:
             conn.execute(f'DROP INDEX "{name}"')
         checks = _FirstLoadChecks()
-        self._write_in_id_order(conn, "nodes", checks.node_rows(nodes), progress)
-        # As _reindex gives them: keys after the ordered run, in (name, id) order, which become
-        # the ordered run (the index is empty).
-        conn.execute(
-            "INSERT INTO search_keys (key, id, name) "
-            "SELECT (SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?) "
-            "+ row_number() OVER (ORDER BY name, id), id, name FROM nodes",
-            (search_index.ORDERED,),
-        )
-        conn.execute(*_WHOLE_RUN_ORDERED)
+        staged_nodes = self._stage_first(conn, "nodes", checks.node_rows(nodes), progress)
+
+        def index_nodes() -> None:
+            self._copy_in_id_order(conn, "nodes", staged_nodes)
+            conn.execute("INSERT INTO node_holders SELECT ?, id FROM nodes", (source,))
+            for _, sql, of_nodes in indexes:
+                if of_nodes:
+                    conn.execute(sql)
+            # As _reindex gives them: keys after the ordered run, in (name, id) order, which
+            # become the ordered run (the index is empty); the FTS rows in key order.
+            conn.execute(
+                "INSERT INTO search_keys (key, id, name) "
+                "SELECT (SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?) "
+                "+ row_number() OVER (ORDER BY name, id), id, name FROM nodes",
+                (search_index.ORDERED,),
+            )
+            conn.execute(*_WHOLE_RUN_ORDERED)
+            conn.execute(search_index.INDEX[0].format(ids="SELECT id FROM search_keys"))
+
+        rows = _meanwhile(index_nodes, _taken(checks.relationship_rows(relationships)))
         keys = conn.execute("SELECT key, name, id FROM search_keys ORDER BY key").fetchall()
-        staged = self._stage_first(
-            conn, "relationships", checks.relationship_rows(relationships), progress
-        )
-        with ThreadPoolExecutor(1, thread_name_prefix="innonet-grams") as aside:
-            grams = aside.submit(_grams_in_key_order, keys)
-            del keys
+        staged = self._stage_first(conn, "relationships", itertools.chain(*rows), progress)
+
+        def index_relationships() -> None:
             # A relationship of an unknown type is refused below, as _check_conflicts refuses
             # it, after the ids given twice (as staging finds those first), not by the CHECK.
             conn.execute("PRAGMA ignore_check_constraints=ON")
@@ -776,18 +786,16 @@ class EmbeddedStore:
             checks.raise_refused()
             if progress:
                 progress("indexing", 0)
-            conn.execute("INSERT INTO node_holders SELECT ?, id FROM nodes", (source,))
             conn.execute(
                 "INSERT INTO relationship_holders SELECT ?, id FROM relationships", (source,)
             )
-            for _, sql in indexes:
-                conn.execute(sql)
-            # The FTS rows in key order (search_index.INDEX), the grams as innonet_grams gives.
-            conn.execute(search_index.INDEX[0].format(ids="SELECT id FROM search_keys"))
-            conn.execute(
-                "CREATE TEMP TABLE first_grams (key INTEGER PRIMARY KEY, grams TEXT NOT NULL)"
-            )
-            conn.executemany("INSERT INTO first_grams VALUES (?, ?)", grams.result())
+            for _, sql, of_nodes in indexes:
+                if not of_nodes:
+                    conn.execute(sql)
+
+        grams = _meanwhile(index_relationships, lambda _: _grams_in_key_order(keys))
+        conn.execute("CREATE TEMP TABLE first_grams (key INTEGER PRIMARY KEY, grams TEXT NOT NULL)")
+        conn.executemany("INSERT INTO first_grams VALUES (?, ?)", grams)
         conn.execute(
             "INSERT INTO search_grams (rowid, grams) "
             "SELECT key, grams FROM first_grams ORDER BY key"
@@ -796,20 +804,6 @@ class EmbeddedStore:
             conn, source, checks.node_changes(), checks.relationship_changes(), started
         )
 
-    def _write_in_id_order(
-        self,
-        conn: sqlite3.Connection,
-        table: str,
-        rows: Iterator[tuple[Any, ...]],
-        progress: Progress | None,
-    ) -> None:
-        """Write ``rows`` into ``table`` (``nodes`` or ``relationships``, empty) in id order:
-        appended to a temporary table first (:meth:`_stage_first`), then copied over sorted
-        (:meth:`_copy_in_id_order`). Inserting them as they come took 13.5 s for 1M
-        relationships (each lands on a page of its own in the id order), appending and copying
-        8 s."""
-        self._copy_in_id_order(conn, table, self._stage_first(conn, table, rows, progress))
-
     def _stage_first(
         self,
         conn: sqlite3.Connection,
@@ -817,8 +811,11 @@ class EmbeddedStore:
         rows: Iterator[tuple[Any, ...]],
         progress: Progress | None,
     ) -> str:
-        """Append ``rows`` to the temporary table of ``table`` (:data:`FIRST_STAGING`); its
-        name."""
+        """Append ``rows`` to the temporary table of ``table`` (``nodes`` or ``relationships``,
+        :data:`FIRST_STAGING`), to be copied into ``table`` in id order
+        (:meth:`_copy_in_id_order`); the temporary table's name. Inserting the rows into
+        ``table`` as they come took 13.5 s for 1M relationships (each lands on a page of its own
+        in the id order), appending and copying 8 s."""
         staged, columns, definition = FIRST_STAGING[table]
         conn.execute(definition)
         self._stage(conn, staged, columns, rows, table, progress)
@@ -1634,6 +1631,62 @@ def _grams_in_key_order(keys: list[tuple[int, str, str]]) -> list[tuple[int, str
     """Each search key of ``keys`` (key, name, id) with the grams of its node, as
     ``innonet_grams`` gives them (:func:`search_index.grams`)."""
     return [(key, search_index.grams(name, id)) for key, name, id in keys]
+
+
+def _meanwhile(statements: Callable[[], None], work: Callable[[threading.Event], T]) -> T:
+    """Run ``statements`` (long SQLite statements, which do not hold Python's lock) while a
+    second thread runs ``work`` (Python), so that the two use both cores; ``work``'s result.
+
+    ``work`` is told, by the event it is given, when the statements are done: it may stop
+    there and return what it has (:func:`_taken`) or go on to its end. Only long statements
+    belong here: a short one gives the lock to ``work`` and waits up to Python's switch
+    interval (5 ms) to have it back. When the statements fail, ``work`` is told to stop, and
+    its outcome is dropped.
+
+    >>> _meanwhile(lambda: None, lambda done: done.wait(1.0))
+    True
+    """
+    done = threading.Event()
+    with ThreadPoolExecutor(1, thread_name_prefix="innonet-meanwhile") as aside:
+        result = aside.submit(work, done)
+        try:
+            statements()
+        finally:
+            done.set()
+        return result.result()
+
+
+TAKEN_AT_MOST: Final = 1 << 19
+"""Rows :func:`_taken` holds at most (about 250 MiB of relationship rows)."""
+
+
+def _taken(rows: Iterator[T]) -> Callable[[threading.Event], tuple[Iterator[T], Iterator[T]]]:
+    """The work (for :func:`_meanwhile`) of taking rows from ``rows`` until it is told to stop
+    or holds :data:`TAKEN_AT_MOST`: the rows taken, and the rest of ``rows`` (which raises, at
+    its place, what taking raised).
+
+    >>> taken, rest = _taken(iter(range(5)))(threading.Event())
+    >>> list(taken), list(rest)
+    ([0, 1, 2, 3, 4], [])
+    """
+
+    def take(done: threading.Event) -> tuple[Iterator[T], Iterator[T]]:
+        taken: list[T] = []
+        try:
+            for row in rows:
+                taken.append(row)
+                if len(taken) >= TAKEN_AT_MOST or done.is_set():
+                    break
+        except Exception as exc:  # raised again where the rows reach it
+            return iter(taken), _raising(exc)
+        return iter(taken), rows
+
+    return take
+
+
+def _raising(exc: Exception) -> Iterator[Any]:
+    raise exc
+    yield  # a generator: raises when first asked for a row
 
 
 def _endpoint_problem(
