@@ -1668,6 +1668,21 @@ def _taken(rows: Iterator[T]) -> Callable[[threading.Event], tuple[Iterator[T], 
     >>> taken, rest = _taken(iter(range(5)))(threading.Event())
     >>> list(taken), list(rest)
     ([0, 1, 2, 3, 4], [])
+    >>> told = threading.Event()
+    >>> told.set()
+    >>> taken, rest = _taken(iter(range(5)))(told)
+    >>> list(taken), list(rest)
+    ([0], [1, 2, 3, 4])
+    >>> def changed():
+    ...     yield 0
+    ...     raise ValueError("changed")
+    >>> taken, rest = _taken(changed())(threading.Event())
+    >>> list(taken)
+    [0]
+    >>> next(rest)
+    Traceback (most recent call last):
+    ...
+    ValueError: changed
     """
 
     def take(done: threading.Event) -> tuple[Iterator[T], Iterator[T]]:
