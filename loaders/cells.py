@@ -60,7 +60,7 @@ def cell_parser(prop: Property) -> CellParser:
     """
     kind = prop.type
     if kind is PropertyType.TEXT:
-        return str if prop.max_length is None else lambda cell: _bounded_text(prop, cell)
+        return str if prop.max_length is None else _bounded_text_parser(prop)
     if kind is PropertyType.INTEGER:
         return _integer_parser(prop)
     if kind is PropertyType.DECIMAL:
@@ -74,11 +74,11 @@ def cell_parser(prop: Property) -> CellParser:
     if kind is PropertyType.TAGS:
         return _tags
     if kind is PropertyType.CHOICE:
-        return lambda cell: _choice(prop, cell)
+        return _choice_parser(prop)
     raise AssertionError(f"no parser for property type {kind}")
 
 
-def _bounded_text(prop: Property, cell: str) -> str:
+def _bounded_text_parser(prop: Property) -> CellParser:
     """A text cell of at most ``prop.max_length`` characters (an indexed column).
 
     >>> from graphsvc.model import node_type
@@ -90,11 +90,16 @@ def _bounded_text(prop: Property, cell: str) -> str:
     ...
     loaders.cells.CellError: 1001 characters long; at most 1000 (the column is indexed)
     """
-    if prop.max_length is not None and len(cell) > prop.max_length:
-        raise CellError(
-            f"{len(cell)} characters long; at most {prop.max_length} (the column is indexed)"
-        )
-    return cell
+    longest = prop.max_length
+
+    def parse(cell: str) -> str:
+        if longest is not None and len(cell) > longest:
+            raise CellError(
+                f"{len(cell)} characters long; at most {longest} (the column is indexed)"
+            )
+        return cell
+
+    return parse
 
 
 def _integer_parser(prop: Property) -> CellParser:
@@ -221,8 +226,20 @@ def _tags(cell: str) -> list[str]:
     return [tag for tag in (t.strip() for t in cell.split(TAG_SEPARATOR)) if tag]
 
 
-def _choice(prop: Property, cell: str) -> str:
-    value = cell.strip()
-    if value not in prop.choices:
-        raise CellError(f"unknown {prop.name} {cell!r}; allowed: {', '.join(prop.choices)}")
-    return value
+def _choice_parser(prop: Property) -> CellParser:
+    """One of ``prop.choices``, its surrounding spaces dropped.
+
+    >>> from graphsvc.model import node_type
+    >>> kind = cell_parser(node_type("Broker").column("kind"))
+    >>> kind(" agency")
+    'agency'
+    """
+    allowed = frozenset(prop.choices)
+
+    def parse(cell: str) -> str:
+        value = cell.strip()
+        if value not in allowed:
+            raise CellError(f"unknown {prop.name} {cell!r}; allowed: {', '.join(prop.choices)}")
+        return value
+
+    return parse
