@@ -113,10 +113,16 @@ class CheckedRows:
         self._starts[file] = (self._file.tell(), 0)
 
     def add_node(self, node: Node) -> None:
-        self._add((node.id, node.type, node.name, node.properties))
+        chunk = self._chunk
+        chunk.append((node.id, node.type, node.name, node.properties))
+        if len(chunk) >= self._CHUNK:
+            self._write_chunk()
 
     def add_relationship(self, rel: Relationship) -> None:
-        self._add((rel.id, rel.type, rel.source, rel.target, rel.properties))
+        chunk = self._chunk
+        chunk.append((rel.id, rel.type, rel.source, rel.target, rel.properties))
+        if len(chunk) >= self._CHUNK:
+            self._write_chunk()
 
     def finish(self) -> None:
         """Write out the rows added last."""
@@ -140,11 +146,6 @@ class CheckedRows:
         """Drop the file (what it could not write, after a full disk, is dropped with it)."""
         with contextlib.suppress(OSError):
             self._file.close()
-
-    def _add(self, row: tuple[Any, ...]) -> None:
-        self._chunk.append(row)
-        if len(self._chunk) >= self._CHUNK:
-            self._write_chunk()
 
     def _write_chunk(self) -> None:
         if not self._chunk:
@@ -269,7 +270,8 @@ class BundleValidator:
         self, rows: NodeRows, record: Record, batch: _Batch, contents: BundleContents
     ) -> None:
         node, problems = rows.transform(record)
-        batch.problems.extend(problems)
+        if problems:
+            batch.problems.extend(problems)
         if node is None:
             return
         first = self._node_index.get(node.id)
@@ -305,28 +307,30 @@ class BundleValidator:
         contents: BundleContents,
     ) -> None:
         relationship, problems = rows.transform(record)
-        batch.problems.extend(problems)
+        if problems:
+            batch.problems.extend(problems)
         if relationship is None:
             return
         cells = hash(tuple(record.fields)) & _HASH_MASK
-        first = self._relations.get(relationship.id)
+        rel_id = relationship.id
+        relations = self._relations
+        first = relations.get(rel_id)
         if first is not None:
             if first & _HASH_MASK == cells:
                 contents.repeated += 1
             else:
                 batch.problems.extend(_conflicts(path, rows, record, relationship, first))
             return
-        self._relations[relationship.id] = (
-            record.offset << _LINE_BITS | record.line
-        ) << _HASH_BITS | cells
-        contents.relationships[relationship.type] += 1
+        relations[rel_id] = (record.offset << _LINE_BITS | record.line) << _HASH_BITS | cells
+        type_name = relationship.type
+        contents.relationships[type_name] += 1
         if self.kept is not None:
             self.kept.add_relationship(relationship)
-        source = self._node_index.get(relationship.source)
-        target = self._node_index.get(relationship.target)
+        node_index = self._node_index
+        source = node_index.get(relationship.source)
+        target = node_index.get(relationship.target)
         if source is not None and target is not None:
-            fit = (relationship.type, source & _TYPE_MASK, target & _TYPE_MASK)
-            if fit not in _FITS:
+            if (type_name, source & _TYPE_MASK, target & _TYPE_MASK) not in _FITS:
                 batch.problems.extend(self._endpoint_problems(rows.file, record.line, relationship))
         elif self._known(relationship.source) and self._known(relationship.target):
             batch.problems.extend(self._endpoint_problems(rows.file, record.line, relationship))
