@@ -186,7 +186,6 @@ class _Batch:
     """Problems of records not yet checked against the graph, with those checks."""
 
     def __init__(self) -> None:
-        self.records = 0
         self.problems: list[Problem] = []
         self.nodes: list[tuple[int, str, str]] = []  # line, id, type
         self.relationships: list[tuple[int, Relationship]] = []
@@ -231,8 +230,14 @@ class BundleValidator:
         self, bundle: Bundle, name: str, digest: hashlib.blake2b, contents: BundleContents
     ) -> int:
         rows: NodeRows | RelationRows | None = None
+        # which check each record gets, known from the header on
+        relations: RelationRows | None = None
+        nodes: NodeRows | None = None
+        ids_only: NodeRows | None = None
         batch = _Batch()
+        in_batch = 0
         count = 0
+        progress = self.progress
         stage = f"validating {name}"
         path = bundle.path / name
         said = False  # the reading itself found a problem
@@ -244,21 +249,27 @@ class BundleValidator:
             if rows is None:
                 rows = _rows_for(name, item.fields)
                 batch.problems.extend(rows.problems)
+                if isinstance(rows, RelationRows):
+                    relations = rows if rows.readable else None
+                elif rows.readable:
+                    nodes = rows
+                elif rows.ids_readable:
+                    ids_only = rows
                 continue
             count += 1
-            if isinstance(rows, NodeRows):
-                if rows.readable:
-                    self._check_node(rows, item, batch, contents)
-                elif rows.ids_readable:
-                    self._index_node(rows, item)
-            elif rows.readable:
-                self._check_relationship(path, rows, item, batch, contents)
-            batch.records += 1
-            if batch.records >= LOOKUP_BATCH:
+            if relations is not None:
+                self._check_relationship(path, relations, item, batch, contents)
+            elif nodes is not None:
+                self._check_node(nodes, item, batch, contents)
+            elif ids_only is not None:
+                self._index_node(ids_only, item)
+            in_batch += 1
+            if in_batch >= LOOKUP_BATCH:
                 self._flush(name, batch)
                 batch = _Batch()
-            if self.progress is not None and count % PROGRESS_EVERY == 0:
-                self.progress(stage, count)
+                in_batch = 0
+            if progress is not None and count % PROGRESS_EVERY == 0:
+                progress(stage, count)
         if rows is None and not said:
             batch.problems.append(Problem(name, 1, WHOLE_RECORD, "empty file: no header row"))
         self._flush(name, batch)
