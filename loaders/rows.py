@@ -9,7 +9,7 @@ the problems found; what needs other rows or the graph (duplicates, endpoints) i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from typing import Any, Final, NamedTuple
 
 from graphsvc.model import (
@@ -177,10 +177,19 @@ class NodeRows:
 
 
 class RelationRows:
-    """How the records of ``relations.csv`` become :class:`Relationship` objects."""
+    """How the records of ``relations.csv`` become :class:`Relationship` objects.
 
-    def __init__(self, file: str, header: Sequence[str]) -> None:
+    An endpoint among ``valid_ids`` (the node ids the bundle holds, all checked already) is not
+    matched against :data:`graphsvc.model.ID_PATTERN` again.
+    """
+
+    def __init__(
+        self, file: str, header: Sequence[str], valid_ids: Container[str] = frozenset()
+    ) -> None:
         self.file = file
+        self._valid_ids = (
+            valid_ids  # ids known to be valid (a bundle's node ids): not matched again
+        )
         self.header = tuple(header)
         self.width = len(header)
         self.problems, self.readable = check_header(
@@ -212,10 +221,11 @@ class RelationRows:
         valid = True
         source = fields[self._source]
         target = fields[self._target]
-        if _valid_id(source) is None:
+        valid_ids = self._valid_ids
+        if source not in valid_ids and _valid_id(source) is None:
             problems.append(Problem(file, line, "source", bad_id_message(source)))
             valid = False
-        if _valid_id(target) is None:
+        if target not in valid_ids and _valid_id(target) is None:
             problems.append(Problem(file, line, "target", bad_id_message(target)))
             valid = False
         given_id = fields[self._id] if self._id >= 0 else ""

@@ -17,7 +17,7 @@ import hashlib
 import marshal
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Final
@@ -247,7 +247,7 @@ class BundleValidator:
                 said = True
                 continue
             if rows is None:
-                rows = _rows_for(name, item.fields)
+                rows = _rows_for(name, item.fields, self._node_index)
                 batch.problems.extend(rows.problems)
                 if isinstance(rows, RelationRows):
                     relations = rows if rows.readable else None
@@ -476,7 +476,7 @@ def _shown(cell: str | None) -> str:
     return repr(cell) if cell else "an empty cell"
 
 
-def _rows_for(name: str, header: list[str]) -> NodeRows | RelationRows:
+def _rows_for(name: str, header: list[str], node_ids: Container[str]) -> NodeRows | RelationRows:
     if name == RELATION_FILE:
-        return RelationRows(name, header)
+        return RelationRows(name, header, node_ids)
     return NodeRows(NODE_TYPE_BY_FILE[name], header)
