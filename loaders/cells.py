@@ -223,7 +223,7 @@ def _country(cell: str) -> str:
 
 
 def _tags(cell: str) -> list[str]:
-    return [tag for tag in (t.strip() for t in cell.split(TAG_SEPARATOR)) if tag]
+    return [tag for part in cell.split(TAG_SEPARATOR) if (tag := part.strip())]
 
 
 def _choice_parser(prop: Property) -> CellParser:
