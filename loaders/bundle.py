@@ -203,7 +203,9 @@ def read_records(
                 continue
             if not fields:
                 continue
-            if any(len(field) > MAX_CELL for field in fields):
+            # the joined length bounds every cell's: the cells are looked at one by one only when
+            # it is over (a quarter of the time of looking at each cell)
+            if len("".join(fields)) > MAX_CELL and any(len(field) > MAX_CELL for field in fields):
                 yield from _long_cells(name, start, fields, header)
                 fields = [field[:MAX_CELL] for field in fields]
             if watched.invalid_utf8 and not _is_utf8(fields):
@@ -243,13 +245,17 @@ def _without_bom(text: Iterator[str]) -> Iterator[str]:
 
 
 def _counted(text: Iterator[str], position: list[int]) -> Iterator[str]:
-    """The lines of ``text`` (a BOM dropped), ``position[0]`` moved past each line's bytes."""
+    """The lines of ``text`` (a BOM dropped), ``position[0]`` moved past each line's bytes.
+
+    An ASCII line (``isascii`` answers without looking at the characters) has as many bytes as
+    characters; only the others are encoded to count them.
+    """
     for line in text:
         position[0] += len(line.encode("utf-8", "surrogateescape"))
         yield line.removeprefix(_BOM)
         break
     for line in text:
-        position[0] += len(line.encode("utf-8", "surrogateescape"))
+        position[0] += len(line) if line.isascii() else len(line.encode("utf-8", "surrogateescape"))
         yield line
 
 

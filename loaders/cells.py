@@ -20,6 +20,10 @@ CellParser = Callable[[str], Any]
 
 _BOOLEANS: Final = {"true": True, "false": False}
 TAG_SEPARATOR: Final = ";"
+DATES_KEPT: Final = 1 << 16
+"""Most answers a date column's parser remembers (65,536)."""
+_DATE_KEPT_LENGTH: Final = 40
+"""Longest cell whose answer is remembered (an ISO date and time with an offset is 32)."""
 
 
 class CellError(ValueError):
@@ -56,25 +60,25 @@ def cell_parser(prop: Property) -> CellParser:
     """
     kind = prop.type
     if kind is PropertyType.TEXT:
-        return str if prop.max_length is None else lambda cell: _bounded_text(prop, cell)
+        return str if prop.max_length is None else _bounded_text_parser(prop)
     if kind is PropertyType.INTEGER:
-        return lambda cell: _integer(prop, cell)
+        return _integer_parser(prop)
     if kind is PropertyType.DECIMAL:
-        return lambda cell: _decimal(prop, cell)
+        return _decimal_parser(prop)
     if kind is PropertyType.BOOLEAN:
         return _boolean
     if kind is PropertyType.DATE:
-        return _date
+        return _date_parser()
     if kind is PropertyType.COUNTRY:
         return _country
     if kind is PropertyType.TAGS:
         return _tags
     if kind is PropertyType.CHOICE:
-        return lambda cell: _choice(prop, cell)
+        return _choice_parser(prop)
     raise AssertionError(f"no parser for property type {kind}")
 
 
-def _bounded_text(prop: Property, cell: str) -> str:
+def _bounded_text_parser(prop: Property) -> CellParser:
     """A text cell of at most ``prop.max_length`` characters (an indexed column).
 
     >>> from graphsvc.model import node_type
@@ -86,39 +90,87 @@ def _bounded_text(prop: Property, cell: str) -> str:
     ...
     loaders.cells.CellError: 1001 characters long; at most 1000 (the column is indexed)
     """
-    if prop.max_length is not None and len(cell) > prop.max_length:
-        raise CellError(
-            f"{len(cell)} characters long; at most {prop.max_length} (the column is indexed)"
-        )
-    return cell
+    longest = prop.max_length
+
+    def parse(cell: str) -> str:
+        if longest is not None and len(cell) > longest:
+            raise CellError(
+                f"{len(cell)} characters long; at most {longest} (the column is indexed)"
+            )
+        return cell
+
+    return parse
 
 
-def _integer(prop: Property, cell: str) -> int:
-    text = cell.strip()
-    # int() alone would also take "1_000" and non-ASCII digits
-    if not text.isascii() or "_" in text:
-        raise CellError(f"not an integer: {cell!r}")
-    try:
-        value = int(text)
-    except ValueError:
-        raise CellError(f"not an integer: {cell!r}") from None
-    _check_bounds(prop, value, text)
-    return value
+def _integer_parser(prop: Property) -> CellParser:
+    """An integer, its surrounding spaces dropped.
+
+    >>> from graphsvc.model import node_type
+    >>> founded = cell_parser(node_type("Institution").column("founded"))
+    >>> founded("1896")
+    1896
+    >>> founded("1_896")
+    Traceback (most recent call last):
+    ...
+    loaders.cells.CellError: not an integer: '1_896'
+    """
+    low, high, positive = prop.minimum, prop.maximum, prop.positive
+
+    def parse(cell: str) -> int:
+        text = cell.strip()
+        # int() alone would also take "1_000" and non-ASCII digits
+        if not text.isascii() or "_" in text:
+            raise CellError(f"not an integer: {cell!r}")
+        try:
+            value = int(text)
+        except ValueError:
+            raise CellError(f"not an integer: {cell!r}") from None
+        if (
+            (low is not None and value < low)
+            or (high is not None and value > high)
+            or (positive and value <= 0)
+        ):
+            _check_bounds(prop, value, text)  # says which bound
+        return value
+
+    return parse
 
 
-def _decimal(prop: Property, cell: str) -> float:
-    text = cell.strip()
-    try:
-        value = float(text)
-    except ValueError:
-        raise CellError(f"not a decimal number: {cell!r}") from None
-    # float() alone would also take "nan", "1_000" and non-ASCII digits
-    if value != value or "_" in text or not text.isascii():
-        raise CellError(f"not a decimal number: {cell!r}")
-    if math.isinf(value):
-        raise CellError(f"not a finite number: {cell!r}")
-    _check_bounds(prop, value, text)
-    return value
+def _decimal_parser(prop: Property) -> CellParser:
+    """A finite decimal number, its surrounding spaces dropped.
+
+    >>> from graphsvc.model import relation_type
+    >>> weight = cell_parser(relation_type("SERVES").column("weight"))
+    >>> weight(" 2.5")
+    2.5
+    >>> weight("0")
+    Traceback (most recent call last):
+    ...
+    loaders.cells.CellError: 0 is not positive
+    """
+    low, high, positive = prop.minimum, prop.maximum, prop.positive
+    isinf = math.isinf
+
+    def parse(cell: str) -> float:
+        text = cell.strip()
+        try:
+            value = float(text)
+        except ValueError:
+            raise CellError(f"not a decimal number: {cell!r}") from None
+        # float() alone would also take "nan", "1_000" and non-ASCII digits
+        if value != value or "_" in text or not text.isascii():
+            raise CellError(f"not a decimal number: {cell!r}")
+        if isinf(value):
+            raise CellError(f"not a finite number: {cell!r}")
+        if (
+            (low is not None and value < low)
+            or (high is not None and value > high)
+            or (positive and value <= 0)
+        ):
+            _check_bounds(prop, value, text)  # says which bound
+        return value
+
+    return parse
 
 
 def _boolean(cell: str) -> bool:
@@ -126,6 +178,29 @@ def _boolean(cell: str) -> bool:
     if value is None:
         raise CellError(f"not a boolean (true or false): {cell!r}")
     return value
+
+
+def _date_parser() -> CellParser:
+    """:func:`_date`, remembering its answers for up to :data:`DATES_KEPT` short cells (a bundle's
+    dates repeat: a few thousand days), then forgetting them all and starting again.
+
+    >>> date = _date_parser()
+    >>> date("2024-05-01"), date(" 2024-05-01T09:30 "), date("2024-05-01")
+    ('2024-05-01', '2024-05-01T09:30:00', '2024-05-01')
+    """
+    known: dict[str, str] = {}
+
+    def parse(cell: str) -> str:
+        value = known.get(cell)
+        if value is None:
+            value = _date(cell)
+            if len(cell) <= _DATE_KEPT_LENGTH:
+                if len(known) >= DATES_KEPT:
+                    known.clear()
+                known[cell] = value
+        return value
+
+    return parse
 
 
 def _date(cell: str) -> str:
@@ -148,11 +223,23 @@ def _country(cell: str) -> str:
 
 
 def _tags(cell: str) -> list[str]:
-    return [tag for tag in (t.strip() for t in cell.split(TAG_SEPARATOR)) if tag]
+    return [tag for part in cell.split(TAG_SEPARATOR) if (tag := part.strip())]
 
 
-def _choice(prop: Property, cell: str) -> str:
-    value = cell.strip()
-    if value not in prop.choices:
-        raise CellError(f"unknown {prop.name} {cell!r}; allowed: {', '.join(prop.choices)}")
-    return value
+def _choice_parser(prop: Property) -> CellParser:
+    """One of ``prop.choices``, its surrounding spaces dropped.
+
+    >>> from graphsvc.model import node_type
+    >>> kind = cell_parser(node_type("Broker").column("kind"))
+    >>> kind(" agency")
+    'agency'
+    """
+    allowed = frozenset(prop.choices)
+
+    def parse(cell: str) -> str:
+        value = cell.strip()
+        if value not in allowed:
+            raise CellError(f"unknown {prop.name} {cell!r}; allowed: {', '.join(prop.choices)}")
+        return value
+
+    return parse

@@ -9,7 +9,7 @@ the problems found; what needs other rows or the graph (duplicates, endpoints) i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from typing import Any, Final, NamedTuple
 
 from graphsvc.model import (
@@ -33,6 +33,7 @@ RELATION_TYPE_COLUMN: Final = "type"
 RELATION_REQUIRED_COLUMNS: Final = (*RELATION_ENDPOINT_COLUMNS, RELATION_TYPE_COLUMN)
 _TEXT: Final = Property("extra", PropertyType.TEXT)
 ROWS_NOT_CHECKED: Final = "rows not checked until the header is fixed"
+_valid_id: Final = ID_PATTERN.fullmatch
 
 
 def bad_id_message(value: str) -> str:
@@ -111,11 +112,13 @@ def _read_properties(
                 problems.append(Problem(file, line, name, "empty; a value is required"))
             elif default is not None:
                 properties[name] = default
-            continue
-        try:
-            properties[name] = parse(cell)
-        except CellError as exc:
-            problems.append(Problem(file, line, name, str(exc)))
+        elif parse is str:  # unbounded text is kept as it is, without a call
+            properties[name] = cell
+        else:
+            try:
+                properties[name] = parse(cell)
+            except CellError as exc:
+                problems.append(Problem(file, line, name, str(exc)))
 
 
 def _fields(file: str, record: Record, width: int) -> tuple[list[str], list[Problem]]:
@@ -156,12 +159,16 @@ class NodeRows:
 
     def transform(self, record: Record) -> tuple[Node | None, list[Problem]]:
         """The node of ``record`` (None when its id is bad) and the problems of the record."""
-        fields, problems = _fields(self.file, record, self.width)
+        fields = record.fields
+        if len(fields) == self.width:
+            problems: list[Problem] = []
+        else:
+            fields, problems = _fields(self.file, record, self.width)
         node_id = fields[self._id_index]
-        valid_id = ID_PATTERN.fullmatch(node_id) is not None
+        valid_id = _valid_id(node_id) is not None
         if not valid_id:
             problems.append(Problem(self.file, record.line, ID_COLUMN, bad_id_message(node_id)))
-        properties = dict(self._defaults)
+        properties = self._defaults.copy()
         _read_properties(self.file, record.line, fields, self._columns, properties, problems)
         if not valid_id:
             return None, problems
@@ -170,10 +177,19 @@ class NodeRows:
 
 
 class RelationRows:
-    """How the records of ``relations.csv`` become :class:`Relationship` objects."""
+    """How the records of ``relations.csv`` become :class:`Relationship` objects.
 
-    def __init__(self, file: str, header: Sequence[str]) -> None:
+    An endpoint among ``valid_ids`` (the node ids the bundle holds, all checked already) is not
+    matched against :data:`graphsvc.model.ID_PATTERN` again.
+    """
+
+    def __init__(
+        self, file: str, header: Sequence[str], valid_ids: Container[str] = frozenset()
+    ) -> None:
         self.file = file
+        self._valid_ids = (
+            valid_ids  # ids known to be valid (a bundle's node ids): not matched again
+        )
         self.header = tuple(header)
         self.width = len(header)
         self.problems, self.readable = check_header(
@@ -197,29 +213,34 @@ class RelationRows:
     def transform(self, record: Record) -> tuple[Relationship | None, list[Problem]]:
         """The relationship of ``record`` (None when its ids or type are bad) and its problems."""
         file, line = self.file, record.line
-        fields, problems = _fields(file, record, self.width)
+        fields = record.fields
+        if len(fields) == self.width:
+            problems: list[Problem] = []
+        else:
+            fields, problems = _fields(file, record, self.width)
         valid = True
         source = fields[self._source]
         target = fields[self._target]
-        if ID_PATTERN.fullmatch(source) is None:
+        valid_ids = self._valid_ids
+        if source not in valid_ids and _valid_id(source) is None:
             problems.append(Problem(file, line, "source", bad_id_message(source)))
             valid = False
-        if ID_PATTERN.fullmatch(target) is None:
+        if target not in valid_ids and _valid_id(target) is None:
             problems.append(Problem(file, line, "target", bad_id_message(target)))
             valid = False
         given_id = fields[self._id] if self._id >= 0 else ""
-        if given_id and ID_PATTERN.fullmatch(given_id) is None:
+        if given_id and _valid_id(given_id) is None:
             problems.append(Problem(file, line, ID_COLUMN, bad_id_message(given_id)))
             valid = False
         type_name = fields[self._type].strip()
         columns = self._columns_by_type.get(type_name)
-        properties: dict[str, Any] = {}
         if columns is None:
             problems.append(Problem(file, line, RELATION_TYPE_COLUMN, _type_message(type_name)))
             columns = self._any_type_columns
+            properties: dict[str, Any] = {}
             valid = False
         else:
-            properties.update(self._defaults_by_type[type_name])
+            properties = self._defaults_by_type[type_name].copy()
         _read_properties(file, line, fields, columns, properties, problems)
         if not valid:
             return None, problems

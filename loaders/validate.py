@@ -17,7 +17,7 @@ import hashlib
 import marshal
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Final
@@ -113,10 +113,16 @@ class CheckedRows:
         self._starts[file] = (self._file.tell(), 0)
 
     def add_node(self, node: Node) -> None:
-        self._add((node.id, node.type, node.name, node.properties))
+        chunk = self._chunk
+        chunk.append((node.id, node.type, node.name, node.properties))
+        if len(chunk) >= self._CHUNK:
+            self._write_chunk()
 
     def add_relationship(self, rel: Relationship) -> None:
-        self._add((rel.id, rel.type, rel.source, rel.target, rel.properties))
+        chunk = self._chunk
+        chunk.append((rel.id, rel.type, rel.source, rel.target, rel.properties))
+        if len(chunk) >= self._CHUNK:
+            self._write_chunk()
 
     def finish(self) -> None:
         """Write out the rows added last."""
@@ -140,11 +146,6 @@ class CheckedRows:
         """Drop the file (what it could not write, after a full disk, is dropped with it)."""
         with contextlib.suppress(OSError):
             self._file.close()
-
-    def _add(self, row: tuple[Any, ...]) -> None:
-        self._chunk.append(row)
-        if len(self._chunk) >= self._CHUNK:
-            self._write_chunk()
 
     def _write_chunk(self) -> None:
         if not self._chunk:
@@ -185,7 +186,6 @@ class _Batch:
     """Problems of records not yet checked against the graph, with those checks."""
 
     def __init__(self) -> None:
-        self.records = 0
         self.problems: list[Problem] = []
         self.nodes: list[tuple[int, str, str]] = []  # line, id, type
         self.relationships: list[tuple[int, Relationship]] = []
@@ -230,8 +230,14 @@ class BundleValidator:
         self, bundle: Bundle, name: str, digest: hashlib.blake2b, contents: BundleContents
     ) -> int:
         rows: NodeRows | RelationRows | None = None
+        # which check each record gets, known from the header on
+        relations: RelationRows | None = None
+        nodes: NodeRows | None = None
+        ids_only: NodeRows | None = None
         batch = _Batch()
+        in_batch = 0
         count = 0
+        progress = self.progress
         stage = f"validating {name}"
         path = bundle.path / name
         said = False  # the reading itself found a problem
@@ -241,23 +247,29 @@ class BundleValidator:
                 said = True
                 continue
             if rows is None:
-                rows = _rows_for(name, item.fields)
+                rows = _rows_for(name, item.fields, self._node_index)
                 batch.problems.extend(rows.problems)
+                if isinstance(rows, RelationRows):
+                    relations = rows if rows.readable else None
+                elif rows.readable:
+                    nodes = rows
+                elif rows.ids_readable:
+                    ids_only = rows
                 continue
             count += 1
-            if isinstance(rows, NodeRows):
-                if rows.readable:
-                    self._check_node(rows, item, batch, contents)
-                elif rows.ids_readable:
-                    self._index_node(rows, item)
-            elif rows.readable:
-                self._check_relationship(path, rows, item, batch, contents)
-            batch.records += 1
-            if batch.records >= LOOKUP_BATCH:
+            if relations is not None:
+                self._check_relationship(path, relations, item, batch, contents)
+            elif nodes is not None:
+                self._check_node(nodes, item, batch, contents)
+            elif ids_only is not None:
+                self._index_node(ids_only, item)
+            in_batch += 1
+            if in_batch >= LOOKUP_BATCH:
                 self._flush(name, batch)
                 batch = _Batch()
-            if self.progress is not None and count % PROGRESS_EVERY == 0:
-                self.progress(stage, count)
+                in_batch = 0
+            if progress is not None and count % PROGRESS_EVERY == 0:
+                progress(stage, count)
         if rows is None and not said:
             batch.problems.append(Problem(name, 1, WHOLE_RECORD, "empty file: no header row"))
         self._flush(name, batch)
@@ -269,7 +281,8 @@ class BundleValidator:
         self, rows: NodeRows, record: Record, batch: _Batch, contents: BundleContents
     ) -> None:
         node, problems = rows.transform(record)
-        batch.problems.extend(problems)
+        if problems:
+            batch.problems.extend(problems)
         if node is None:
             return
         first = self._node_index.get(node.id)
@@ -305,28 +318,30 @@ class BundleValidator:
         contents: BundleContents,
     ) -> None:
         relationship, problems = rows.transform(record)
-        batch.problems.extend(problems)
+        if problems:
+            batch.problems.extend(problems)
         if relationship is None:
             return
         cells = hash(tuple(record.fields)) & _HASH_MASK
-        first = self._relations.get(relationship.id)
+        rel_id = relationship.id
+        relations = self._relations
+        first = relations.get(rel_id)
         if first is not None:
             if first & _HASH_MASK == cells:
                 contents.repeated += 1
             else:
                 batch.problems.extend(_conflicts(path, rows, record, relationship, first))
             return
-        self._relations[relationship.id] = (
-            record.offset << _LINE_BITS | record.line
-        ) << _HASH_BITS | cells
-        contents.relationships[relationship.type] += 1
+        relations[rel_id] = (record.offset << _LINE_BITS | record.line) << _HASH_BITS | cells
+        type_name = relationship.type
+        contents.relationships[type_name] += 1
         if self.kept is not None:
             self.kept.add_relationship(relationship)
-        source = self._node_index.get(relationship.source)
-        target = self._node_index.get(relationship.target)
+        node_index = self._node_index
+        source = node_index.get(relationship.source)
+        target = node_index.get(relationship.target)
         if source is not None and target is not None:
-            fit = (relationship.type, source & _TYPE_MASK, target & _TYPE_MASK)
-            if fit not in _FITS:
+            if (type_name, source & _TYPE_MASK, target & _TYPE_MASK) not in _FITS:
                 batch.problems.extend(self._endpoint_problems(rows.file, record.line, relationship))
         elif self._known(relationship.source) and self._known(relationship.target):
             batch.problems.extend(self._endpoint_problems(rows.file, record.line, relationship))
@@ -461,7 +476,7 @@ def _shown(cell: str | None) -> str:
     return repr(cell) if cell else "an empty cell"
 
 
-def _rows_for(name: str, header: list[str]) -> NodeRows | RelationRows:
+def _rows_for(name: str, header: list[str], node_ids: Container[str]) -> NodeRows | RelationRows:
     if name == RELATION_FILE:
-        return RelationRows(name, header)
+        return RelationRows(name, header, node_ids)
     return NodeRows(NODE_TYPE_BY_FILE[name], header)
