@@ -1600,12 +1600,13 @@ class _FirstLoadChecks:
 
     def relationship_rows(self, relationships: Iterable[Relationship]) -> Iterator[tuple[Any, ...]]:
         """The rows of ``relationships`` (after every node), each checked against its ends."""
-        types = self.node_types
+        type_of, counts, fits = self.node_types.get, self.relationships, RELATION_FITS
         for rel in relationships:
             row = _relationship_row(rel)
-            self.relationships[rel.type] += 1
-            source, target = types.get(rel.source), types.get(rel.target)
-            if (rel.type, source, target) not in RELATION_FITS:
+            type_ = row[1]
+            counts[type_] += 1
+            source, target = type_of(row[2]), type_of(row[3])
+            if (type_, source, target) not in fits:
                 self._refuse(rel, source, target)
             yield row
 
