@@ -742,8 +742,9 @@ class EmbeddedStore:
         The long statements, which run without holding Python's lock, share the two cores with
         Python's work (:func:`_meanwhile`): while the nodes are copied and indexed, a second
         thread makes the first relationship rows; while the relationships are copied and
-        indexed, it works out the nodes' search grams (:func:`_grams_in_key_order`). That took
-        a 200k-node, 1M-relationship first load from 32.2-32.7 s to ... s."""
+        indexed, it works out the nodes' search grams (:func:`_grams_in_key_order`). With the
+        second core free, this and a cheaper pass 1 took a 200k-node, 1M-relationship first
+        load from 31.6-31.8 s to 23.7-24.2 s (docs/loading.md)."""
         indexes = conn.execute(
             "SELECT name, sql, tbl_name LIKE 'node%' FROM sqlite_schema "
             "WHERE type = 'index' AND sql IS NOT NULL "
