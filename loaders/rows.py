@@ -159,11 +159,7 @@ class NodeRows:
 
     def transform(self, record: Record) -> tuple[Node | None, list[Problem]]:
         """The node of ``record`` (None when its id is bad) and the problems of the record."""
-        fields = record.fields
-        if len(fields) == self.width:
-            problems: list[Problem] = []
-        else:
-            fields, problems = _fields(self.file, record, self.width)
+        fields, problems = _fields(self.file, record, self.width)
         node_id = fields[self._id_index]
         valid_id = _valid_id(node_id) is not None
         if not valid_id:
@@ -187,9 +183,7 @@ class RelationRows:
         self, file: str, header: Sequence[str], valid_ids: Container[str] = frozenset()
     ) -> None:
         self.file = file
-        self._valid_ids = (
-            valid_ids  # ids known to be valid (a bundle's node ids): not matched again
-        )
+        self._valid_ids = valid_ids
         self.header = tuple(header)
         self.width = len(header)
         self.problems, self.readable = check_header(
@@ -213,11 +207,7 @@ class RelationRows:
     def transform(self, record: Record) -> tuple[Relationship | None, list[Problem]]:
         """The relationship of ``record`` (None when its ids or type are bad) and its problems."""
         file, line = self.file, record.line
-        fields = record.fields
-        if len(fields) == self.width:
-            problems: list[Problem] = []
-        else:
-            fields, problems = _fields(file, record, self.width)
+        fields, problems = _fields(file, record, self.width)
         valid = True
         source = fields[self._source]
         target = fields[self._target]
