@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
@@ -384,25 +385,21 @@ def day_of(value: Any) -> int:
     if isinstance(value, int):
         return value * 10000 + 101 if FIRST_YEAR <= value <= LAST_YEAR else UNDATED
     if isinstance(value, str) and len(value) >= 10:
-        day = value[:10]
-        known = _DAYS.get(day)
-        if known is not None:
-            return known
         try:
-            number = day_number(dt.date.fromisoformat(day))
+            return _day_number_of(value[:10])
         except ValueError:
             return UNDATED
-        if len(_DAYS) >= DAYS_KEPT:
-            _DAYS.clear()
-        _DAYS[day] = number
-        return number
     return UNDATED
 
 
 DAYS_KEPT: Final = 1 << 16
-"""Days :func:`day_of` keeps the number of, emptied when full: a load asks for the same days
-again and again, and looking one up takes 0.16 us against 0.35 us to parse it."""
-_DAYS: Final[dict[str, int]] = {}
+"""Days :func:`day_of` remembers the number of (the latest): a load asks for the same days
+again and again, and a remembered one takes 0.17 us against 0.35 us to parse it."""
+
+
+@functools.lru_cache(maxsize=DAYS_KEPT)
+def _day_number_of(day: str) -> int:
+    return day_number(dt.date.fromisoformat(day))
 
 
 _TRANSFER_MODE = _choice("mode", ("transfer", "license", "equity", "joint_rd", "service"))

@@ -8,6 +8,7 @@ vocabulary. A parser takes a non-empty cell and returns the value to store, or r
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Callable
 from typing import Any, Final
@@ -181,24 +182,17 @@ def _boolean(cell: str) -> bool:
 
 
 def _date_parser() -> CellParser:
-    """:func:`_date`, remembering its answers for up to :data:`DATES_KEPT` short cells (a bundle's
-    dates repeat: a few thousand days), then forgetting them all and starting again.
+    """:func:`_date`, remembering the answers for the latest :data:`DATES_KEPT` cells of at most
+    :data:`_DATE_KEPT_LENGTH` characters (a bundle's dates repeat: a few thousand days).
 
     >>> date = _date_parser()
     >>> date("2024-05-01"), date(" 2024-05-01T09:30 "), date("2024-05-01")
     ('2024-05-01', '2024-05-01T09:30:00', '2024-05-01')
     """
-    known: dict[str, str] = {}
+    remembered = functools.lru_cache(maxsize=DATES_KEPT)(_date)
 
     def parse(cell: str) -> str:
-        value = known.get(cell)
-        if value is None:
-            value = _date(cell)
-            if len(cell) <= _DATE_KEPT_LENGTH:
-                if len(known) >= DATES_KEPT:
-                    known.clear()
-                known[cell] = value
-        return value
+        return remembered(cell) if len(cell) <= _DATE_KEPT_LENGTH else _date(cell)
 
     return parse
 
